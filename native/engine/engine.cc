@@ -1,0 +1,196 @@
+#include "engine/engine.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <string>
+
+namespace rp {
+
+namespace {
+constexpr uint32_t kLfuInitialCounter = 5;
+// Redis's active expiry: 20 keys per round, another round while more than 10% of them expired.
+constexpr size_t kKeysPerRound = 20;
+constexpr int64_t kRehashMicrosPerCron = 1000;
+
+bool parseNonNegative(std::string_view text, long long& out) {
+  if (text.empty() || text.size() > 18) return false;
+  long long v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+}  // namespace
+
+Engine::Engine(int databases) {
+  dbs_.reserve(static_cast<size_t>(databases));
+  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Db>(*this, i));
+  nowMs_ = wallClockMs();
+}
+
+Engine::~Engine() {
+  // Databases free their memory before the background thread is joined (it may still be
+  // finishing earlier async flushes; its destructor waits for them).
+  dbs_.clear();
+}
+
+long long Engine::wallClockMs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t Engine::monotonicMicros() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+uint32_t Engine::freshLruField() const {
+  if (lfuSelected()) return (lfuMinutes() << 8) | kLfuInitialCounter;
+  return lruClock();
+}
+
+uint32_t Engine::lfuCounter(uint32_t field) const {
+  uint32_t last = (field >> 8) & 0xFFFFu;
+  uint32_t counter = field & 0xFFu;
+  uint32_t now = lfuMinutes();
+  uint32_t elapsed = now >= last ? now - last : 65535 - last + now;
+  uint32_t periods = lfuDecayTime_ > 0 ? elapsed / static_cast<uint32_t>(lfuDecayTime_) : 0;
+  return periods > counter ? 0 : counter - periods;
+}
+
+uint32_t Engine::accessedLruField(uint32_t old) const {
+  if (!lfuSelected()) return lruClock();
+  uint32_t counter = lfuCounter(old);
+  if (counter < 255) {
+    // Logarithmic increment: the higher the counter, the less likely it grows.
+    double r = static_cast<double>(randomU64() >> 11) * (1.0 / 9007199254740992.0);
+    double base = counter > kLfuInitialCounter ? counter - kLfuInitialCounter : 0;
+    double p = 1.0 / (base * lfuLogFactor_ + 1);
+    if (r < p) ++counter;
+  }
+  return (lfuMinutes() << 8) | counter;
+}
+
+bool Engine::sharedIntegers() const {
+  if (maxmemory_ == 0) return true;
+  switch (policy_) {
+    case EvictionPolicy::AllKeysLru:
+    case EvictionPolicy::VolatileLru:
+    case EvictionPolicy::AllKeysLfu:
+    case EvictionPolicy::VolatileLfu:
+      return false;
+    default:
+      return true;
+  }
+}
+
+bool Engine::setConfig(std::string_view name, std::string_view value) {
+  std::string v(value);
+  for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "active-expire-enabled") {
+    if (v == "yes" || v == "1") activeExpire_ = true;
+    else if (v == "no" || v == "0") activeExpire_ = false;
+    else return false;
+    return true;
+  }
+  if (name == "maxmemory-policy") {
+    static const std::pair<const char*, EvictionPolicy> kPolicies[] = {
+        {"noeviction", EvictionPolicy::NoEviction},     {"allkeys-lru", EvictionPolicy::AllKeysLru},
+        {"volatile-lru", EvictionPolicy::VolatileLru},  {"allkeys-lfu", EvictionPolicy::AllKeysLfu},
+        {"volatile-lfu", EvictionPolicy::VolatileLfu},  {"allkeys-random", EvictionPolicy::AllKeysRandom},
+        {"volatile-random", EvictionPolicy::VolatileRandom}, {"volatile-ttl", EvictionPolicy::VolatileTtl},
+    };
+    for (const auto& [text, policy] : kPolicies) {
+      if (v == text) {
+        policy_ = policy;
+        return true;
+      }
+    }
+    return false;
+  }
+  long long number = 0;
+  if (name == "maxmemory") {
+    if (!parseNonNegative(v, number)) return false;
+    maxmemory_ = number;
+    return true;
+  }
+  if (name == "lfu-log-factor") {
+    if (!parseNonNegative(v, number)) return false;
+    lfuLogFactor_ = static_cast<int>(number);
+    return true;
+  }
+  if (name == "lfu-decay-time") {
+    if (!parseNonNegative(v, number)) return false;
+    lfuDecayTime_ = static_cast<int>(number);
+    return true;
+  }
+  return false;
+}
+
+void Engine::swapDbs(int a, int b) {
+  if (a == b) return;
+  db(a).swapContents(db(b));
+}
+
+void Engine::flushAll(bool async) {
+  for (auto& d : dbs_) d->clear(async);
+}
+
+size_t Engine::usedMemory() const {
+  size_t total = sizeof(Engine) + dbs_.size() * sizeof(Db);
+  for (const auto& d : dbs_) total += d->memoryUsage();
+  return total;
+}
+
+size_t Engine::rehashRemaining() const {
+  size_t total = 0;
+  for (const auto& d : dbs_) total += d->rehashRemaining();
+  return total;
+}
+
+long long Engine::cron(int64_t budgetMicros) {
+  int64_t start = monotonicMicros();
+  int64_t deadline = start + std::max<int64_t>(budgetMicros, 0);
+  long long expired = 0;
+  size_t count = dbs_.size();
+  if (activeExpire_ && count) {
+    long long now = wallClockMs();
+    bool outOfTime = false;
+    for (size_t n = 0; n < count && !outOfTime; ++n) {
+      size_t index = (expireDbCursor_ + n) % count;
+      Db& d = *dbs_[index];
+      while (d.expiresCount() > 0) {
+        auto [sampled, gone] = d.activeExpireRound(kKeysPerRound, now);
+        expired += static_cast<long long>(gone);
+        if (monotonicMicros() >= deadline) {
+          // Resume with this database next time: it may still hold many expired keys.
+          expireDbCursor_ = index;
+          outOfTime = true;
+          break;
+        }
+        if (gone * 10 <= sampled) break;
+      }
+      if (!outOfTime) expireDbCursor_ = (index + 1) % count;
+    }
+    stats_.expiredKeys += static_cast<uint64_t>(expired);
+  }
+  // Incremental rehashing and shrinking, at most ~1 ms per call.
+  int64_t rehashDeadline = monotonicMicros() + kRehashMicrosPerCron;
+  for (size_t n = 0; n < count; ++n) {
+    Db& d = *dbs_[(rehashDbCursor_ + n) % count];
+    d.resizeIfNeeded();
+    int64_t left = rehashDeadline - monotonicMicros();
+    if (left > 0 && d.isRehashing()) d.rehashFor(left);
+  }
+  rehashDbCursor_ = count ? (rehashDbCursor_ + 1) % count : 0;
+  return expired;
+}
+
+}  // namespace rp

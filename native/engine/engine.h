@@ -1,0 +1,97 @@
+// The engine: the databases, the per-command clock, counters, engine-owned configuration and the
+// background thread that frees detached memory. One instance per process (addon.cc owns it).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "engine/background.h"
+#include "engine/keyspace.h"
+
+namespace rp {
+
+enum class EvictionPolicy : uint8_t {
+  NoEviction,
+  AllKeysLru,
+  VolatileLru,
+  AllKeysLfu,
+  VolatileLfu,
+  AllKeysRandom,
+  VolatileRandom,
+  VolatileTtl,
+};
+
+class Engine {
+ public:
+  explicit Engine(int databases);
+  ~Engine();
+
+  int databaseCount() const { return static_cast<int>(dbs_.size()); }
+  Db& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+
+  // The command clock: one reading per command (Redis caches it the same way).
+  long long nowMs() const { return nowMs_; }
+  void setNowMs(long long ms) { nowMs_ = ms; }
+  static long long wallClockMs();
+  static int64_t monotonicMicros();
+
+  // Redis's 24-bit LRU clock in seconds, and the LFU minutes clock (16 bits).
+  uint32_t lruClock() const { return static_cast<uint32_t>(nowMs_ / 1000) & 0xFFFFFFu; }
+  uint32_t lfuMinutes() const { return static_cast<uint32_t>(nowMs_ / 60000) & 0xFFFFu; }
+  // The initial LRU/LFU field for a new entry and the updated one after an access.
+  uint32_t freshLruField() const;
+  uint32_t accessedLruField(uint32_t old) const;
+  // LFU counter after decay (OBJECT FREQ).
+  uint32_t lfuCounter(uint32_t field) const;
+
+  // CLIENT NO-TOUCH of the client whose batch runs (reads then leave the LRU field alone).
+  bool touchAllowed() const { return touchAllowed_; }
+  void setTouchAllowed(bool allowed) { touchAllowed_ = allowed; }
+
+  long long dirty() const { return dirty_; }
+  void addDirty(long long n = 1) { dirty_ += n; }
+
+  EngineStats& stats() { return stats_; }
+
+  // ---- configuration (setConfig) ----
+  bool activeExpireEnabled() const { return activeExpire_; }
+  void setActiveExpireEnabled(bool on) { activeExpire_ = on; }
+  EvictionPolicy policy() const { return policy_; }
+  bool lfuSelected() const {
+    return policy_ == EvictionPolicy::AllKeysLfu || policy_ == EvictionPolicy::VolatileLfu;
+  }
+  // Redis shares the integers 0..9999 (OBJECT REFCOUNT 2147483647) unless maxmemory is set with an
+  // LRU/LFU policy.
+  bool sharedIntegers() const;
+  // Returns false when the name is not an engine parameter or the value is invalid.
+  bool setConfig(std::string_view name, std::string_view value);
+
+  // ---- whole-keyspace operations ----
+  void swapDbs(int a, int b);
+  void flushAll(bool async);
+  size_t usedMemory() const;
+  size_t rehashRemaining() const;
+  // Active expiry within budgetMicros plus rehash steps; returns keys expired.
+  long long cron(int64_t budgetMicros);
+
+  BackgroundFreer& freer() { return freer_; }
+
+ private:
+  std::vector<std::unique_ptr<Db>> dbs_;
+  BackgroundFreer freer_;
+  EngineStats stats_;
+  long long nowMs_ = 0;
+  long long dirty_ = 0;
+  bool touchAllowed_ = true;
+  bool activeExpire_ = true;
+  EvictionPolicy policy_ = EvictionPolicy::NoEviction;
+  long long maxmemory_ = 0;
+  int lfuLogFactor_ = 10;
+  int lfuDecayTime_ = 1;
+  size_t expireDbCursor_ = 0;
+  size_t rehashDbCursor_ = 0;
+};
+
+}  // namespace rp

@@ -1,0 +1,348 @@
+/**
+ * Server commands (Redis group "server"). DBSIZE, FLUSHDB, FLUSHALL, SWAPDB and DEBUG touch the
+ * keyspace and run in the engine; COMMAND, CONFIG, INFO, TIME and SHUTDOWN are answered by
+ * TypeScript.
+ *
+ * Structural facts equal Redis 7.0's COMMAND INFO / COMMAND DOCS (checked by
+ * test/command-table.test.ts against a real redis-server); the summaries are our own wording.
+ * CONFIG lists only the subcommands RustyPotato implements.
+ */
+import type { ArgSpec, CommandSpec } from './types';
+
+/** The ASYNC | SYNC choice of FLUSHDB and FLUSHALL. */
+const flushMode: ArgSpec = {
+  name: 'async',
+  type: 'oneof',
+  optional: true,
+  arguments: [
+    { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' },
+    { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' },
+  ],
+};
+const flushHistory: Array<[string, string]> = [
+  ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+  ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+];
+
+/** Facts shared by the COMMAND subcommands (all loading+stale, @slow @connection, no keys). */
+function commandSubcommand(
+  sub: string,
+  arity: number,
+  docs: Pick<CommandSpec, 'summary' | 'since' | 'complexity'> & Partial<CommandSpec>,
+): CommandSpec {
+  return {
+    name: 'command|' + sub,
+    arity,
+    flags: ['loading', 'stale'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['slow', 'connection'],
+    group: 'server',
+    owner: 'ts',
+    ...docs,
+  };
+}
+
+/** Facts shared by the CONFIG subcommands except HELP (admin, noscript, @dangerous). */
+function configSubcommand(
+  sub: string,
+  arity: number,
+  docs: Pick<CommandSpec, 'summary' | 'since' | 'complexity'> & Partial<CommandSpec>,
+): CommandSpec {
+  return {
+    name: 'config|' + sub,
+    arity,
+    flags: ['admin', 'noscript', 'loading', 'stale'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['admin', 'slow', 'dangerous'],
+    group: 'server',
+    owner: 'ts',
+    ...docs,
+  };
+}
+
+const commandNamesArg: ArgSpec = { name: 'command-name', type: 'string', optional: true, multiple: true };
+
+export const serverCommands: CommandSpec[] = [
+  {
+    name: 'dbsize',
+    arity: 1,
+    flags: ['readonly', 'fast'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['keyspace', 'read', 'fast'],
+    tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
+    summary: 'Count the keys in the selected database',
+    since: '1.0.0',
+    group: 'server',
+    complexity: 'O(1)',
+    owner: 'native',
+  },
+  {
+    name: 'flushdb',
+    arity: -1,
+    flags: ['write'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    summary: 'Delete every key of the selected database',
+    since: '1.0.0',
+    group: 'server',
+    complexity: 'O(N) where N is the number of keys in the selected database',
+    history: flushHistory,
+    arguments: [flushMode],
+    owner: 'native',
+  },
+  {
+    name: 'flushall',
+    arity: -1,
+    flags: ['write'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    summary: 'Delete every key of every database',
+    since: '1.0.0',
+    group: 'server',
+    complexity: 'O(N) where N is the total number of keys in all databases',
+    history: flushHistory,
+    arguments: [flushMode],
+    owner: 'native',
+  },
+  {
+    name: 'swapdb',
+    arity: 3,
+    flags: ['write', 'fast'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['keyspace', 'write', 'fast', 'dangerous'],
+    summary: 'Exchange the contents of two numbered databases',
+    since: '4.0.0',
+    group: 'server',
+    complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.',
+    arguments: [
+      { name: 'index1', type: 'integer' },
+      { name: 'index2', type: 'integer' },
+    ],
+    owner: 'native',
+  },
+  {
+    name: 'debug',
+    arity: -2,
+    // 'protected' (gated by enable-debug-command in Redis) is never shown by COMMAND INFO.
+    flags: ['admin', 'noscript', 'loading', 'stale', 'protected'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['admin', 'slow', 'dangerous'],
+    summary: 'Internal commands for testing and debugging the server',
+    since: '1.0.0',
+    group: 'server',
+    complexity: 'Depends on subcommand.',
+    docFlags: ['syscmd'],
+    owner: 'native',
+  },
+  {
+    name: 'command',
+    arity: -1,
+    flags: ['loading', 'stale'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['slow', 'connection'],
+    tips: ['nondeterministic_output_order'],
+    summary: 'Describe every command the server knows',
+    since: '2.8.13',
+    group: 'server',
+    complexity: 'O(N) where N is the total number of Redis commands',
+    owner: 'ts',
+    subcommands: [
+      commandSubcommand('count', 2, {
+        summary: 'Answer with the number of top-level commands',
+        since: '2.8.13',
+        complexity: 'O(1)',
+      }),
+      commandSubcommand('docs', -2, {
+        summary: 'Describe the documentation of the named commands, or of all of them',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the number of commands to look up',
+        tips: ['nondeterministic_output_order'],
+        arguments: [commandNamesArg],
+      }),
+      commandSubcommand('getkeys', -4, {
+        summary: 'Find which arguments of a full command line are keys',
+        since: '2.8.13',
+        complexity: 'O(N) where N is the number of arguments to the command',
+      }),
+      commandSubcommand('getkeysandflags', -4, {
+        summary: 'Find the keys of a full command line together with how the command uses them',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the number of arguments to the command',
+      }),
+      commandSubcommand('help', 2, {
+        summary: 'List the COMMAND subcommands with a line on each',
+        since: '5.0.0',
+        complexity: 'O(1)',
+      }),
+      commandSubcommand('info', -2, {
+        summary: 'Describe the named commands, or all of them when none is named',
+        since: '2.8.13',
+        complexity: 'O(N) where N is the number of commands to look up',
+        tips: ['nondeterministic_output_order'],
+        history: [['7.0.0', 'Allowed to be called with no argument to get info on all commands.']],
+        arguments: [commandNamesArg],
+      }),
+      commandSubcommand('list', -2, {
+        summary: 'List command names, optionally filtered by module, ACL category or pattern',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the total number of Redis commands',
+        tips: ['nondeterministic_output_order'],
+        arguments: [
+          {
+            name: 'filterby',
+            type: 'oneof',
+            token: 'FILTERBY',
+            optional: true,
+            arguments: [
+              { name: 'module-name', type: 'string', token: 'MODULE' },
+              { name: 'category', type: 'string', token: 'ACLCAT' },
+              { name: 'pattern', type: 'pattern', token: 'PATTERN' },
+            ],
+          },
+        ],
+      }),
+    ],
+  },
+  {
+    name: 'config',
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['slow'],
+    summary: 'Read and change server settings at run time',
+    since: '2.0.0',
+    group: 'server',
+    complexity: 'Depends on subcommand.',
+    owner: 'ts',
+    subcommands: [
+      configSubcommand('get', -3, {
+        summary: 'Answer with the settings whose names match the given patterns',
+        since: '2.0.0',
+        complexity: 'O(N) when N is the number of configuration parameters provided',
+        history: [['7.0.0', 'Added the ability to pass multiple pattern parameters in one call']],
+        arguments: [
+          { name: 'parameter', type: 'block', multiple: true, arguments: [{ name: 'parameter', type: 'string' }] },
+        ],
+      }),
+      {
+        name: 'config|help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        firstKey: 0,
+        lastKey: 0,
+        step: 0,
+        acl: ['slow'],
+        summary: 'List the CONFIG subcommands with a line on each',
+        since: '5.0.0',
+        group: 'server',
+        complexity: 'O(1)',
+        owner: 'ts',
+      },
+      configSubcommand('resetstat', 2, {
+        summary: 'Zero the statistics counters reported by INFO',
+        since: '2.0.0',
+        complexity: 'O(1)',
+      }),
+      configSubcommand('set', -4, {
+        summary: 'Change one or more settings; all change or none does',
+        since: '2.0.0',
+        complexity: 'O(N) when N is the number of configuration parameters provided',
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        history: [['7.0.0', 'Added the ability to set multiple parameters in one call.']],
+        arguments: [
+          {
+            name: 'parameter_value',
+            type: 'block',
+            multiple: true,
+            arguments: [
+              { name: 'parameter', type: 'string' },
+              { name: 'value', type: 'string' },
+            ],
+          },
+        ],
+      }),
+    ],
+  },
+  {
+    name: 'info',
+    arity: -1,
+    flags: ['loading', 'stale'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['slow', 'dangerous'],
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+    summary: 'Report server information and statistics, by section',
+    since: '1.0.0',
+    group: 'server',
+    complexity: 'O(1)',
+    history: [['7.0.0', 'Added support for taking multiple section arguments.']],
+    arguments: [{ name: 'section', type: 'string', optional: true, multiple: true }],
+    owner: 'ts',
+  },
+  {
+    name: 'time',
+    arity: 1,
+    flags: ['loading', 'stale', 'fast'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['fast'],
+    tips: ['nondeterministic_output'],
+    summary: 'Answer with the server clock as Unix seconds and microseconds',
+    since: '2.6.0',
+    group: 'server',
+    complexity: 'O(1)',
+    owner: 'ts',
+  },
+  {
+    name: 'shutdown',
+    arity: -1,
+    flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['admin', 'slow', 'dangerous'],
+    summary: 'Stop the server, saving the data first when persistence asks for it',
+    since: '1.0.0',
+    group: 'server',
+    complexity:
+      'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
+    history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
+    arguments: [
+      {
+        name: 'nosave_save',
+        type: 'oneof',
+        optional: true,
+        arguments: [
+          { name: 'nosave', type: 'pure-token', token: 'NOSAVE' },
+          { name: 'save', type: 'pure-token', token: 'SAVE' },
+        ],
+      },
+      { name: 'now', type: 'pure-token', token: 'NOW', since: '7.0.0', optional: true },
+      { name: 'force', type: 'pure-token', token: 'FORCE', since: '7.0.0', optional: true },
+      { name: 'abort', type: 'pure-token', token: 'ABORT', since: '7.0.0', optional: true },
+    ],
+    owner: 'ts',
+  },
+];

@@ -1,0 +1,64 @@
+/**
+ * The command table: joins the per-family spec files, binds TypeScript handlers by name, assigns the
+ * native command ids handed to the engine once at start-up, and answers lookups for dispatch.
+ * Everything about a command (arity, flags, keys, docs, owner) is read from here.
+ */
+import type { CommandSpec, TsHandler } from './types';
+import { stringCommands } from './strings';
+import { keyCommands } from './keys';
+import { connectionCommands } from './connection';
+import { serverCommands } from './server';
+
+export interface CommandTable {
+  /** Top-level commands in table order. */
+  all: CommandSpec[];
+  /** Lowercase name -> spec, for top-level commands. */
+  byName: Map<string, CommandSpec>;
+  /** Names (lowercase, "container|sub" for subcommands) and arities of engine-owned commands. */
+  nativeNames: string[];
+  nativeArities: Int32Array;
+}
+
+/** Joins the family tables; throws if a TypeScript-owned command has no handler or vice versa. */
+export function buildCommandTable(handlers: Record<string, TsHandler>): CommandTable {
+  const all = [...stringCommands, ...keyCommands, ...connectionCommands, ...serverCommands];
+  const byName = new Map<string, CommandSpec>();
+  const nativeNames: string[] = [];
+  const nativeArities: number[] = [];
+  const used = new Set<string>();
+
+  const bind = (spec: CommandSpec): void => {
+    if (spec.owner === 'native') {
+      nativeNames.push(spec.name);
+      nativeArities.push(spec.arity);
+      return;
+    }
+    const handler = handlers[spec.name];
+    if (handler) {
+      spec.handler = handler;
+      used.add(spec.name);
+    } else if (!spec.subcommands) {
+      throw new Error(`command table: '${spec.name}' is owned by TypeScript but has no handler`);
+    }
+  };
+
+  for (const spec of all) {
+    if (byName.has(spec.name)) throw new Error(`command table: '${spec.name}' is defined twice`);
+    byName.set(spec.name, spec);
+    bind(spec);
+    for (const sub of spec.subcommands ?? []) {
+      if (sub.owner !== spec.owner) throw new Error(`command table: '${sub.name}' owner differs from its container`);
+      bind(sub);
+    }
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!used.has(name)) throw new Error(`command table: handler '${name}' has no command spec`);
+  }
+  return { all, byName, nativeNames, nativeArities: Int32Array.from(nativeArities) };
+}
+
+/** Finds the subcommand spec of a container ("client" + "list" -> "client|list"). */
+export function findSubcommand(container: CommandSpec, sub: string): CommandSpec | undefined {
+  const wanted = container.name + '|' + sub.toLowerCase();
+  return container.subcommands?.find((s) => s.name === wanted);
+}

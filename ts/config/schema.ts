@@ -1,0 +1,453 @@
+/**
+ * The settings schema: one declarative table that drives loading (TOML file, environment, flags),
+ * validation, --help and Redis's CONFIG GET/SET.
+ *
+ * Each row names a setting by its TOML section and key ("server.port"), which is also where it
+ * lives in the typed `Settings` object. A row may add a command-line flag, a Redis CONFIG name,
+ * and the feature it belongs to.
+ *
+ * Environment variables are derived from section and key by one rule, matching the seed's
+ * examples (RUSTYPOTATO_PORT, RUSTYPOTATO_BIND_ADDRESS, RUSTYPOTATO_AOF_PATH, RUSTYPOTATO_MAX_MEMORY,
+ * RUSTYPOTATO_LOG_LEVEL, RUSTYPOTATO_METRICS_ENABLED, RUSTYPOTATO_CLUSTERING_ENABLED):
+ *   RUSTYPOTATO_ + <section prefix> + KEY in upper case, where the section prefix is
+ *   nothing for [server], [storage] and [security] (their keys already say what they are:
+ *   port, aof_path, tls_enabled), "LOG_" for [logging] and "METRICS_" / "CLUSTERING_" for
+ *   [metrics] / [clustering] (whose keys — enabled, port, path — would otherwise collide).
+ * RUSTYPOTATO_CONFIG names the TOML file when -c/--config is not given.
+ *
+ * Features that do not exist yet are listed in FEATURES with `available: false`. A setting that
+ * belongs to such a feature accepts only its default ("off") value from every source; anything else
+ * is refused with a message naming the setting. When a feature lands, flip its flag.
+ */
+import path from 'node:path';
+import { bindAddresses, boolean, choice, integer, keepAlive, memory, text, wordList, type ValueKind } from './values';
+
+export const FEATURES = {
+  aof: { name: 'AOF persistence', available: false },
+  aofCompression: { name: 'AOF compression', available: false },
+  snapshots: { name: 'RDB snapshots', available: false },
+  memoryLimit: { name: 'memory limiting (max_memory, eviction)', available: false },
+  metrics: { name: 'the metrics endpoint', available: false },
+  auth: { name: 'authentication', available: false },
+  tls: { name: 'TLS', available: false },
+  clustering: { name: 'clustering', available: false },
+  logRotation: { name: 'log rotation', available: false },
+  keyspaceEvents: { name: 'keyspace notifications', available: false },
+} satisfies Record<string, { name: string; available: boolean }>;
+
+export type FeatureId = keyof typeof FEATURES;
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'json' | 'pretty';
+export type LogRotation = 'never' | 'daily' | 'hourly' | 'size';
+export type FsyncPolicy = 'always' | 'everysec' | 'no';
+export type AofCompression = 'none' | 'gzip' | 'lz4' | 'zstd';
+export type EvictionPolicy =
+  | 'noeviction'
+  | 'allkeys-lru'
+  | 'allkeys-lfu'
+  | 'allkeys-random'
+  | 'volatile-lru'
+  | 'volatile-lfu'
+  | 'volatile-random'
+  | 'volatile-ttl';
+
+/** Every setting, grouped as in rustypotato.toml. Property names are the TOML keys. */
+export interface Settings {
+  server: {
+    port: number;
+    bind_address: string[];
+    max_connections: number;
+    /** Seconds between TCP keep-alive probes; 0 = off (`true` in the file means 300, as Redis). */
+    tcp_keepalive: number;
+    tcp_nodelay: boolean;
+    databases: number;
+    /** Close clients idle for this many seconds; 0 = never (Redis's `timeout`). */
+    timeout: number;
+    hz: number;
+    proto_max_bulk_len: number;
+    client_query_buffer_limit: number;
+    /** Redis's notify-keyspace-events; not in the file until the feature exists. */
+    notify_keyspace_events: string;
+  };
+  storage: {
+    aof_enabled: boolean;
+    aof_path: string;
+    aof_fsync: FsyncPolicy;
+    aof_compression: AofCompression;
+    /** Bytes; 0 = no limit. */
+    max_memory: number;
+    eviction_policy: EvictionPolicy;
+    /** Redis's `save` schedule; not in the file until snapshots exist. */
+    save: string;
+  };
+  logging: {
+    level: LogLevel;
+    format: LogFormat;
+    /** Log file path; "" = standard output. */
+    file: string;
+    rotation: LogRotation;
+  };
+  metrics: { enabled: boolean; port: number; path: string };
+  security: { auth_enabled: boolean; password: string; tls_enabled: boolean; cert_file: string; key_file: string };
+  clustering: { enabled: boolean; node_id: string; peers: string[] };
+}
+
+export type SectionName = keyof Settings;
+export const SECTIONS: readonly SectionName[] = ['server', 'storage', 'logging', 'metrics', 'security', 'clustering'];
+
+/** "server.port", "storage.aof_enabled", ... */
+export type SettingPath = { [S in SectionName]: `${S}.${keyof Settings[S] & string}` }[SectionName];
+export type ValueAt<P extends SettingPath> = P extends `${infer S}.${infer K}`
+  ? S extends SectionName
+    ? K extends keyof Settings[S]
+      ? Settings[S][K]
+      : never
+    : never
+  : never;
+
+/**
+ * How CONFIG SET treats a Redis parameter: `runtime` can be changed; `immutable` and `protected`
+ * are refused with Redis's own texts ("can't set immutable config" / "can't set protected config").
+ */
+export type RedisAccess = 'runtime' | 'immutable' | 'protected';
+
+export interface RedisParameter<T> {
+  name: string;
+  access: RedisAccess;
+  /** Overrides the kind's rendering (e.g. appendfilename shows the base name of aof_path). */
+  render?(value: T): string;
+}
+
+export interface FlagSpec {
+  long: string;
+  short?: string;
+  /** Placeholder shown in --help, e.g. "<PORT>". */
+  arg: string;
+  /** Giving the flag also turns this on (the seed: --aof-path enables AOF, --metrics-port metrics). */
+  implies?: SettingPath;
+}
+
+export interface SettingSpec<T> {
+  path: SettingPath;
+  section: SectionName;
+  key: string;
+  kind: ValueKind<T>;
+  default: T;
+  summary: string;
+  /** Read from the TOML file and the environment (false for Redis-only parameters). */
+  inFile: boolean;
+  env: string | null;
+  flag?: FlagSpec;
+  redis?: RedisParameter<T>;
+  /** The feature this setting configures; absent = part of this version. */
+  feature?: FeatureId;
+}
+
+export const ENV_PREFIX = 'RUSTYPOTATO_';
+export const CONFIG_FILE_ENV = 'RUSTYPOTATO_CONFIG';
+const ENV_SECTION_PREFIX: Record<SectionName, string> = {
+  server: '',
+  storage: '',
+  security: '',
+  logging: 'LOG_',
+  metrics: 'METRICS_',
+  clustering: 'CLUSTERING_',
+};
+
+export function envName(section: SectionName, key: string): string {
+  return ENV_PREFIX + ENV_SECTION_PREFIX[section] + key.toUpperCase();
+}
+
+type RowOptions<T> = {
+  kind: ValueKind<T>;
+  default: T;
+  summary: string;
+  inFile?: boolean;
+  flag?: FlagSpec;
+  redis?: RedisParameter<T>;
+  feature?: FeatureId;
+};
+
+function row<P extends SettingPath>(p: P, opts: RowOptions<ValueAt<P>>): SettingSpec<ValueAt<P>> & { path: P } {
+  const [section, key] = p.split('.') as [SectionName, string];
+  const inFile = opts.inFile ?? true;
+  return { path: p, section, key, ...opts, inFile, env: inFile ? envName(section, key) : null };
+}
+
+const INT32_MAX = 2147483647;
+const PATH_TEXT = text({ check: (t) => t !== '' && !t.includes('\0'), expected: 'a non-empty path' });
+const OPTIONAL_PATH = text({ check: (t) => !t.includes('\0'), expected: 'a path, or "" for none' });
+const NOTIFY_FLAGS = 'Ag$lshzxeKEtmdn';
+
+const TABLE = [
+  // [server]
+  row('server.port', {
+    kind: integer(0, 65535),
+    default: 6379,
+    summary: 'TCP port to listen on (0 = any free port)',
+    flag: { long: 'port', short: 'p', arg: '<PORT>' },
+    redis: { name: 'port', access: 'runtime' },
+  }),
+  row('server.bind_address', {
+    kind: bindAddresses(),
+    default: ['127.0.0.1'],
+    summary: 'addresses to listen on',
+    flag: { long: 'bind', short: 'b', arg: '<ADDRESS>' },
+    redis: { name: 'bind', access: 'runtime' },
+  }),
+  row('server.max_connections', {
+    kind: integer(1, 4294967295),
+    default: 10000,
+    summary: 'maximum concurrent client connections',
+    flag: { long: 'max-connections', arg: '<NUM>' },
+    redis: { name: 'maxclients', access: 'runtime' },
+  }),
+  row('server.tcp_keepalive', {
+    kind: keepAlive(300),
+    default: 300,
+    summary: 'TCP keep-alive probe interval in seconds (true = 300, false = 0 = off)',
+    redis: { name: 'tcp-keepalive', access: 'runtime' },
+  }),
+  row('server.tcp_nodelay', { kind: boolean, default: true, summary: 'disable Nagle\'s algorithm on client sockets' }),
+  row('server.databases', {
+    kind: integer(1, 65536),
+    default: 16,
+    summary: 'number of databases (SELECT 0..n-1)',
+    redis: { name: 'databases', access: 'immutable' },
+  }),
+  row('server.timeout', {
+    kind: integer(0, INT32_MAX),
+    default: 0,
+    summary: 'close clients idle for this many seconds (0 = never)',
+    redis: { name: 'timeout', access: 'runtime' },
+  }),
+  row('server.hz', {
+    kind: integer(1, 500, { redisMin: 0, redisMax: INT32_MAX, redisClamp: true }),
+    default: 10,
+    summary: 'background task frequency (active expiry, idle timeouts) per second',
+    redis: { name: 'hz', access: 'runtime' },
+  }),
+  row('server.proto_max_bulk_len', {
+    kind: memory(1024 * 1024),
+    default: 512 * 1024 * 1024,
+    summary: 'largest bulk string a client may send',
+    redis: { name: 'proto-max-bulk-len', access: 'runtime' },
+  }),
+  row('server.client_query_buffer_limit', {
+    kind: memory(1024 * 1024),
+    default: 1024 * 1024 * 1024,
+    summary: 'largest unprocessed input a client may accumulate',
+    redis: { name: 'client-query-buffer-limit', access: 'runtime' },
+  }),
+  row('server.notify_keyspace_events', {
+    kind: text({
+      check: (t) => [...t].every((c) => NOTIFY_FLAGS.includes(c)),
+      redisError: `Invalid event class character. Use '${NOTIFY_FLAGS}'.`,
+      expected: `characters from '${NOTIFY_FLAGS}'`,
+    }),
+    default: '',
+    summary: 'keyspace notification classes',
+    inFile: false,
+    redis: { name: 'notify-keyspace-events', access: 'runtime' },
+    feature: 'keyspaceEvents',
+  }),
+
+  // [storage]
+  row('storage.aof_enabled', {
+    kind: boolean,
+    default: false,
+    summary: 'log every write to an append-only file',
+    redis: { name: 'appendonly', access: 'runtime' },
+    feature: 'aof',
+  }),
+  row('storage.aof_path', {
+    kind: PATH_TEXT,
+    default: 'rustypotato.aof',
+    summary: 'append-only file path',
+    flag: { long: 'aof-path', arg: '<PATH>', implies: 'storage.aof_enabled' },
+    redis: { name: 'appendfilename', access: 'immutable', render: (v) => path.basename(v) },
+    feature: 'aof',
+  }),
+  row('storage.aof_fsync', {
+    kind: choice<FsyncPolicy>(['always', 'everysec', 'no'], {
+      redisNames: [
+        ['everysec', 'everysec'],
+        ['always', 'always'],
+        ['no', 'no'],
+      ],
+    }),
+    default: 'everysec',
+    summary: 'when the append-only file is flushed to disk',
+    redis: { name: 'appendfsync', access: 'runtime' },
+    feature: 'aof',
+  }),
+  row('storage.aof_compression', {
+    kind: choice<AofCompression>(['none', 'gzip', 'lz4', 'zstd']),
+    default: 'none',
+    summary: 'compression of the append-only file',
+    feature: 'aofCompression',
+  }),
+  row('storage.max_memory', {
+    kind: memory(0, 18446744073709551615n),
+    default: 0,
+    summary: 'memory limit in bytes (0 = none)',
+    redis: { name: 'maxmemory', access: 'runtime' },
+    feature: 'memoryLimit',
+  }),
+  row('storage.eviction_policy', {
+    kind: choice<EvictionPolicy>(
+      ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'],
+      {
+        // The seed's short names.
+        aliases: { lru: 'allkeys-lru', lfu: 'allkeys-lfu', random: 'allkeys-random', ttl: 'volatile-ttl' },
+        redisNames: (
+          ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'] as const
+        ).map((p): [string, EvictionPolicy] => [p, p]),
+      },
+    ),
+    default: 'noeviction',
+    summary: 'what to evict at the memory limit (lru, lfu, random, ttl or a Redis policy name)',
+    redis: { name: 'maxmemory-policy', access: 'runtime' },
+    feature: 'memoryLimit',
+  }),
+  row('storage.save', {
+    kind: text({ check: (t) => /^\s*$|^\s*(\d+\s+\d+\s*)+$/.test(t), redisError: 'Invalid save parameters', expected: '"<seconds> <changes> ..."' }),
+    default: '',
+    summary: 'snapshot schedule',
+    inFile: false,
+    redis: { name: 'save', access: 'runtime', render: (v) => v.trim().split(/\s+/).filter((w) => w !== '').join(' ') },
+    feature: 'snapshots',
+  }),
+
+  // [logging]
+  row('logging.level', {
+    kind: choice<LogLevel>(['trace', 'debug', 'info', 'warn', 'error'], {
+      // Redis has four levels; ours map onto them by verbosity, so CONFIG SET/GET round-trip.
+      redisNames: [
+        ['debug', 'trace'],
+        ['verbose', 'debug'],
+        ['notice', 'info'],
+        ['warning', 'warn'],
+      ],
+      redisShows: { trace: 'debug', debug: 'verbose', info: 'notice', warn: 'warning', error: 'warning' },
+    }),
+    default: 'info',
+    summary: 'log level',
+    flag: { long: 'log-level', arg: '<LEVEL>' },
+    redis: { name: 'loglevel', access: 'runtime' },
+  }),
+  row('logging.format', { kind: choice<LogFormat>(['json', 'pretty']), default: 'pretty', summary: 'log line format' }),
+  row('logging.file', {
+    kind: OPTIONAL_PATH,
+    default: '',
+    summary: 'log file ("" = standard output)',
+    redis: { name: 'logfile', access: 'immutable' },
+  }),
+  row('logging.rotation', {
+    kind: choice<LogRotation>(['never', 'daily', 'hourly', 'size']),
+    default: 'never',
+    summary: 'log file rotation',
+    feature: 'logRotation',
+  }),
+
+  // [metrics]
+  row('metrics.enabled', { kind: boolean, default: false, summary: 'serve Prometheus metrics over HTTP', feature: 'metrics' }),
+  row('metrics.port', {
+    kind: integer(1, 65535),
+    default: 9090,
+    summary: 'metrics HTTP port',
+    flag: { long: 'metrics-port', arg: '<PORT>', implies: 'metrics.enabled' },
+    feature: 'metrics',
+  }),
+  row('metrics.path', {
+    kind: text({ check: (t) => t.startsWith('/'), expected: 'a URL path starting with "/"' }),
+    default: '/metrics',
+    summary: 'metrics HTTP path',
+    feature: 'metrics',
+  }),
+
+  // [security]
+  row('security.auth_enabled', { kind: boolean, default: false, summary: 'require AUTH with a password', feature: 'auth' }),
+  row('security.password', {
+    kind: text(),
+    default: '',
+    summary: 'the password AUTH expects',
+    redis: { name: 'requirepass', access: 'runtime' },
+    feature: 'auth',
+  }),
+  row('security.tls_enabled', { kind: boolean, default: false, summary: 'accept TLS connections', feature: 'tls' }),
+  row('security.cert_file', {
+    kind: OPTIONAL_PATH,
+    default: '',
+    summary: 'TLS certificate file',
+    redis: { name: 'tls-cert-file', access: 'runtime' },
+    feature: 'tls',
+  }),
+  row('security.key_file', {
+    kind: OPTIONAL_PATH,
+    default: '',
+    summary: 'TLS private key file',
+    redis: { name: 'tls-key-file', access: 'runtime' },
+    feature: 'tls',
+  }),
+
+  // [clustering]
+  row('clustering.enabled', {
+    kind: boolean,
+    default: false,
+    summary: 'run as a cluster node',
+    redis: { name: 'cluster-enabled', access: 'immutable' },
+    feature: 'clustering',
+  }),
+  row('clustering.node_id', { kind: text(), default: '', summary: 'this node\'s id', feature: 'clustering' }),
+  row('clustering.peers', {
+    kind: wordList({ item: 'host:port' }),
+    default: [],
+    summary: 'other nodes, "host:port"',
+    feature: 'clustering',
+  }),
+] as const;
+
+// Compile-time check that the table covers every key of Settings.
+type MissingFromTable = Exclude<SettingPath, (typeof TABLE)[number]['path']>;
+const tableIsComplete: [MissingFromTable] extends [never] ? true : MissingFromTable = true;
+void tableIsComplete;
+
+/** The schema, in the order --help and CONFIG GET list it. */
+export const SETTINGS: readonly SettingSpec<unknown>[] = TABLE;
+
+/** Redis parameters that are facts about the process rather than settings; CONFIG SET refuses them. */
+export const REDIS_FACTS: ReadonlyArray<{ name: string; value: () => string; access: 'immutable' | 'protected' }> = [
+  // Redis reports its working directory, where it would write snapshots and AOF files.
+  { name: 'dir', value: () => process.cwd(), access: 'protected' },
+  { name: 'dbfilename', value: () => 'dump.rdb', access: 'protected' },
+];
+
+export function featureOf(spec: SettingSpec<unknown>): { name: string; available: boolean } | undefined {
+  return spec.feature ? FEATURES[spec.feature] : undefined;
+}
+
+/** Reads one setting from a Settings object. */
+export function valueOf(settings: Settings, spec: SettingSpec<unknown>): unknown {
+  return (settings[spec.section] as Record<string, unknown>)[spec.key];
+}
+
+/** Writes one setting into a Settings object. */
+export function assignValue(settings: Settings, spec: SettingSpec<unknown>, value: unknown): void {
+  (settings[spec.section] as Record<string, unknown>)[spec.key] = value;
+}
+
+/** A fresh Settings object holding every default (lists copied, so callers may mutate). */
+export function defaultSettings(): Settings {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const section of SECTIONS) out[section] = {};
+  for (const spec of SETTINGS) out[spec.section]![spec.key] = Array.isArray(spec.default) ? spec.default.slice() : spec.default;
+  return out as unknown as Settings;
+}
+
+export function settingByPath(p: SettingPath): SettingSpec<unknown> {
+  const spec = SETTINGS.find((s) => s.path === p);
+  if (!spec) throw new Error(`no setting ${p}`);
+  return spec;
+}

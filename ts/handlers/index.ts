@@ -1,0 +1,13 @@
+/** Every TypeScript-owned handler by table name; the command table binds them at start-up. */
+import type { TsHandler } from '../commands/types';
+import { connectionHandlers } from './connection';
+import { serverHandlers } from './server';
+import { commandHandlers } from '../commands/command-command';
+import { configHandlers } from '../config/config-command';
+
+export const tsHandlers: Record<string, TsHandler> = {
+  ...connectionHandlers,
+  ...serverHandlers,
+  ...commandHandlers,
+  ...configHandlers,
+};

@@ -1,0 +1,45 @@
+/** Programmatic entry: build the command table, create the engine and the server, listen. */
+import type { Settings } from './config/schema';
+import { RuntimeConfig } from './config/runtime';
+import { buildCommandTable } from './commands/table';
+import { setCommandTable } from './commands/command-command';
+import { tsHandlers } from './handlers';
+import { createLogger } from './log';
+import { Server, type ServerOptions } from './server/server';
+
+export { Server } from './server/server';
+
+/** The running server's view of the settings (CONFIG SET updates it through the config layer). */
+export function serverOptions(settings: Settings): ServerOptions {
+  const s = settings.server;
+  return {
+    port: s.port,
+    bind: s.bind_address,
+    maxClients: s.max_connections,
+    idleTimeoutSeconds: s.timeout,
+    tcpKeepAliveSeconds: s.tcp_keepalive,
+    tcpNoDelay: s.tcp_nodelay,
+    databases: s.databases,
+    hz: s.hz,
+    protoMaxBulkLen: s.proto_max_bulk_len,
+    queryBufferLimit: s.client_query_buffer_limit,
+  };
+}
+
+export async function startServer(settings: Settings, configFile: string | null = null): Promise<Server> {
+  const log = createLogger({ level: settings.logging.level, format: settings.logging.format, file: settings.logging.file || null });
+  const table = buildCommandTable(tsHandlers);
+  setCommandTable(table.all);
+  const config = new RuntimeConfig(settings, configFile);
+  const server = new Server(serverOptions(settings), table, log, config);
+  server.configFile = configFile;
+  const refresh = (): void => void Object.assign(server.opts, serverOptions(config.settings));
+  for (const path of ['server.max_connections', 'server.timeout', 'server.tcp_keepalive', 'server.tcp_nodelay', 'server.hz', 'server.proto_max_bulk_len', 'server.client_query_buffer_limit'] as const) {
+    config.onChange(path, refresh);
+  }
+  config.onChange('server.port', () => 'changing the port of a running server is not supported yet');
+  config.onChange('server.bind_address', () => 'changing the bind addresses of a running server is not supported yet');
+  config.onChange('logging.level', (level) => void (log.level = level));
+  await server.listen();
+  return server;
+}

@@ -1,0 +1,61 @@
+/**
+ * The whole N-API surface of the C++ engine (native/addon.cc). Nothing else crosses the boundary.
+ *
+ * Hot path (DESIGN.md §1): TypeScript frames a read chunk into offsets (no strings, no Buffers per
+ * argument), then ONE `execute` call runs every engine-owned command of the batch and returns all of
+ * their replies in one Buffer. A command the engine does not own (connection/server commands, or an
+ * unknown name) stops the batch; TypeScript answers it and calls `execute` again from the next
+ * command, so replies always leave in request order.
+ *
+ * ## frames (Int32Array), one record per command, records back to back:
+ *     [argc, off0, len0, off1, len1, ..., off(argc-1), len(argc-1)]
+ * Offsets/lengths are byte positions in `input`. Argument 0 is the command name (any case).
+ *
+ * ## control (Int32Array of CONTROL_SIZE), see the Control enum in ts/native.ts:
+ *   in : [FrameCursor] index into frames of the first record to run
+ *        [FrameEnd]    index one past the last record
+ *        [Db]          the connection's selected database
+ *        [Resp]        2 or 3
+ *        [ClientFlags] bit 0: CLIENT NO-TOUCH (reads do not update the LRU clock)
+ *   out: [FrameCursor] advanced past every executed record (points at the stopping record, if any)
+ *        [Executed]    number of commands executed by this call
+ *        [Stopped]     1 when execution stopped at a record the engine does not own, else 0
+ *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
+ */
+export interface NativeModule {
+  /**
+   * Called once at start-up. `names[i]` (lowercase) is native command id i, `arities[i]` its Redis
+   * arity (N exact, -N at least N). Returns the names the engine has no handler for (start-up fails
+   * if any), so the TypeScript command table and the C++ handlers cannot drift apart.
+   */
+  init(databases: number, names: string[], arities: Int32Array): string[];
+
+  /** Runs a framed batch (see above). Returns the concatenated replies, or null when there are none. */
+  execute(input: Buffer, frames: Int32Array, control: Int32Array): Buffer | null;
+
+  /**
+   * Periodic work, called by the server cron (`hz` times per second): active expiry for at most
+   * `budgetMicros` microseconds (Redis: 25% of the cron period) and incremental rehash steps.
+   * Returns the number of keys expired.
+   */
+  cron(budgetMicros: number): number;
+
+  /** Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled"). */
+  setConfig(name: string, value: string): void;
+
+  /** Figures for INFO: memory, keyspace per database, stats counters. Not on the hot path. */
+  info(): EngineInfo;
+}
+
+export interface EngineInfo {
+  /** Bytes the engine holds for keys, values, tables and indexes (Redis's used_memory, engine share). */
+  usedMemory: number;
+  /** One row per database: [keys, keys with an expiry, average TTL of those in ms]. */
+  keyspace: Array<[number, number, number]>;
+  expiredKeys: number;
+  evictedKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  /** Keys still to move in the running incremental rehashes (0 when none). */
+  rehashing: number;
+}

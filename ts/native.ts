@@ -1,0 +1,25 @@
+/** Loads the C++ engine: build/Release when present (local builds), else prebuilds/linux-x64. */
+import path from 'node:path';
+import type { NativeModule } from './native-module';
+
+export type { NativeModule, EngineInfo } from './native-module';
+
+/** Slots of the Int32Array control block shared with `execute` (see native-module.d.ts). */
+export const enum Control {
+  FrameCursor = 0,
+  FrameEnd = 1,
+  Db = 2,
+  Resp = 3,
+  ClientFlags = 4,
+  Executed = 5,
+  Stopped = 6,
+  Dirty = 7,
+}
+export const CONTROL_SIZE = 8;
+export const CLIENT_FLAG_NO_TOUCH = 1;
+
+// dist/ts/native.js -> package root is two levels up.
+const packageRoot = path.resolve(__dirname, '..', '..');
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const native: NativeModule = require('node-gyp-build')(packageRoot);

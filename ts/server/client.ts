@@ -1,0 +1,251 @@
+/**
+ * One client connection: its state (db, protocol, name, flags) and the request path
+ *   socket -> framing -> one native batch (engine-owned commands) / TS dispatch -> one socket write.
+ */
+import type { Socket } from 'node:net';
+import { Control, CONTROL_SIZE, CLIENT_FLAG_NO_TOUCH, native } from '../native';
+import { ParseStatus, RequestParser } from './framing';
+import { ReplyWriter } from '../protocol/reply';
+import type { Server } from './server';
+import { dispatchTsCommand } from './dispatch';
+
+/** Shared by every client: the engine call runs synchronously, so one control block suffices. */
+const control = new Int32Array(CONTROL_SIZE);
+
+/** Pause reading from a client whose unsent replies exceed this (it is not reading them). */
+const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
+
+export class Client {
+  readonly id: number;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  name: string | null = null;
+  libName = '';
+  libVer = '';
+  db = 0;
+  resp: 2 | 3 = 2;
+  noEvict = false;
+  noTouch = false;
+  /** Name of the last command run ("client|list" style), for CLIENT LIST. */
+  lastCommand = 'NULL';
+  closing = false;
+  /** Set by QUIT (and CLIENT KILL of oneself): close once the current reply is sent. */
+  closeAfterReply = false;
+  readonly addr: string;
+  readonly laddr: string;
+
+  private readonly parser: RequestParser;
+  /** Unparsed bytes carried over between reads (an incomplete command). */
+  private pending: Buffer | null = null;
+  private pendingLen = 0;
+  private needBytes = 0;
+  private out: Buffer[] = [];
+  private readonly tsReply = new ReplyWriter(2, 1024);
+
+  constructor(
+    readonly server: Server,
+    readonly socket: Socket,
+  ) {
+    this.id = server.nextClientId();
+    this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.laddr = `${socket.localAddress}:${socket.localPort}`;
+    this.parser = new RequestParser(server.protoMaxBulkLen());
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+    socket.on('drain', () => {
+      if (!this.closing) socket.resume();
+    });
+  }
+
+  get queryBufferLength(): number {
+    return this.pendingLen;
+  }
+
+  get outputLength(): number {
+    return this.socket.writableLength;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    this.lastInteraction = Date.now();
+    this.server.stats.netInputBytes += chunk.length;
+    let buf: Buffer;
+    let end: number;
+    if (this.pending === null) {
+      buf = chunk;
+      end = chunk.length;
+    } else {
+      this.appendPending(chunk);
+      if (this.pendingLen > this.server.queryBufferLimit()) {
+        this.server.log.warn({ client: this.id, addr: this.addr }, 'closing client that reached max query buffer length');
+        this.close();
+        return;
+      }
+      if (this.pendingLen < this.needBytes) return;
+      buf = this.pending;
+      end = this.pendingLen;
+      this.pending = null;
+      this.pendingLen = 0;
+    }
+    this.parser.maxBulkLen = this.server.opts.protoMaxBulkLen;
+    this.process(buf, end);
+    this.flush();
+  }
+
+  /** Appends to the carry-over buffer, growing it geometrically (or straight to the known need). */
+  private appendPending(chunk: Buffer): void {
+    const pending = this.pending as Buffer;
+    const want = this.pendingLen + chunk.length;
+    if (want > pending.length) {
+      const size = Math.max(want, Math.min(Math.max(this.needBytes, pending.length * 2), this.server.queryBufferLimit() + 1));
+      const grown = Buffer.allocUnsafe(Math.max(size, want));
+      pending.copy(grown, 0, 0, this.pendingLen);
+      this.pending = grown;
+    }
+    chunk.copy(this.pending as Buffer, this.pendingLen);
+    this.pendingLen = want;
+  }
+
+  private process(buf: Buffer, end: number): void {
+    let pos = 0;
+    const parser = this.parser;
+    while (!this.closing) {
+      const status = parser.parse(buf, pos, end);
+      if (parser.commands > 0) this.runFramed(buf, parser.frames, parser.framesEnd);
+      pos = parser.pos;
+      if (this.closing) return;
+      if (status === ParseStatus.BatchFull) continue;
+      if (status === ParseStatus.Inline) {
+        this.runArgs(parser.inlineArgs);
+        continue;
+      }
+      if (status === ParseStatus.Error) {
+        this.replyTs((r) => r.error('ERR ' + parser.error));
+        this.server.log.debug({ client: this.id, addr: this.addr, error: parser.error }, 'protocol error');
+        this.closeAfterFlush();
+        return;
+      }
+      // NeedMore: keep the incomplete tail.
+      if (pos < end) {
+        const rest = end - pos;
+        if (rest > this.server.queryBufferLimit()) {
+          this.close();
+          return;
+        }
+        this.needBytes = parser.needBytes;
+        const capacity = Math.max(rest * 2, 16 * 1024, Math.min(this.needBytes, this.server.queryBufferLimit() + 1));
+        const keep = Buffer.allocUnsafe(capacity);
+        buf.copy(keep, 0, pos, end);
+        this.pending = keep;
+        this.pendingLen = rest;
+      }
+      return;
+    }
+  }
+
+  /** Runs a framed batch: engine-owned commands in one native call, others here, in order. */
+  private runFramed(buf: Buffer, frames: Int32Array, framesEnd: number): void {
+    control[Control.FrameCursor] = 0;
+    control[Control.FrameEnd] = framesEnd;
+    for (;;) {
+      control[Control.Db] = this.db;
+      control[Control.Resp] = this.resp;
+      control[Control.ClientFlags] = this.noTouch ? CLIENT_FLAG_NO_TOUCH : 0;
+      const replies = native.execute(buf, frames, control);
+      if (replies !== null) this.out.push(replies);
+      const executed = control[Control.Executed];
+      const stats = this.server.stats;
+      stats.commandsProcessed += executed;
+      stats.dirty += control[Control.Dirty];
+      if (control[Control.Stopped] === 0) {
+        if (executed > 0) this.lastCommand = 'engine';
+        return;
+      }
+      const cursor = control[Control.FrameCursor];
+      const argc = frames[cursor];
+      const args: Buffer[] = new Array(argc);
+      for (let i = 0; i < argc; i++) {
+        const off = frames[cursor + 1 + 2 * i];
+        args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
+      }
+      this.runTs(args);
+      const next = cursor + 1 + 2 * argc;
+      if (this.closing || next >= framesEnd) return;
+      control[Control.FrameCursor] = next;
+      control[Control.FrameEnd] = framesEnd;
+    }
+  }
+
+  /**
+   * Runs one command given as separate arguments (inline requests, and later MULTI queues and
+   * scripts): the engine path is taken through a synthesized frame over one joined buffer.
+   */
+  runArgs(args: Buffer[]): void {
+    if (args.length === 0) return;
+    const joined = Buffer.concat(args);
+    const frames = new Int32Array(1 + 2 * args.length);
+    frames[0] = args.length;
+    let off = 0;
+    for (let i = 0; i < args.length; i++) {
+      frames[1 + 2 * i] = off;
+      frames[2 + 2 * i] = args[i].length;
+      off += args[i].length;
+    }
+    this.runFramed(joined, frames, frames.length);
+  }
+
+  private runTs(args: Buffer[]): void {
+    this.server.stats.commandsProcessed++;
+    const writer = this.tsReply;
+    writer.resp = this.resp;
+    dispatchTsCommand(this, writer, args);
+    if (writer.length > 0) this.out.push(writer.take());
+    if (this.closeAfterReply) this.closeAfterFlush();
+  }
+
+  /** Writes a TypeScript-produced reply in order with the engine's. */
+  replyTs(write: (r: ReplyWriter) => void): void {
+    const writer = this.tsReply;
+    writer.resp = this.resp;
+    write(writer);
+    this.out.push(writer.take());
+  }
+
+  flush(): void {
+    const out = this.out;
+    if (out.length === 0 || this.socket.destroyed) {
+      out.length = 0;
+      return;
+    }
+    let bytes = 0;
+    if (out.length === 1) {
+      bytes = out[0].length;
+      this.socket.write(out[0]);
+    } else {
+      const joined = Buffer.concat(out);
+      bytes = joined.length;
+      this.socket.write(joined);
+    }
+    out.length = 0;
+    this.server.stats.netOutputBytes += bytes;
+    if (this.socket.writableLength > OUTPUT_HIGH_WATER) this.socket.pause();
+  }
+
+  /** Sends what is queued, then closes (QUIT, protocol errors, CLIENT KILL of self). */
+  closeAfterFlush(): void {
+    if (this.closing) return;
+    this.flush();
+    this.closing = true;
+    this.socket.end();
+    this.server.removeClient(this);
+  }
+
+  close(): void {
+    if (!this.socket.destroyed) this.socket.destroy();
+    if (this.closing) return;
+    this.closing = true;
+    this.pending = null;
+    this.server.removeClient(this);
+  }
+}

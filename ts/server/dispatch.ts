@@ -1,0 +1,89 @@
+/**
+ * Dispatch of the commands the engine did not take: TypeScript-owned commands (looked up in the
+ * command table, arity-checked, subcommands resolved) and unknown names, with Redis 7's error texts.
+ */
+import type { CommandContext, CommandSpec } from '../commands/types';
+import { findSubcommand } from '../commands/table';
+import type { ReplyWriter } from '../protocol/reply';
+import type { Client } from './client';
+
+/** `ERR wrong number of arguments for 'get' command` (Redis names subcommands 'client|list'). */
+export function arityError(name: string): string {
+  return `ERR wrong number of arguments for '${name}' command`;
+}
+
+export function arityOk(spec: CommandSpec, argc: number): boolean {
+  return spec.arity > 0 ? argc === spec.arity : argc >= -spec.arity;
+}
+
+/** Redis's `%.128s` of an argument (the text stops at a NUL byte, as a C string would). */
+function clip(arg: Buffer, max: number): string {
+  const nul = arg.indexOf(0);
+  const end = Math.min(nul < 0 ? arg.length : nul, max);
+  return arg.toString('utf8', 0, end);
+}
+
+export function unknownCommandError(args: Buffer[]): string {
+  let rest = '';
+  for (let i = 1; i < args.length && rest.length < 128; i++) {
+    rest += `'${clip(args[i], 128 - rest.length)}' `;
+  }
+  return `ERR unknown command '${clip(args[0], 128)}', with args beginning with: ${rest}`;
+}
+
+export function unknownSubcommandError(container: string, sub: Buffer): string {
+  return `ERR unknown subcommand '${clip(sub, 128)}'. Try ${container.toUpperCase()} HELP.`;
+}
+
+const context: CommandContext = {
+  reply: undefined as unknown as ReplyWriter,
+  client: undefined as unknown as Client,
+  server: undefined as unknown as CommandContext['server'],
+};
+
+/** Resolves a name (and subcommand) to the spec that runs, or writes the error and returns null. */
+export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[]): CommandSpec | null {
+  const table = client.server.table;
+  const spec = table.byName.get(args[0].toString('latin1').toLowerCase());
+  if (spec === undefined) {
+    reply.error(unknownCommandError(args));
+    return null;
+  }
+  if (!arityOk(spec, args.length)) {
+    reply.error(arityError(spec.name));
+    return null;
+  }
+  // A container called bare (COMMAND) runs its own handler; otherwise the subcommand decides.
+  if (spec.subcommands === undefined || args.length === 1) return spec;
+  const sub = findSubcommand(spec, args[1].toString('latin1'));
+  if (sub === undefined) {
+    reply.error(unknownSubcommandError(spec.name, args[1]));
+    return null;
+  }
+  if (!arityOk(sub, args.length)) {
+    reply.error(arityError(sub.name));
+    return null;
+  }
+  return sub;
+}
+
+export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buffer[]): void {
+  const spec = resolveCommand(client, reply, args);
+  if (spec === null) return;
+  client.lastCommand = spec.name;
+  const handler = spec.handler;
+  if (handler === undefined) {
+    // An engine-owned command reached TypeScript: the table and the engine disagree.
+    reply.error(`ERR internal error: '${spec.name}' has no handler`);
+    return;
+  }
+  context.reply = reply;
+  context.client = client;
+  context.server = client.server;
+  try {
+    handler(context, args);
+  } catch (err) {
+    client.server.log.error({ err, command: spec.name }, 'command failed');
+    reply.error('ERR ' + (err instanceof Error ? err.message : String(err)));
+  }
+}
