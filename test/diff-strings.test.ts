@@ -5,28 +5,14 @@
  */
 import { test } from 'uvu';
 import { Cmd } from './support/diff';
-import { checkRandom, checkScript, withEncoding } from './support/harness';
+import { checkRandom, checkScript, usePair, withEncoding } from './support/harness';
 import { randomStringCommand } from './support/generators';
 import { randomScale, seedsFromEnv } from './support/random';
-import { ServerPair, startPair } from './support/servers';
 
-let pair: ServerPair | undefined;
+const p = usePair(test);
 const now = Math.floor(Date.now() / 1000);
 const future = String(now + 100000);
 const futureMs = String((now + 100000) * 1000);
-
-test.before(async () => {
-  pair = await startPair();
-});
-
-test.after(async () => {
-  await pair?.stop();
-});
-
-function p(): ServerPair {
-  if (!pair) throw new Error('servers did not start');
-  return pair;
-}
 
 // TTLs right after setting them are compared exactly (TTL rounds to the nearest second, so a
 // few milliseconds of skew cannot change it); PTTL keeps the default tolerance.

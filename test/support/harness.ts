@@ -4,7 +4,7 @@
  * readable report of every mismatch.
  */
 import { DiffSession, Cmd, RunOptions, Tolerances } from './diff';
-import { ServerPair } from './servers';
+import { ServerPair, startPair } from './servers';
 import { Rng } from './random';
 import { generate } from './generators';
 
@@ -88,4 +88,35 @@ export function withEncoding(cmds: Cmd[], keyIndex = 1): Cmd[] {
     if (c.length > keyIndex) out.push(['OBJECT', 'ENCODING', c[keyIndex]]);
   }
   return out;
+}
+
+interface HookableTest {
+  before(fn: () => Promise<void>): void;
+  after(fn: () => Promise<void>): void;
+}
+
+/**
+ * Starts redis-server and the candidate before a test file's tests and stops them after. A start
+ * failure is not thrown from the hook (uvu would then skip every test silently): each test fails
+ * with it instead. Returns a getter for the pair.
+ */
+export function usePair(t: HookableTest, candidateArgs: string[] = [], oracleArgs: string[] = []): () => ServerPair {
+  let pair: ServerPair | undefined;
+  let startError: Error | undefined;
+  t.before(async () => {
+    try {
+      pair = await startPair(candidateArgs, oracleArgs);
+    } catch (e) {
+      startError = e as Error;
+      process.stderr.write(`could not start the servers: ${startError.message}\n`);
+    }
+  });
+  t.after(async () => {
+    await pair?.stop();
+  });
+  return () => {
+    if (!pair) throw reportError(`servers did not start: ${startError?.message ?? 'unknown'}`);
+    if (pair.candidate.exited()) throw reportError(`${pair.candidate.name} has exited. Output tail:\n${pair.candidate.output().slice(-3000)}`);
+    return pair;
+  };
 }

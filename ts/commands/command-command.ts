@@ -44,8 +44,6 @@ function inOrder(items: readonly string[], order: readonly string[], what: strin
   return order.filter((o) => items.includes(o));
 }
 
-/** ArgSpec may carry an argument's deprecated_since as an extra property (see connection.ts). */
-type ArgWithDeprecation = ArgSpec & { deprecatedSince?: string };
 
 // ---------------------------------------------------------------------------------------------
 // The table, as set once by table.ts.
@@ -200,7 +198,7 @@ export function writeCommandInfo(reply: ReplyWriter, spec: CommandSpec): void {
 // ---------------------------------------------------------------------------------------------
 // COMMAND DOCS encoding.
 
-function writeArgument(reply: ReplyWriter, arg: ArgWithDeprecation): void {
+function writeArgument(reply: ReplyWriter, arg: ArgSpec): void {
   const flags: string[] = [];
   if (arg.optional) flags.push('optional');
   if (arg.multiple) flags.push('multiple');

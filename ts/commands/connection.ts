@@ -10,14 +10,6 @@
  */
 import type { ArgSpec, CommandSpec } from './types';
 
-/**
- * Marks an argument as deprecated since a version (COMMAND DOCS "deprecated_since" of an argument).
- * ArgSpec has no field for this yet; command-command.ts reads the extra property.
- */
-function deprecatedArg(arg: ArgSpec, since: string): ArgSpec {
-  return Object.assign(arg, { deprecatedSince: since });
-}
-
 /** The ON | OFF choice of CLIENT NO-EVICT and CLIENT NO-TOUCH. */
 const onOff: ArgSpec = {
   name: 'enabled',
@@ -241,7 +233,7 @@ export const connectionCommands: CommandSpec[] = [
             name: 'filter',
             type: 'oneof',
             arguments: [
-              deprecatedArg({ name: 'ip:port', type: 'string' }, '2.8.12'),
+              { name: 'ip:port', type: 'string', deprecatedSince: '2.8.12' },
               {
                 name: 'new-format',
                 type: 'oneof',

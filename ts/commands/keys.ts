@@ -6,12 +6,9 @@
  * history, the argument tree) equal Redis 7.0's COMMAND INFO / COMMAND DOCS; the summaries are our
  * own wording. test/command-table.test.ts checks every entry against a real redis-server.
  */
-import type { ArgSpec, CommandSpec, KeySpec } from './types';
+import type { ArgSpec, CommandSpec } from './types';
+import { indexRange } from './keyspecs';
 
-/** A key spec that starts at a fixed argument index and takes a range of keys from there. */
-function indexRange(flags: string[], index: number, lastKey = 0, step = 1): KeySpec {
-  return { flags, beginSearch: { type: 'index', index }, findKeys: { type: 'range', lastKey, step, limit: 0 } };
-}
 
 const keyArg: ArgSpec = { name: 'key', type: 'key', keySpecIndex: 0 };
 const keysArg: ArgSpec = { name: 'key', type: 'key', keySpecIndex: 0, multiple: true };

@@ -7,12 +7,9 @@
  * cluster-aware libraries) read it. The summaries are our own wording.
  * test/command-table.test.ts checks every entry against a real redis-server.
  */
-import type { ArgSpec, CommandSpec, KeySpec } from './types';
+import type { ArgSpec, CommandSpec } from './types';
+import { indexRange } from './keyspecs';
 
-/** A key spec that starts at a fixed argument index and takes a range of keys from there. */
-function indexRange(flags: string[], index: number, lastKey = 0, step = 1): KeySpec {
-  return { flags, beginSearch: { type: 'index', index }, findKeys: { type: 'range', lastKey, step, limit: 0 } };
-}
 
 /** The one-key argument that almost every string command starts with. */
 const keyArg: ArgSpec = { name: 'key', type: 'key', keySpecIndex: 0 };

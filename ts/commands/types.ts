@@ -56,6 +56,7 @@ export interface ArgSpec {
   multiple?: boolean;
   multipleToken?: boolean;
   since?: string;
+  deprecatedSince?: string;
   displayText?: string;
   /** For 'oneof' and 'block'. */
   arguments?: ArgSpec[];

@@ -1,0 +1,372 @@
+// The N-API surface of the engine (typed by ts/native-module.d.ts): init, execute, cron,
+// setConfig, info. Only this file includes napi.h.
+//
+// execute() is the hot path: it walks the framed batch (argument offsets into the request bytes,
+// see batch_abi.h), resolves each command name case-insensitively in a small open-addressing table
+// built at init (no allocation per lookup), checks arity, runs the C++ handler, and returns the
+// replies of the whole batch as one Buffer copied out of a reused native buffer.
+#include <napi.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "batch_abi.h"
+#include "commands/registry.h"
+#include "engine/engine.h"
+#include "protocol/reply.h"
+
+namespace rp {
+namespace {
+
+constexpr size_t kMaxNameLength = 64;
+
+struct Subcommand {
+  std::string name;  // lowercase, the part after '|'
+  std::string fullName;
+  int arity = 0;
+  CommandHandler handler = nullptr;
+};
+
+struct Command {
+  std::string name;
+  std::string upperName;  // for "Try OBJECT HELP."
+  int arity = 0;
+  CommandHandler handler = nullptr;
+  std::vector<Subcommand> subcommands;  // non-empty for containers (OBJECT)
+};
+
+inline unsigned char lowerAscii(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+inline uint64_t nameHash(const char* p, size_t n) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a: names are short
+  for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * 1099511628211ULL;
+  return h;
+}
+
+// Command lookup by lowercase name: open addressing over indexes into `commands`.
+class CommandTable {
+ public:
+  void build(std::vector<Command> commands) {
+    commands_ = std::move(commands);
+    size_t size = 16;
+    while (size < commands_.size() * 4) size <<= 1;
+    slots_.assign(size, -1);
+    for (size_t i = 0; i < commands_.size(); ++i) {
+      const std::string& n = commands_[i].name;
+      size_t s = nameHash(n.data(), n.size()) & (size - 1);
+      while (slots_[s] >= 0) s = (s + 1) & (size - 1);
+      slots_[s] = static_cast<int>(i);
+    }
+  }
+  // `name` as sent (any case).
+  const Command* find(std::string_view name) const {
+    if (name.empty() || name.size() > kMaxNameLength || slots_.empty()) return nullptr;
+    char lower[kMaxNameLength];
+    for (size_t i = 0; i < name.size(); ++i)
+      lower[i] = static_cast<char>(lowerAscii(static_cast<unsigned char>(name[i])));
+    size_t mask = slots_.size() - 1;
+    size_t s = nameHash(lower, name.size()) & mask;
+    while (slots_[s] >= 0) {
+      const Command& c = commands_[static_cast<size_t>(slots_[s])];
+      if (c.name.size() == name.size() && std::memcmp(c.name.data(), lower, name.size()) == 0) return &c;
+      s = (s + 1) & mask;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<Command> commands_;
+  std::vector<int> slots_;
+};
+
+struct State {
+  std::unique_ptr<Engine> engine;
+  CommandTable commands;
+  ReplyWriter reply;
+  std::vector<std::string_view> args;
+};
+
+State* state = nullptr;
+
+inline bool arityMismatch(int arity, int argc) { return arity > 0 ? argc != arity : argc < -arity; }
+
+void wrongArity(ReplyWriter& reply, std::string_view name) {
+  std::string msg = "ERR wrong number of arguments for '";
+  msg.append(name);
+  msg.append("' command");
+  reply.error(msg);
+}
+
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (state) {
+    Napi::Error::New(env, "init() was already called").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsTypedArray()) {
+    Napi::TypeError::New(env, "init(databases, names, arities)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int databases = info[0].As<Napi::Number>().Int32Value();
+  if (databases < 1 || databases > 1'000'000) {
+    Napi::RangeError::New(env, "databases out of range").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Array names = info[1].As<Napi::Array>();
+  Napi::Int32Array arities = info[2].As<Napi::Int32Array>();
+  if (arities.ElementLength() < names.Length()) {
+    Napi::TypeError::New(env, "arities shorter than names").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+
+  std::vector<Command> commands;
+  std::vector<std::string> missing;
+  struct PendingSub {
+    std::string container;
+    Subcommand sub;
+  };
+  std::vector<PendingSub> subs;
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    std::string name = names.Get(i).As<Napi::String>().Utf8Value();
+    for (char& c : name) c = static_cast<char>(lowerAscii(static_cast<unsigned char>(c)));
+    int arity = arities[i];
+    size_t bar = name.find('|');
+    if (bar != std::string::npos) {
+      PendingSub p;
+      p.container = name.substr(0, bar);
+      p.sub.name = name.substr(bar + 1);
+      p.sub.fullName = name;
+      p.sub.arity = arity;
+      p.sub.handler = findRegisteredHandler(name);
+      if (!p.sub.handler) missing.push_back(name);
+      subs.push_back(std::move(p));
+      continue;
+    }
+    Command c;
+    c.name = name;
+    c.upperName = name;
+    for (char& ch : c.upperName) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    c.arity = arity;
+    c.handler = findRegisteredHandler(name);
+    commands.push_back(std::move(c));
+  }
+  for (PendingSub& p : subs) {
+    for (Command& c : commands) {
+      if (c.name == p.container) {
+        c.subcommands.push_back(std::move(p.sub));
+        break;
+      }
+    }
+  }
+  for (const Command& c : commands)
+    if (!c.handler && c.subcommands.empty()) missing.push_back(c.name);
+
+  state = new State();  // lives for the whole process, like the module
+  state->engine = std::make_unique<Engine>(databases);
+  state->commands.build(std::move(commands));
+
+  Napi::Array result = Napi::Array::New(env, missing.size());
+  for (size_t i = 0; i < missing.size(); ++i) result.Set(static_cast<uint32_t>(i), missing[i]);
+  return result;
+}
+
+Napi::Value Execute(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) {
+    Napi::Error::New(env, "init() must be called first").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  if (info.Length() < 3 || !info[0].IsBuffer() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
+    Napi::TypeError::New(env, "execute(input, frames, control)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  Napi::Buffer<char> inputBuf = info[0].As<Napi::Buffer<char>>();
+  Napi::Int32Array framesArr = info[1].As<Napi::Int32Array>();
+  Napi::Int32Array controlArr = info[2].As<Napi::Int32Array>();
+  if (controlArr.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
+    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  const char* input = inputBuf.Data();
+  const size_t inputLength = inputBuf.Length();
+  const int32_t* frames = framesArr.Data();
+  const size_t frameLength = framesArr.ElementLength();
+  int32_t* control = controlArr.Data();
+
+  Engine& engine = *state->engine;
+  ReplyWriter& reply = state->reply;
+  reply.clear();
+  int resp = control[abi::kResp] == 3 ? 3 : 2;
+  reply.setResp(resp);
+  int dbIndex = control[abi::kDb];
+  unsigned clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
+  engine.setTouchAllowed(!(clientFlags & abi::kClientFlagNoTouch));
+  long long dirtyBefore = engine.dirty();
+
+  size_t cursor = static_cast<size_t>(control[abi::kFrameCursor] < 0 ? 0 : control[abi::kFrameCursor]);
+  size_t end = static_cast<size_t>(control[abi::kFrameEnd] < 0 ? 0 : control[abi::kFrameEnd]);
+  if (end > frameLength) end = frameLength;
+  int executed = 0;
+  int stopped = 0;
+  std::vector<std::string_view>& args = state->args;
+
+  while (cursor < end) {
+    int32_t argc = frames[cursor];
+    size_t recordEnd = cursor + 1 + 2 * static_cast<size_t>(argc > 0 ? argc : 0);
+    if (argc <= 0 || recordEnd > end) {
+      reply.error("ERR Protocol error: malformed command frame");
+      cursor = end;
+      ++executed;
+      break;
+    }
+    args.clear();
+    bool badOffsets = false;
+    for (int32_t a = 0; a < argc; ++a) {
+      int32_t off = frames[cursor + 1 + 2 * a];
+      int32_t len = frames[cursor + 2 + 2 * a];
+      if (off < 0 || len < 0 || static_cast<size_t>(off) + static_cast<size_t>(len) > inputLength) {
+        badOffsets = true;
+        break;
+      }
+      args.emplace_back(input + off, static_cast<size_t>(len));
+    }
+    if (badOffsets) {
+      reply.error("ERR Protocol error: malformed command frame");
+      cursor = recordEnd;
+      ++executed;
+      continue;
+    }
+    const Command* cmd = state->commands.find(args[0]);
+    if (!cmd) {
+      stopped = 1;
+      break;
+    }
+    cursor = recordEnd;
+    ++executed;
+    if (dbIndex < 0 || dbIndex >= engine.databaseCount()) {
+      reply.error(kErrDbIndex);
+      continue;
+    }
+    if (arityMismatch(cmd->arity, argc)) {
+      wrongArity(reply, cmd->name);
+      continue;
+    }
+    CommandHandler handler = cmd->handler;
+    std::string_view name = cmd->name;
+    if (!cmd->subcommands.empty()) {
+      std::string_view sub = args[1];
+      const Subcommand* found = nullptr;
+      for (const Subcommand& s : cmd->subcommands) {
+        if (equalsIgnoreCase(sub, s.name)) {
+          found = &s;
+          break;
+        }
+      }
+      if (!found) {
+        std::string msg = "ERR unknown subcommand '";
+        msg.append(sub.substr(0, 128));
+        msg.append("'. Try ");
+        msg.append(cmd->upperName);
+        msg.append(" HELP.");
+        reply.error(msg);
+        continue;
+      }
+      if (arityMismatch(found->arity, argc)) {
+        wrongArity(reply, found->fullName);
+        continue;
+      }
+      handler = found->handler;
+      name = found->fullName;
+    }
+    long long now = Engine::wallClockMs();
+    engine.setNowMs(now);
+    CommandContext ctx{engine,
+                       engine.db(dbIndex),
+                       dbIndex,
+                       reply,
+                       resp,
+                       now,
+                       clientFlags,
+                       std::span<const std::string_view>(args.data(), args.size()),
+                       name};
+    try {
+      handler(ctx);
+    } catch (const std::bad_alloc&) {
+      reply.error("OOM command not allowed when used memory > 'maxmemory'.");
+    } catch (...) {
+      reply.error("ERR internal error");
+    }
+  }
+
+  control[abi::kFrameCursor] = static_cast<int32_t>(cursor);
+  control[abi::kExecuted] = executed;
+  control[abi::kStopped] = stopped;
+  control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
+  if (reply.size() == 0) return env.Null();
+  Napi::Buffer<char> out = Napi::Buffer<char>::Copy(env, reply.data(), reply.size());
+  reply.clear();
+  // A huge reply (KEYS *, a 512 MB GET) should not pin its buffer forever.
+  reply.buffer().shrinkIfLarge(size_t{64} << 20);
+  return out;
+}
+
+Napi::Value Cron(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) return Napi::Number::New(env, 0);
+  double budget = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 1000;
+  state->engine->setNowMs(Engine::wallClockMs());
+  long long expired = state->engine->cron(static_cast<int64_t>(budget));
+  return Napi::Number::New(env, static_cast<double>(expired));
+}
+
+Napi::Value SetConfig(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) return env.Undefined();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string value = info[1].As<Napi::String>().Utf8Value();
+  state->engine->setConfig(name, value);
+  return env.Undefined();
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  if (!state) return out;
+  Engine& engine = *state->engine;
+  long long now = Engine::wallClockMs();
+  out.Set("usedMemory", Napi::Number::New(env, static_cast<double>(engine.usedMemory() + state->reply.buffer().capacity())));
+  Napi::Array keyspace = Napi::Array::New(env, static_cast<size_t>(engine.databaseCount()));
+  for (int i = 0; i < engine.databaseCount(); ++i) {
+    Db& d = engine.db(i);
+    Napi::Array row = Napi::Array::New(env, 3);
+    row.Set(0u, Napi::Number::New(env, static_cast<double>(d.size())));
+    row.Set(1u, Napi::Number::New(env, static_cast<double>(d.expiresCount())));
+    row.Set(2u, Napi::Number::New(env, static_cast<double>(d.averageTtl(now))));
+    keyspace.Set(static_cast<uint32_t>(i), row);
+  }
+  out.Set("keyspace", keyspace);
+  const EngineStats& s = engine.stats();
+  out.Set("expiredKeys", Napi::Number::New(env, static_cast<double>(s.expiredKeys)));
+  out.Set("evictedKeys", Napi::Number::New(env, static_cast<double>(s.evictedKeys)));
+  out.Set("keyspaceHits", Napi::Number::New(env, static_cast<double>(s.keyspaceHits)));
+  out.Set("keyspaceMisses", Napi::Number::New(env, static_cast<double>(s.keyspaceMisses)));
+  out.Set("rehashing", Napi::Number::New(env, static_cast<double>(engine.rehashRemaining())));
+  return out;
+}
+
+Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  exports.Set("init", Napi::Function::New(env, Init, "init"));
+  exports.Set("execute", Napi::Function::New(env, Execute, "execute"));
+  exports.Set("cron", Napi::Function::New(env, Cron, "cron"));
+  exports.Set("setConfig", Napi::Function::New(env, SetConfig, "setConfig"));
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace rp
+
+NODE_API_MODULE(rustypotato, rp::InitModule)
