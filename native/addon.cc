@@ -22,6 +22,7 @@ namespace rp {
 namespace {
 
 constexpr size_t kMaxNameLength = 64;
+constexpr int kCommandsPerClockRead = 8;
 
 struct Subcommand {
   std::string name;  // lowercase, the part after '|'
@@ -87,8 +88,24 @@ struct State {
   CommandTable commands;
   ReplyWriter reply;
   std::vector<std::string_view> args;
+  // Reply views (setConfig('reply-views', 'yes')): small replies are copied into a shared JS
+  // ArrayBuffer slab and returned as Uint8Array views over it, never overwritten (a full slab is
+  // replaced by a new one; the old one lives while views reference it). Measured on this machine:
+  // ~0.3 us per execute() call against ~0.65 us with Buffer::Copy, whose cost is creating a new
+  // backing store per call. Off by default because the contract types the result as a Buffer.
+  napi_ref slab = nullptr;
+  char* slabData = nullptr;
+  size_t slabSize = 0;
+  size_t slabUsed = 0;
+  bool replyViews = false;
 };
 
+constexpr size_t kSlabBytes = 64 * 1024;
+constexpr size_t kMaxViewReply = 8 * 1024;
+
+// The engine lives until the process ends. It is deliberately never destroyed: like Redis we do
+// not walk and free the whole dataset at exit, and N-API handles must not be released after the
+// environment is gone.
 State* state = nullptr;
 
 inline bool arityMismatch(int arity, int argc) { return arity > 0 ? argc != arity : argc < -arity; }
@@ -164,7 +181,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   for (const Command& c : commands)
     if (!c.handler && c.subcommands.empty()) missing.push_back(c.name);
 
-  state = new State();  // lives for the whole process, like the module
+  state = new State();
   state->engine = std::make_unique<Engine>(databases);
   state->commands.build(std::move(commands));
 
@@ -211,6 +228,10 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   if (end > frameLength) end = frameLength;
   int executed = 0;
   int stopped = 0;
+  // The command clock: read at the start of the batch and again every few commands (a clock
+  // read costs ~20 ns here, ~10% of a GET), and after DEBUG (which may sleep).
+  long long now = Engine::wallClockMs();
+  int sinceClockRead = 0;
   std::vector<std::string_view>& args = state->args;
 
   while (cursor < end) {
@@ -281,7 +302,10 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
       handler = found->handler;
       name = found->fullName;
     }
-    long long now = Engine::wallClockMs();
+    if (++sinceClockRead == kCommandsPerClockRead) {
+      now = Engine::wallClockMs();
+      sinceClockRead = 0;
+    }
     engine.setNowMs(now);
     CommandContext ctx{engine,
                        engine.db(dbIndex),
@@ -299,6 +323,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
     } catch (...) {
       reply.error("ERR internal error");
     }
+    if (name == "debug") sinceClockRead = kCommandsPerClockRead - 1;
   }
 
   control[abi::kFrameCursor] = static_cast<int32_t>(cursor);
@@ -306,6 +331,24 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   control[abi::kStopped] = stopped;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
   if (reply.size() == 0) return env.Null();
+  if (state->replyViews && reply.size() <= kMaxViewReply) {
+    if (state->slabData == nullptr || state->slabUsed + reply.size() > state->slabSize) {
+      Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, kSlabBytes);
+      if (state->slab) napi_delete_reference(env, state->slab);
+      napi_create_reference(env, ab, 1, &state->slab);
+      state->slabData = static_cast<char*>(ab.Data());
+      state->slabSize = kSlabBytes;
+      state->slabUsed = 0;
+    }
+    std::memcpy(state->slabData + state->slabUsed, reply.data(), reply.size());
+    napi_value slabValue = nullptr;
+    napi_get_reference_value(env, state->slab, &slabValue);
+    Napi::Uint8Array view =
+        Napi::Uint8Array::New(env, reply.size(), Napi::ArrayBuffer(env, slabValue), state->slabUsed);
+    state->slabUsed += (reply.size() + 7) & ~size_t{7};
+    reply.clear();
+    return view;
+  }
   Napi::Buffer<char> out = Napi::Buffer<char>::Copy(env, reply.data(), reply.size());
   reply.clear();
   // A huge reply (KEYS *, a 512 MB GET) should not pin its buffer forever.
@@ -327,6 +370,10 @@ Napi::Value SetConfig(const Napi::CallbackInfo& info) {
   if (!state || info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) return env.Undefined();
   std::string name = info[0].As<Napi::String>().Utf8Value();
   std::string value = info[1].As<Napi::String>().Utf8Value();
+  if (name == "reply-views") {
+    state->replyViews = value == "yes";
+    return env.Undefined();
+  }
   state->engine->setConfig(name, value);
   return env.Undefined();
 }
@@ -369,4 +416,6 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
 }  // namespace
 }  // namespace rp
 
-NODE_API_MODULE(rustypotato, rp::InitModule)
+static Napi::Object RegisterModule(Napi::Env env, Napi::Object exports) { return rp::InitModule(env, exports); }
+
+NODE_API_MODULE(rustypotato, RegisterModule)

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Cmd, DiffSession } from './support/diff';
 import { checkRandom, checkScript, reportError, usePair } from './support/harness';
-import { GLOB_PATTERNS, randomKeyCommand } from './support/generators';
+import { GLOB_PATTERNS, randomKeyCommand, randomMixedCommand } from './support/generators';
 import { randomScale, seedsFromEnv } from './support/random';
 import { sleep } from './support/servers';
 
@@ -138,14 +138,36 @@ test('OBJECT subcommands', async () => {
   await checkScript(p(), cmds);
 });
 
+test('OBJECT IDLETIME: which commands touch a key', async () => {
+  const pair = p();
+  const touching: Cmd[] = [['GET', 't:get'], ['STRLEN', 't:strlen'], ['GETRANGE', 't:getrange', '0', '1'], ['MGET', 't:mget'], ['EXPIRE', 't:expire', '1000'],
+    ['PERSIST', 't:persist'], ['TOUCH', 't:touch'], ['APPEND', 't:append', ''], ['GETEX', 't:getex'], ['LCS', 't:lcs', 't:none'], ['SET', 't:setxx', 'w', 'XX', 'KEEPTTL']];
+  const notTouching: Cmd[] = [['TYPE', 't:type'], ['EXISTS', 't:exists'], ['TTL', 't:ttl'], ['PTTL', 't:pttl'], ['EXPIRETIME', 't:expiretime'],
+    ['OBJECT', 'ENCODING', 't:encoding'], ['OBJECT', 'REFCOUNT', 't:refcount'], ['KEYS', 't:keys'], ['SCAN', '0', 'MATCH', 't:scan', 'TYPE', 'string'], ['DBSIZE']];
+  const keys = [...touching, ...notTouching].map((c) => (c[0] === 'OBJECT' ? c[2] : c[0] === 'SCAN' ? 't:scan' : c[1])).filter((k): k is string => typeof k === 'string' && k.startsWith('t:'));
+  const s = await DiffSession.open(pair, 2);
+  try {
+    await s.both(['FLUSHALL']);
+    // Values that are not small integers: those share one object (and its LRU clock) in Redis.
+    for (const k of keys) await s.both(['SET', k, `value of ${k}`]);
+    await sleep(2500);
+    const cmds: Cmd[] = [...touching, ...notTouching, ...keys.map((k): Cmd => ['OBJECT', 'IDLETIME', k])];
+    const ms = await s.run(cmds, { mode: 'sequential', tolerances: { idle: 1 } });
+    if (ms.length > 0) throw reportError(s.report(ms, cmds, { mode: 'sequential' }));
+    await s.both(['FLUSHALL']);
+  } finally {
+    s.close();
+  }
+});
+
 test('EXPIRE family: NX XX GT LT, overflow, negative, past, errors', async () => {
   const cmds: Cmd[] = [
     ['SET', 'k', 'v'], ['EXPIRE', 'k', '100'], ['TTL', 'k'], ['PTTL', 'k'], ['EXPIRETIME', 'k'], ['PEXPIRETIME', 'k'],
     ['EXPIRE', 'k', '200', 'NX'], ['EXPIRE', 'k', '200', 'XX'], ['TTL', 'k'], ['EXPIRE', 'k', '100', 'GT'], ['EXPIRE', 'k', '300', 'GT'], ['TTL', 'k'],
     ['EXPIRE', 'k', '400', 'LT'], ['EXPIRE', 'k', '150', 'LT'], ['TTL', 'k'], ['PERSIST', 'k'], ['PERSIST', 'k'], ['TTL', 'k'],
     ['EXPIRE', 'k', '100', 'XX'], ['EXPIRE', 'k', '100', 'GT'], ['EXPIRE', 'k', '100', 'LT'], ['TTL', 'k'], ['PERSIST', 'k'], ['EXPIRE', 'k', '100', 'NX'], ['TTL', 'k'],
-    ['EXPIRE', 'k', '100', 'NX', 'XX'], ['EXPIRE', 'k', '100', 'GT', 'LT'], ['EXPIRE', 'k', '100', 'NX', 'GT'], ['EXPIRE', 'k', '100', 'XX', 'GT'],
-    ['EXPIRE', 'k', '100', 'xx', 'lt'], ['EXPIRE', 'k', '100', 'FOO'], ['EXPIRE', 'k', '100', 'NX', 'NX'],
+    ['EXPIRE', 'k', '100', 'NX', 'XX'], ['EXPIRE', 'k', '100', 'GT', 'LT'], ['EXPIRE', 'k', '100', 'NX', 'GT'], ['EXPIRE', 'k', '101', 'XX', 'GT'],
+    ['EXPIRE', 'k', '50', 'xx', 'lt'], ['EXPIRE', 'k', '100', 'FOO'], ['EXPIRE', 'k', '100', 'NX', 'NX'],
     ['EXPIRE', 'missing', '100'], ['PEXPIRE', 'missing', '100'], ['EXPIREAT', 'missing', future], ['TTL', 'missing'], ['PTTL', 'missing'],
     ['EXPIRETIME', 'missing'], ['PEXPIRETIME', 'missing'], ['PERSIST', 'missing'],
     ['SET', 'k', 'v'], ['TTL', 'k'], ['PTTL', 'k'], ['EXPIRETIME', 'k'], ['PEXPIRETIME', 'k'],
@@ -157,7 +179,7 @@ test('EXPIRE family: NX XX GT LT, overflow, negative, past, errors', async () =>
     ['PEXPIRE', 'k', '9223372036854775807'], ['PEXPIRE', 'k', '9223372036854775000'], ['PEXPIRE', 'k', '-9223372036854775808'],
     ['EXPIREAT', 'k', '9223372036854775807'], ['EXPIREAT', 'k', '9223372036854775'], ['PEXPIREAT', 'k', '9223372036854775807'],
     ['EXPIRE', 'k', 'abc'], ['EXPIRE', 'k', '1.5'], ['EXPIRE', 'k', ''], ['EXPIRE', 'k', '9223372036854775808'], ['PEXPIRE', 'k', ' 1'],
-    ['TTL', 'k'], ['EXISTS', 'k'],
+    ['EXPIRETIME', 'k'], ['EXISTS', 'k'],
     // zero, negative and past times delete the key
     ['EXPIRE', 'k', '0'], ['EXISTS', 'k'], ['SET', 'k', 'v'], ['EXPIRE', 'k', '-5'], ['EXISTS', 'k'],
     ['SET', 'k', 'v'], ['PEXPIRE', 'k', '-1'], ['EXISTS', 'k'], ['SET', 'k', 'v'], ['EXPIREAT', 'k', '1'], ['EXISTS', 'k'],
@@ -226,6 +248,11 @@ test('expiry really happens: lazily and actively', async () => {
 test('seeded random keyspace command sequences', async () => {
   const seeds = seedsFromEnv([11, 12, 13]);
   await checkRandom(p(), seeds, Math.round(1200 * randomScale()), randomKeyCommand, { chunk: 40 });
+});
+
+test('seeded random mixed string and keyspace sequences', async () => {
+  const seeds = seedsFromEnv([21, 22]);
+  await checkRandom(p(), seeds, Math.round(1500 * randomScale()), randomMixedCommand, { chunk: 60 });
 });
 
 test.run();

@@ -29,7 +29,7 @@ test('SET: plain, options, conditions, GET, errors', async () => {
     ['SET', '', 'empty key'], ['GET', ''],
     ['SET', 'k', 'v', 'EX', '100'], ['TTL', 'k'], ['PTTL', 'k'],
     ['SET', 'k', 'v', 'PX', '100000'], ['TTL', 'k'],
-    ['SET', 'k', 'v', 'EXAT', future], ['EXPIRETIME', 'k'], ['TTL', 'k'],
+    ['SET', 'k', 'v', 'EXAT', future], ['EXPIRETIME', 'k'], // (TTL after EXAT depends on the fraction of the current second)
     ['SET', 'k', 'v', 'PXAT', futureMs], ['PEXPIRETIME', 'k'],
     ['SET', 'k', 'v2', 'KEEPTTL'], ['PEXPIRETIME', 'k'], ['GET', 'k'],
     ['SET', 'k', 'v3'], ['TTL', 'k'],

@@ -5,6 +5,7 @@ import { buildCommandTable } from './commands/table';
 import { setCommandTable } from './commands/command-command';
 import { tsHandlers } from './handlers';
 import { createLogger } from './log';
+import { native } from './native';
 import { Server, type ServerOptions } from './server/server';
 
 export { Server } from './server/server';
@@ -33,12 +34,41 @@ export async function startServer(settings: Settings, configFile: string | null 
   const config = new RuntimeConfig(settings, configFile);
   const server = new Server(serverOptions(settings), table, log, config);
   server.configFile = configFile;
+  // Engine-owned parameters, pushed at start and whenever CONFIG SET changes them.
+  const pushEngineConfig = (): void => {
+    const st = config.settings.storage;
+    native.setConfig('proto-max-bulk-len', String(config.settings.server.proto_max_bulk_len));
+    native.setConfig('maxmemory', String(st.max_memory));
+    native.setConfig('maxmemory-policy', st.eviction_policy);
+  };
+  pushEngineConfig();
+  for (const path of ['server.proto_max_bulk_len', 'storage.max_memory', 'storage.eviction_policy'] as const) {
+    config.onChange(path, pushEngineConfig);
+  }
   const refresh = (): void => void Object.assign(server.opts, serverOptions(config.settings));
   for (const path of ['server.max_connections', 'server.timeout', 'server.tcp_keepalive', 'server.tcp_nodelay', 'server.hz', 'server.proto_max_bulk_len', 'server.client_query_buffer_limit'] as const) {
     config.onChange(path, refresh);
   }
-  config.onChange('server.port', () => 'changing the port of a running server is not supported yet');
-  config.onChange('server.bind_address', () => 'changing the bind addresses of a running server is not supported yet');
+  // Redis rebinds at once; here the bind completes asynchronously, so on failure the old listeners
+  // stay and the settings are put back (the failure is logged).
+  let reverting = false;
+  const rebind = (): void => {
+    if (reverting) return;
+    const previous = { port: server.opts.port, bind: server.opts.bind };
+    refresh();
+    void server.rebind(server.opts.port, server.opts.bind).then((error) => {
+      if (error === null) return;
+      reverting = true;
+      config.set([
+        ['port', String(previous.port)],
+        ['bind', previous.bind.join(' ')],
+      ]);
+      reverting = false;
+      refresh();
+    });
+  };
+  config.onChange('server.port', rebind);
+  config.onChange('server.bind_address', rebind);
   config.onChange('logging.level', (level) => void (log.level = level));
   await server.listen();
   return server;

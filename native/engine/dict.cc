@@ -75,6 +75,18 @@ inline uint64_t read32(const char* p) {
   return v;
 }
 
+// Key comparison without a libc call for the usual short keys.
+inline bool sameBytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return (read64(a) == read64(b)) & (read64(a + n - 8) == read64(b + n - 8));
+  }
+  if (n >= 4) return (read32(a) == read32(b)) & (read32(a + n - 4) == read32(b + n - 4));
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 constexpr uint64_t kOddA = 0x9E3779B97F4A7C15ULL;
 constexpr uint64_t kOddB = 0xD6E8FEB86659FD93ULL;
 constexpr uint64_t kOddC = 0xA0761D6478BD642FULL;
@@ -131,7 +143,7 @@ HashTable::Position HashTable::findNoStep(const EntryPool& pool, std::string_vie
       uint32_t m = entry::meta(e);
       if (!(m & entry::kKeyOnHeap)) {
         size_t len = static_cast<uint8_t>(e[entry::kKeyLen]);
-        if (len == key.size() && std::memcmp(e + entry::keyOffset(m), key.data(), len) == 0)
+        if (len == key.size() && sameBytes(e + entry::keyOffset(m), key.data(), len))
           return {link, ref, static_cast<uint8_t>(t)};
       } else if (entry::key(e) == key) {
         return {link, ref, static_cast<uint8_t>(t)};

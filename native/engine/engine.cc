@@ -121,6 +121,11 @@ bool Engine::setConfig(std::string_view name, std::string_view value) {
     maxmemory_ = number;
     return true;
   }
+  if (name == "proto-max-bulk-len") {
+    if (!parseNonNegative(v, number) || number < 1024 * 1024) return false;
+    protoMaxBulkLen_ = number;
+    return true;
+  }
   if (name == "lfu-log-factor") {
     if (!parseNonNegative(v, number)) return false;
     lfuLogFactor_ = static_cast<int>(number);

@@ -65,6 +65,8 @@ class Engine {
   // Redis shares the integers 0..9999 (OBJECT REFCOUNT 2147483647) unless maxmemory is set with an
   // LRU/LFU policy.
   bool sharedIntegers() const;
+  // proto-max-bulk-len: the largest string a command may build (APPEND, SETRANGE), default 512 MB.
+  long long protoMaxBulkLen() const { return protoMaxBulkLen_; }
   // Returns false when the name is not an engine parameter or the value is invalid.
   bool setConfig(std::string_view name, std::string_view value);
 
@@ -90,6 +92,7 @@ class Engine {
   long long maxmemory_ = 0;
   int lfuLogFactor_ = 10;
   int lfuDecayTime_ = 1;
+  long long protoMaxBulkLen_ = 512LL * 1024 * 1024;
   size_t expireDbCursor_ = 0;
   size_t rehashDbCursor_ = 0;
 };

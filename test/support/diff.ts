@@ -15,12 +15,13 @@
  * - DEBUG OBJECT: only refcount and encoding are compared (addresses, LRU clocks and serialized
  *   lengths are not behaviour).
  * - HELLO: the values of `server` and `id` are masked.
+ * - CONFIG GET: several parameters come in dictionary order -> compared as sorted pairs.
  * - TIME: both must be two bulk strings of digits.
  * - CLIENT ID: both integers. CLIENT INFO/LIST: same field names; name/db/resp/flags values equal.
  */
 import { Arg, Connection } from './connection';
 import { ServerPair } from './servers';
-import { Reply, RespValue, elementsOf, encodeCommand, escapeBytes, formatCommand, textOf, toBuffer } from './resp';
+import { Reply, RespValue, elementsOf, encodeCommand, escapeBytes, formatCommand, pairsOf, textOf, toBuffer } from './resp';
 
 export type Cmd = Arg[];
 
@@ -131,6 +132,8 @@ function compareClientText(o: string, c: string): string | null {
     const missing = [...of.keys()].filter((k) => !cf.has(k));
     if (missing.length > 0) return `candidate lacks client fields: ${missing.join(', ')}`;
     for (const k of CLIENT_COMPARED_FIELDS) {
+      // lib-name/lib-ver are Redis 7.2 fields (CLIENT SETINFO); the 7.0 oracle has no such field.
+      if (!of.has(k) && (k === 'lib-name' || k === 'lib-ver')) continue;
       if (of.get(k) !== cf.get(k)) return `client field ${k}: ${of.get(k)} vs ${cf.get(k)}`;
     }
   }
@@ -185,6 +188,18 @@ function comparatorFor(cmd: Cmd): Comparator | undefined {
         const pick = (s: string): string => (s.match(/(refcount|encoding):\S+/g) ?? []).join(' ');
         if (!c.value.value.startsWith('Value at:')) return 'candidate reply does not start with "Value at:"';
         return pick(o.value.value) === pick(c.value.value) ? null : 'refcount/encoding differ';
+      };
+    case 'CONFIG':
+      if (sub !== 'GET') return undefined;
+      // Several parameters come back in the server's dictionary order: compare as sorted pairs.
+      return (_cmd, o, c) => {
+        if (!sameType(o.value, c.value)) return 'different reply types';
+        const pairs = (v: RespValue): string | undefined => {
+          const m = pairsOf(v);
+          return m ? JSON.stringify([...m].map(([k, x]) => [k, textOf(x) ?? x.type]).sort()) : undefined;
+        };
+        const a = pairs(o.value);
+        return a !== undefined && a === pairs(c.value) ? null : 'different parameters or values';
       };
     case 'HELLO':
       return (_cmd, o, c) => (maskHello(o.value) === maskHello(c.value) ? null : `HELLO differs: ${maskHello(o.value)} vs ${maskHello(c.value)}`);
@@ -292,8 +307,17 @@ export class DiffSession {
     if (name === 'RANDOMKEY') {
       const reason = this.compare(cmd, o, c, tol);
       if (reason === null && c.value.type === 'bulk' && c.value.value !== null) {
-        const exists = await this.candidate.call(['EXISTS', c.value.value]);
-        if (!(exists.value.type === 'integer' && exists.value.value === 1n)) {
+        // Membership through KEYS with the key as an escaped glob: unlike EXISTS it does not
+        // touch the key, so OBJECT IDLETIME stays comparable with the oracle.
+        const key = c.value.value;
+        const escaped: number[] = [];
+        for (const byte of key) {
+          if (byte === 0x2a || byte === 0x3f || byte === 0x5b || byte === 0x5d || byte === 0x5c) escaped.push(0x5c);
+          escaped.push(byte);
+        }
+        const found = await this.candidate.call(['KEYS', Buffer.from(escaped)]);
+        const list = elementsOf(found.value) ?? [];
+        if (!(list.length === 1 && list[0].type === 'bulk' && list[0].value !== null && list[0].value.equals(key))) {
           return { o, c, reason: `RANDOMKEY returned ${escapeBytes(c.value.value)}, which does not exist` };
         }
       }

@@ -4,7 +4,8 @@
  * readable report of every mismatch.
  */
 import { DiffSession, Cmd, RunOptions, Tolerances } from './diff';
-import { ServerPair, startPair } from './servers';
+import { ServerHandle, ServerPair, sleep, startPair } from './servers';
+import { escapeBytes } from './resp';
 import { Rng } from './random';
 import { generate } from './generators';
 
@@ -119,4 +120,36 @@ export function usePair(t: HookableTest, candidateArgs: string[] = [], oracleArg
     if (pair.candidate.exited()) throw reportError(`${pair.candidate.name} has exited. Output tail:\n${pair.candidate.output().slice(-3000)}`);
     return pair;
   };
+}
+
+export interface RawOutcome {
+  bytes: Buffer;
+  closed: boolean;
+}
+
+/**
+ * Sends `parts` (with `gapMs` between them) on a fresh connection to a server and returns
+ * everything it answered, and whether it closed the connection, once it has been quiet for
+ * `idleMs` or closed.
+ */
+export async function rawExchange(server: ServerHandle, parts: Array<Buffer | string>, idleMs = 250, gapMs = 0): Promise<RawOutcome> {
+  const c = await server.connect({ recordRaw: true });
+  try {
+    for (const part of parts) {
+      if (c.closed) break;
+      await c.writeFlushed(part);
+      if (gapMs > 0) await sleep(gapMs);
+    }
+    return await c.collectRaw(idleMs, 20000);
+  } finally {
+    c.close();
+  }
+}
+
+/** Runs rawExchange on both servers and describes any difference (null when identical). */
+export async function compareRaw(pair: ServerPair, label: string, parts: Array<Buffer | string>, idleMs = 250, gapMs = 0): Promise<string | null> {
+  const [o, c] = await Promise.all([rawExchange(pair.oracle, parts, idleMs, gapMs), rawExchange(pair.candidate, parts, idleMs, gapMs)]);
+  if (o.bytes.equals(c.bytes) && o.closed === c.closed) return null;
+  const sent = escapeBytes(Buffer.concat(parts.map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(x, 'latin1')))), 200);
+  return `${label}: sent ${sent}\n    ${pair.oracle.name.padEnd(12)} ${escapeBytes(o.bytes, 400)}${o.closed ? ' [closed]' : ' [open]'}\n    ${pair.candidate.name.padEnd(12)} ${escapeBytes(c.bytes, 400)}${c.closed ? ' [closed]' : ' [open]'}`;
 }

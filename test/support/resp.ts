@@ -285,3 +285,54 @@ export function encodeValue(v: RespValue): Buffer {
   put(v);
   return Buffer.concat(parts);
 }
+
+/** A plain JavaScript view of a reply: strings (latin1), bigints, arrays, and Maps for maps. */
+export type Plain = string | bigint | boolean | null | Plain[] | Map<string, Plain> | { error: string };
+
+export function toPlain(v: RespValue): Plain {
+  switch (v.type) {
+    case 'simple':
+    case 'double':
+    case 'bignum':
+      return v.value;
+    case 'error':
+      return { error: v.value };
+    case 'blobError':
+      return { error: v.value.toString('latin1') };
+    case 'integer':
+      return v.value;
+    case 'boolean':
+      return v.value;
+    case 'null':
+      return null;
+    case 'bulk':
+      return v.value === null ? null : v.value.toString('latin1');
+    case 'verbatim':
+      return v.value.toString('latin1');
+    case 'array':
+      return v.value === null ? null : v.value.map(toPlain);
+    case 'set':
+    case 'push':
+      return v.value.map(toPlain);
+    case 'map': {
+      const m = new Map<string, Plain>();
+      for (const [k, val] of v.value) m.set(String(toPlain(k)), toPlain(val));
+      return m;
+    }
+    case 'attribute':
+      return toPlain(v.value);
+  }
+}
+
+/** Reads a RESP2 flat key/value array or a RESP3 map as a Map. */
+export function pairsOf(v: RespValue): Map<string, RespValue> | undefined {
+  const m = new Map<string, RespValue>();
+  if (v.type === 'map') {
+    for (const [k, val] of v.value) m.set(textOf(k) ?? '', val);
+    return m;
+  }
+  const els = elementsOf(v);
+  if (!els || els.length % 2 !== 0) return undefined;
+  for (let i = 0; i < els.length; i += 2) m.set(textOf(els[i]) ?? '', els[i + 1]);
+  return m;
+}

@@ -177,7 +177,8 @@ export async function startPair(candidateArgs: string[] = [], oracleArgs: string
   const oracle = await startRedis(oracleArgs, 'redis');
   let candidate: ServerHandle;
   try {
-    candidate = await startCandidate(candidateArgs);
+    // A redis-server candidate (harness self-test) gets the oracle's settings, not RustyPotato's.
+    candidate = await startCandidate(process.env.RP_CANDIDATE === 'redis' ? oracleArgs : candidateArgs);
   } catch (e) {
     await oracle.stop();
     throw e;

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /** rustypotato-server: load settings (defaults < file < env < flags), start listening, stop cleanly. */
 import { ConfigError, loadSettings } from '../config/load';
-import { startServer } from '../index';
 
 async function main(): Promise<void> {
   let loaded;
@@ -18,6 +17,8 @@ async function main(): Promise<void> {
     process.stdout.write(loaded.text.endsWith('\n') ? loaded.text : loaded.text + '\n');
     return;
   }
+  // Loaded only now, so that --help, --version and config errors work without the engine.
+  const { startServer } = await import('../index');
   const server = await startServer(loaded.settings, loaded.configFile);
   const stop = (): void => server.shutdown(0);
   process.on('SIGTERM', stop);

@@ -23,7 +23,7 @@ export function configSet(ctx: CommandContext, args: Buffer[]): void {
   else ctx.reply.error(error);
 }
 
-export function configResetstat(ctx: CommandContext): void {
+export function configResetstat(ctx: CommandContext, _args: Buffer[]): void {
   ctx.server.resetStats();
   ctx.reply.simple('OK');
 }
@@ -32,7 +32,7 @@ export function configResetstat(ctx: CommandContext): void {
  * Redis's answer without a config file; rewriting our TOML file is not implemented. Not in
  * configHandlers: add a 'config|rewrite' spec to the table together with this handler to enable it.
  */
-export function configRewrite(ctx: CommandContext): void {
+export function configRewrite(ctx: CommandContext, _args: Buffer[]): void {
   if (ctx.server.config.configFile === null) ctx.reply.error('ERR The server is running without a config file');
   else ctx.reply.error('ERR CONFIG REWRITE is not supported for TOML configuration files in this version');
 }
@@ -52,7 +52,7 @@ const HELP_LINES = [
 ];
 
 /** Redis's help text; the REWRITE lines only when the command table has CONFIG REWRITE. */
-export function configHelp(ctx: CommandContext): void {
+export function configHelp(ctx: CommandContext, _args: Buffer[]): void {
   const hasRewrite = ctx.server.table.byName.get('config')?.subcommands?.some((s) => s.name === 'config|rewrite') ?? false;
   const lines = hasRewrite ? HELP_LINES : HELP_LINES.filter((l) => l !== 'REWRITE' && l !== '    Rewrite the configuration file.');
   ctx.reply.array(lines.length);

@@ -4,7 +4,6 @@
  * variable or flag) and says what is expected; the caller prints it and exits non-zero.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import {
   CONFIG_FILE_ENV,
@@ -19,6 +18,7 @@ import {
   type SettingSpec,
   type Settings,
 } from './schema';
+import { VERSION } from '../version';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -31,23 +31,8 @@ export type LoadResult =
 
 const PROGRAM = 'rustypotato-server';
 
-let cachedVersion: string | undefined;
-
-/** The package version, read from the package.json above this file (source tree or installed). */
-export function packageVersion(): string {
-  if (cachedVersion !== undefined) return cachedVersion;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'package.json');
-    if (fs.existsSync(candidate)) {
-      const pkg = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'rustypotato' && typeof pkg.version === 'string') return (cachedVersion = pkg.version);
-    }
-    if (path.dirname(dir) === dir) return (cachedVersion = '0.0.0');
-  }
-}
-
 export function versionText(): string {
-  return `${PROGRAM} ${packageVersion()}`;
+  return `${PROGRAM} ${VERSION}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,7 +306,7 @@ export function helpText(): string {
   }
 
   return [
-    `${PROGRAM} ${packageVersion()}`,
+    `${PROGRAM} ${VERSION}`,
     'A Redis-compatible key-value server.',
     '',
     'USAGE:',

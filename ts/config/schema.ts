@@ -402,7 +402,7 @@ const TABLE = [
   }),
   row('clustering.node_id', { kind: text(), default: '', summary: 'this node\'s id', feature: 'clustering' }),
   row('clustering.peers', {
-    kind: wordList({ item: 'host:port' }),
+    kind: wordList({ items: '"host:port" strings' }),
     default: [],
     summary: 'other nodes, "host:port"',
     feature: 'clustering',

@@ -230,7 +230,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** A list of words: a TOML array of strings, or text separated by spaces or commas. */
-export function wordList(opts: { item: string; check?: (word: string) => boolean; min?: number; max?: number }): ValueKind<string[]> {
+export function wordList(opts: { items: string; check?: (word: string) => boolean; min?: number; max?: number }): ValueKind<string[]> {
   const min = opts.min ?? 0;
   const max = opts.max ?? Infinity;
   const ok = (words: string[]): string[] | undefined =>
@@ -239,8 +239,8 @@ export function wordList(opts: { item: string; check?: (word: string) => boolean
   return {
     expected:
       min > 0
-        ? `one or more ${opts.item}s (an array, or a string separated by spaces)`
-        : `a list of ${opts.item}s (an array of strings)`,
+        ? `one or more ${opts.items} (an array, or a string separated by spaces)`
+        : `a list of ${opts.items} (an array of strings)`,
     fromToml(v) {
       if (typeof v === 'string') return ok(split(v));
       if (Array.isArray(v) && v.every((w): w is string => typeof w === 'string')) return ok(v.slice());
@@ -263,7 +263,7 @@ export const MAX_BIND_ADDRESSES = 16;
 
 export function bindAddresses(): ValueKind<string[]> {
   const isAddress = (w: string): boolean => net.isIP(w) !== 0 || w === 'localhost';
-  const list = wordList({ item: 'IP address', check: isAddress, min: 1, max: MAX_BIND_ADDRESSES });
+  const list = wordList({ items: 'IP addresses', check: isAddress, min: 1, max: MAX_BIND_ADDRESSES });
   return {
     ...list,
     fromRedis(t) {

@@ -55,7 +55,7 @@ const hello: TsHandler = (ctx, args) => {
       if (!validClientName(name)) return void reply.error(ERR_NAME_CHARS);
       i += 1;
     } else {
-      return void reply.error(`ERR Syntax error in HELLO option '${args[i].toString()}'`);
+      return void reply.errorBytes(`ERR Syntax error in HELLO option '${args[i].toString('latin1')}'`);
     }
   }
   if (name !== null) client.name = name.length === 0 ? null : name.toString('latin1');

@@ -99,8 +99,11 @@ const sections: Record<string, Section> = {
     return [
       ['total_connections_received', s.connectionsReceived],
       ['total_commands_processed', s.commandsProcessed],
+      ['instantaneous_ops_per_sec', Math.round(server.opsMeter.rate)],
       ['total_net_input_bytes', s.netInputBytes],
       ['total_net_output_bytes', s.netOutputBytes],
+      ['instantaneous_input_kbps', (server.inputMeter.rate / 1024).toFixed(2)],
+      ['instantaneous_output_kbps', (server.outputMeter.rate / 1024).toFixed(2)],
       ['rejected_connections', s.rejectedConnections],
       ['expired_keys', engine.expiredKeys],
       ['evicted_keys', engine.evictedKeys],

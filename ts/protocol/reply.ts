@@ -61,6 +61,14 @@ export class ReplyWriter {
     return this.ascii('-' + msg.replace(/[\r\n]/g, ' ') + CRLF);
   }
 
+  /** An error whose text quotes client bytes: one char per byte (latin1), so bytes pass unchanged. */
+  errorBytes(msg: string): this {
+    const line = '-' + msg.replace(/[\r\n]/g, ' ') + CRLF;
+    this.reserve(line.length);
+    this.len += this.buf.write(line, this.len, 'latin1');
+    return this;
+  }
+
   integer(n: number | bigint): this {
     return this.ascii(':' + n.toString() + CRLF);
   }

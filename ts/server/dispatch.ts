@@ -16,11 +16,14 @@ export function arityOk(spec: CommandSpec, argc: number): boolean {
   return spec.arity > 0 ? argc === spec.arity : argc >= -spec.arity;
 }
 
-/** Redis's `%.128s` of an argument (the text stops at a NUL byte, as a C string would). */
+/**
+ * Redis's `%.128s` of an argument: stops at a NUL byte as a C string would; one char per byte
+ * (latin1), to be written with ReplyWriter.errorBytes so the client's bytes come back unchanged.
+ */
 function clip(arg: Buffer, max: number): string {
   const nul = arg.indexOf(0);
   const end = Math.min(nul < 0 ? arg.length : nul, max);
-  return arg.toString('utf8', 0, end);
+  return arg.toString('latin1', 0, end);
 }
 
 export function unknownCommandError(args: Buffer[]): string {
@@ -46,7 +49,7 @@ export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[
   const table = client.server.table;
   const spec = table.byName.get(args[0].toString('latin1').toLowerCase());
   if (spec === undefined) {
-    reply.error(unknownCommandError(args));
+    reply.errorBytes(unknownCommandError(args));
     return null;
   }
   if (!arityOk(spec, args.length)) {
@@ -57,7 +60,7 @@ export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[
   if (spec.subcommands === undefined || args.length === 1) return spec;
   const sub = findSubcommand(spec, args[1].toString('latin1'));
   if (sub === undefined) {
-    reply.error(unknownSubcommandError(spec.name, args[1]));
+    reply.errorBytes(unknownSubcommandError(spec.name, args[1]));
     return null;
   }
   if (!arityOk(sub, args.length)) {

@@ -195,6 +195,9 @@ function hexValue(c: number): number {
 
 /** Splits an inline line the way redis-cli users expect (sdssplitargs): quotes, \xHH, \n, \r ... */
 export function splitInlineArgs(buf: Buffer, start: number, end: number): Buffer[] | null {
+  // Redis splits the line as a C string: it ends at the first NUL byte.
+  const nul = buf.indexOf(0, start);
+  if (nul >= 0 && nul < end) end = nul;
   const args: Buffer[] = [];
   let p = start;
   const current: number[] = [];

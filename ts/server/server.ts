@@ -47,7 +47,35 @@ function freshStats(): ServerStats {
   };
 }
 
+/** Redis's instantaneous metrics: a rate sampled every 100 ms, averaged over the last 16 samples. */
+class RateMeter {
+  private readonly samples = new Float64Array(16);
+  private index = 0;
+  private lastTime = 0;
+  private lastValue = 0;
+
+  sample(now: number, value: number): void {
+    if (this.lastTime !== 0 && now > this.lastTime) {
+      this.samples[this.index] = ((value - this.lastValue) * 1000) / (now - this.lastTime);
+      this.index = (this.index + 1) % this.samples.length;
+    }
+    this.lastTime = now;
+    this.lastValue = value;
+  }
+
+  /** Per second, averaged over the samples taken. */
+  get rate(): number {
+    let sum = 0;
+    for (const v of this.samples) sum += v;
+    return sum / this.samples.length;
+  }
+}
+
 export class Server {
+  readonly opsMeter = new RateMeter();
+  readonly inputMeter = new RateMeter();
+  readonly outputMeter = new RateMeter();
+  private lastMetricsSample = 0;
   readonly clients = new Map<number, Client>();
   stats: ServerStats = freshStats();
   readonly startTime = Date.now();
@@ -89,21 +117,48 @@ export class Server {
     this.stats.startTime = kept;
   }
 
-  async listen(): Promise<void> {
-    for (const address of this.opts.bind) {
-      const listener = net.createServer({ noDelay: this.opts.tcpNoDelay, pauseOnConnect: false }, (socket) =>
-        this.accept(socket),
-      );
-      listener.maxConnections = Number.MAX_SAFE_INTEGER;
-      await new Promise<void>((resolve, reject) => {
-        listener.once('error', reject);
-        listener.listen({ port: this.opts.port, host: address, backlog: 511 }, () => {
-          listener.off('error', reject);
-          resolve();
+  /** Opens one listener per bind address; closes the ones already opened if any fails. */
+  private async openListeners(port: number, bind: string[]): Promise<net.Server[]> {
+    const opened: net.Server[] = [];
+    try {
+      for (const address of bind) {
+        const listener = net.createServer({ noDelay: this.opts.tcpNoDelay }, (socket) => this.accept(socket));
+        await new Promise<void>((resolve, reject) => {
+          listener.once('error', reject);
+          listener.listen({ port, host: address, backlog: 511 }, () => {
+            listener.off('error', reject);
+            resolve();
+          });
         });
-      });
-      this.listeners.push(listener);
+        opened.push(listener);
+      }
+    } catch (err) {
+      for (const l of opened) l.close();
+      throw err;
     }
+    return opened;
+  }
+
+  /**
+   * CONFIG SET port/bind: listen on the new addresses first and close the old listeners only when
+   * that worked (connected clients stay). Returns an error text on failure.
+   */
+  async rebind(port: number, bind: string[]): Promise<string | null> {
+    try {
+      const next = await this.openListeners(port, bind);
+      for (const l of this.listeners) l.close();
+      this.listeners = next;
+      this.log.info({ port, bind }, `Listening on ${bind.join(' ')}:${port}`);
+      return null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error({ port, bind, err: message }, 'could not listen on the new address; keeping the old one');
+      return message;
+    }
+  }
+
+  async listen(): Promise<void> {
+    this.listeners = await this.openListeners(this.opts.port, this.opts.bind);
     const period = Math.max(1, Math.floor(1000 / this.opts.hz));
     this.cronTimer = setInterval(() => this.cron(), period);
     this.log.info(
@@ -140,12 +195,18 @@ export class Server {
   }
 
   private cron(): void {
+    const now = Date.now();
+    if (now - this.lastMetricsSample >= 100) {
+      this.lastMetricsSample = now;
+      this.opsMeter.sample(now, this.stats.commandsProcessed);
+      this.inputMeter.sample(now, this.stats.netInputBytes);
+      this.outputMeter.sample(now, this.stats.netOutputBytes);
+    }
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
     native.cron(budgetMicros);
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {
-      const now = Date.now();
       for (const client of this.clients.values()) {
         if (now - client.lastInteraction > timeout * 1000) client.close();
       }
