@@ -79,7 +79,7 @@ async function startTarget(name: 'redis' | 'rustypotato'): Promise<Target> {
   const port = await freePort();
   const [cmd, args] =
     name === 'redis'
-      ? pinned(0, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''])
+      ? pinned(0, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', '', '--enable-debug-command', 'yes'])
       : pinned(0, process.execPath, [path.join(root, 'dist', 'ts', 'bin', 'server.js'), '--port', String(port), '--bind', '127.0.0.1', '--log-level', 'warn']);
   const proc = spawn(cmd, args, { stdio: 'ignore' });
   await waitForPort(port);

@@ -18,9 +18,9 @@ const COMMANDS: Array<[string, number]> = [
   ['expiretime', 2], ['pexpiretime', 2], ['persist', 2],
   ['ping', -1], ['echo', 2], ['dbsize', 1], ['flushdb', -1], ['flushall', -1], ['swapdb', 3], ['debug', -2],
   // String commands (native/commands/strings.cc) used to build fixtures.
-  ['set', -3], ['get', 2], ['incr', 2], ['append', 3], ['mset', -3], ['setrange', 4],
+  ['set', -3], ['get', 2], ['incr', 2], ['append', 3], ['mset', -3], ['setrange', 4], ['strlen', 2],
 ];
-const OWNED_HERE = COMMANDS.filter(([n]) => !['set', 'get', 'incr', 'append', 'mset', 'setrange'].includes(n));
+const OWNED_HERE = COMMANDS.filter(([n]) => !['set', 'get', 'incr', 'append', 'mset', 'setrange', 'strlen'].includes(n));
 
 const missing = native.init(16, COMMANDS.map(([n]) => n), Int32Array.from(COMMANDS.map(([, a]) => a)));
 
@@ -247,33 +247,44 @@ test('SCAN returns every key present throughout, while the table grows and shrin
   const stable: string[] = [];
   for (let i = 0; i < 2000; i++) stable.push(`stable:${i}`);
   for (let i = 0; i < stable.length; i += 500) r('MSET', ...stable.slice(i, i + 500).flatMap((k) => [k, 'v']));
+  // 2000 + 14500 keys pass 16384 by a little: the table doubles and most of the rehash is still
+  // pending when the batch returns.
+  const TEMP = 14500;
+  const addTemp = (round: number): void => {
+    const batch: Arg[][] = [];
+    for (let i = 0; i < TEMP; i++) batch.push(['SET', `tmp:${round}:${i}`, 'v']);
+    run(batch);
+  };
+  const delTemp = (round: number): void => {
+    const batch: Arg[][] = [];
+    for (let i = 0; i < TEMP; i++) batch.push(['DEL', `tmp:${round}:${i}`]);
+    run(batch);
+  };
   const seen = new Set<string>();
   let cursor = '0';
   let step = 0;
-  let churn = 0;
+  let rehashSteps = 0;
+  let round = 0;
   do {
-    const parts = bulks(r('SCAN', cursor, 'COUNT', '20'));
+    const parts = bulks(r('SCAN', cursor, 'COUNT', '10'));
     cursor = parts[0];
     for (const k of parts.slice(1)) seen.add(k);
     step++;
-    if (step % 3 === 0 && churn < 40) {
-      // Grow: add 1000 keys; every other time remove them again and let the cron shrink.
-      const batch: Arg[][] = [];
-      for (let i = 0; i < 1000; i++) batch.push(['SET', `tmp:${churn}:${i}`, 'v']);
-      run(batch);
-      if (churn % 2 === 1) {
-        for (let c = churn - 1; c <= churn; c++) {
-          const dels: Arg[][] = [];
-          for (let i = 0; i < 1000; i++) dels.push(['DEL', `tmp:${c}:${i}`]);
-          run(dels);
-        }
-        for (let i = 0; i < 5; i++) native.cron(1000);
+    // Every 8 steps: grow the table 8x (a rehash starts), or empty it again and let one short
+    // cron call start the shrink, so that scanning goes on over two tables in both directions.
+    if (step % 8 === 0 && round < 12) {
+      if (round % 2 === 0) addTemp(round);
+      else {
+        delTemp(round - 1);
+        native.cron(1);
       }
-      churn++;
+      round++;
     }
+    if (native.info().rehashing > 0) rehashSteps++;
   } while (cursor !== '0' && step < 100000);
   assert.is(cursor, '0');
-  assert.ok(churn > 5, 'the table changed size during the scan');
+  assert.is(round, 12, 'the table grew and shrank six times during the scan');
+  assert.ok(rehashSteps > 0, 'some SCAN calls ran while two tables existed');
   const lost = stable.filter((k) => !seen.has(k));
   assert.equal(lost, []);
 });
@@ -351,7 +362,7 @@ test('COPY and MOVE', () => {
   r('SET', 'big', 'b'.repeat(5000));
   r('PEXPIRE', 'big', '100000');
   assert.is(r('MOVE', 'big', '3'), int(1));
-  assert.is(rdb(3, 'STRLEN', 'big'), rdb(3, 'STRLEN', 'big'));
+  assert.is(rdb(3, 'STRLEN', 'big'), int(5000));
   assert.is(rdb(3, 'GET', 'big'), bulk('b'.repeat(5000)));
   assert.ok(Number(rdb(3, 'PTTL', 'big').slice(1)) > 99000);
 });
@@ -660,9 +671,17 @@ test('binary-safe keys and values; big values grow in place', () => {
   r('SET', 'big', '');
   const chunk = 'c'.repeat(1000);
   for (let i = 0; i < 1000; i++) r('APPEND', 'big', chunk);
-  assert.is(r('STRLEN', 'big'), r('STRLEN', 'big'));
+  assert.is(r('STRLEN', 'big'), int(1000000));
   assert.is(run([['GET', 'big']]).reply.length, 1000000 + 12);
   assert.is(r('DEL', 'big'), int(1));
+  // A 64 MB value: stored, read back whole, and deleted without waiting for its pages to be freed.
+  const huge = Buffer.alloc(64 << 20, 'h');
+  assert.is(r('SET', 'huge', huge), OK);
+  assert.is(r('STRLEN', 'huge'), int(64 << 20));
+  const before = native.info().usedMemory;
+  const del = run([['DEL', 'huge']]);
+  assert.is(del.reply, int(1));
+  assert.ok(native.info().usedMemory < before - (60 << 20));
 });
 
 test("setConfig('reply-views', 'yes'): replies are views that later calls never overwrite", () => {

@@ -186,8 +186,8 @@ long long Engine::cron(int64_t budgetMicros) {
     }
     stats_.expiredKeys += static_cast<uint64_t>(expired);
   }
-  // Incremental rehashing and shrinking, at most ~1 ms per call.
-  int64_t rehashDeadline = monotonicMicros() + kRehashMicrosPerCron;
+  // Incremental rehashing and shrinking, at most ~1 ms (and at most the budget) per call.
+  int64_t rehashDeadline = monotonicMicros() + std::min<int64_t>(kRehashMicrosPerCron, std::max<int64_t>(budgetMicros, 1));
   for (size_t n = 0; n < count; ++n) {
     Db& d = *dbs_[(rehashDbCursor_ + n) % count];
     d.resizeIfNeeded();

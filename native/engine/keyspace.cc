@@ -177,15 +177,24 @@ uint32_t Db::writeEntry(const Parts& p) {
 }
 
 void Db::releaseValue(char* e, uint32_t m) {
+  // Values this big are freed on the background thread: returning hundreds of MB of pages to the
+  // kernel (or destroying a big collection) takes milliseconds the event loop should not wait.
+  constexpr size_t kFreeInBackground = size_t{4} << 20;
   if (!(m & entry::kValueOnHeap)) return;
   void* ptr = entry::load<void*>(e + entry::valueOffset(e, m));
   if (((m & entry::kTypeMask) >> entry::kTypeShift) == static_cast<uint32_t>(ObjType::String)) {
     auto* h = static_cast<HeapBytes*>(ptr);
-    heapBytes_ -= entry::heapBytesFootprint(h);
-    entry::freeHeapBytes(h);
+    size_t bytes = entry::heapBytesFootprint(h);
+    heapBytes_ -= bytes;
+    if (bytes >= kFreeInBackground)
+      engine_->freer().submit([h] { entry::freeHeapBytes(h); });
+    else
+      entry::freeHeapBytes(h);
   } else {
-    std::unique_ptr<Value> owned(static_cast<Value*>(ptr));
-    heapBytes_ -= owned->memoryUsage();
+    auto owned = std::make_shared<std::unique_ptr<Value>>(static_cast<Value*>(ptr));
+    size_t bytes = (*owned)->memoryUsage();
+    heapBytes_ -= bytes;
+    if (bytes >= kFreeInBackground) engine_->freer().submit([owned] { owned->reset(); });
   }
   --heapOwners_;
 }
