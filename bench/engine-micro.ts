@@ -54,23 +54,11 @@ for (let i = 0; i < 100; i++) exec(prepare(1, () => ['SET', `counter:${i}`, '0']
 
 const suite = new Benchmark.Suite('engine');
 const value = 'xxx';
-// Two ways of handing replies back: a Buffer copied per call (default) and views into a shared
-// slab (setConfig('reply-views', 'yes')); the difference is the per-call cost of a new backing store.
-for (const views of [false, true]) {
-  const mode = views ? ' views' : '';
-  const withMode = (fn: () => void): (() => void) => () => {
-    native.setConfig('reply-views', views ? 'yes' : 'no');
-    fn();
-  };
-  for (const size of [1, 16]) {
-    const set = rotation(size, (i) => ['SET', `key:${i}`, value]);
-    const get = rotation(size, (i) => ['GET', `key:${i}`]);
-    const incr = rotation(size, (i) => ['INCR', `counter:${i % 100}`]);
-    suite
-      .add(`SET${mode} x${size}`, withMode(set))
-      .add(`GET${mode} x${size}`, withMode(get))
-      .add(`INCR${mode} x${size}`, withMode(incr));
-  }
+for (const size of [1, 16]) {
+  const set = rotation(size, (i) => ['SET', `key:${i}`, value]);
+  const get = rotation(size, (i) => ['GET', `key:${i}`]);
+  const incr = rotation(size, (i) => ['INCR', `counter:${i % 100}`]);
+  suite.add(`SET x${size}`, set).add(`GET x${size}`, get).add(`INCR x${size}`, incr);
 }
 
 suite

@@ -88,16 +88,14 @@ struct State {
   CommandTable commands;
   ReplyWriter reply;
   std::vector<std::string_view> args;
-  // Reply views (setConfig('reply-views', 'yes')): small replies are copied into a shared JS
-  // ArrayBuffer slab and returned as Uint8Array views over it, never overwritten (a full slab is
-  // replaced by a new one; the old one lives while views reference it). Measured on this machine:
-  // ~0.3 us per execute() call against ~0.65 us with Buffer::Copy, whose cost is creating a new
-  // backing store per call. Off by default because the contract types the result as a Buffer.
+  // Reply views: small replies are copied into a shared JS ArrayBuffer slab and returned as
+  // Uint8Array views over it, never overwritten (a full slab is replaced by a new one; the old one
+  // lives while views reference it). Measured on this machine: ~0.3 us per execute() call against
+  // ~0.65 us with Buffer::Copy, whose cost is creating a new backing store per call.
   napi_ref slab = nullptr;
   char* slabData = nullptr;
   size_t slabSize = 0;
   size_t slabUsed = 0;
-  bool replyViews = false;
 };
 
 constexpr size_t kSlabBytes = 64 * 1024;
@@ -331,7 +329,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   control[abi::kStopped] = stopped;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
   if (reply.size() == 0) return env.Null();
-  if (state->replyViews && reply.size() <= kMaxViewReply) {
+  if (reply.size() <= kMaxViewReply) {
     if (state->slabData == nullptr || state->slabUsed + reply.size() > state->slabSize) {
       Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, kSlabBytes);
       if (state->slab) napi_delete_reference(env, state->slab);
@@ -370,10 +368,6 @@ Napi::Value SetConfig(const Napi::CallbackInfo& info) {
   if (!state || info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) return env.Undefined();
   std::string name = info[0].As<Napi::String>().Utf8Value();
   std::string value = info[1].As<Napi::String>().Utf8Value();
-  if (name == "reply-views") {
-    state->replyViews = value == "yes";
-    return env.Undefined();
-  }
   state->engine->setConfig(name, value);
   return env.Undefined();
 }

@@ -899,7 +899,7 @@ function execute(commands: Array<Array<string | Buffer>>, resp: 2 | 3, db = 0): 
   const out = native.execute(Buffer.concat(parts), Int32Array.from(frames), control);
   assert.is(control[Control.Stopped], 0, 'the engine stopped at a command it does not own');
   assert.is(control[Control.FrameCursor], frames.length, 'the engine did not run every frame');
-  return { replies: out ?? Buffer.alloc(0), dirty: control[Control.Dirty], executed: control[Control.Executed] };
+  return { replies: out === null ? Buffer.alloc(0) : Buffer.from(out.buffer, out.byteOffset, out.byteLength), dirty: control[Control.Dirty], executed: control[Control.Executed] };
 }
 
 /** Runs one command and returns its reply as a latin1 string (bytes map 1:1 to characters). */

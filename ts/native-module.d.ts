@@ -30,8 +30,12 @@ export interface NativeModule {
    */
   init(databases: number, names: string[], arities: Int32Array): string[];
 
-  /** Runs a framed batch (see above). Returns the concatenated replies, or null when there are none. */
-  execute(input: Buffer, frames: Int32Array, control: Int32Array): Buffer | null;
+  /**
+   * Runs a framed batch (see above). Returns the concatenated replies, or null when there are none.
+   * Small replies come back as views into a shared slab that later calls never overwrite (cheaper
+   * than a new Buffer per call); large ones as their own Buffer. Either may be kept and written.
+   */
+  execute(input: Buffer, frames: Int32Array, control: Int32Array): Uint8Array | null;
 
   /**
    * Periodic work, called by the server cron (`hz` times per second): active expiry for at most

@@ -115,7 +115,6 @@ struct EngineStats {
   uint64_t keyspaceMisses = 0;
   uint64_t expiredKeys = 0;
   uint64_t evictedKeys = 0;
-  uint64_t expiredStalePercSamples = 0;
 };
 
 class Db {
@@ -126,6 +125,7 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   Engine& engine() const { return *engine_; }
+  int index() const { return index_; }
 
   // Finds a live key. An expired key is deleted here (counted in expired_keys) and not found.
   KeyRef lookup(std::string_view key, unsigned flags);
@@ -152,7 +152,8 @@ class Db {
   bool remove(std::string_view key);  // true if a key was deleted (no expiry check)
   void remove(KeyRef& ref);           // ref becomes empty
 
-  // Expiry, absolute unix ms. setExpire on a time in the past does NOT delete (callers decide).
+  // Expiry, absolute unix ms. setExpire with a time in the past does not delete the key: callers
+  // decide (EXPIRE deletes at once, SET EX with a past time is an error).
   void setExpire(KeyRef& ref, long long whenMs);
   bool removeExpire(KeyRef& ref);  // false when the key had none
 

@@ -39,7 +39,7 @@ export class Client {
   private pending: Buffer | null = null;
   private pendingLen = 0;
   private needBytes = 0;
-  private out: Buffer[] = [];
+  private out: Uint8Array[] = [];
   private readonly tsReply = new ReplyWriter(2, 1024);
 
   constructor(
