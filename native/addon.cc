@@ -219,6 +219,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   int dbIndex = control[abi::kDb];
   unsigned clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
   engine.setTouchAllowed(!(clientFlags & abi::kClientFlagNoTouch));
+  engine.setSignalReadyKeys((clientFlags & abi::kClientFlagSignalReady) != 0);
   long long dirtyBefore = engine.dirty();
 
   size_t cursor = static_cast<size_t>(control[abi::kFrameCursor] < 0 ? 0 : control[abi::kFrameCursor]);
@@ -260,9 +261,10 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
     }
     const Command* cmd = state->commands.find(args[0]);
     if (!cmd) {
-      stopped = 1;
+      stopped = abi::kNotNative;
       break;
     }
+    const size_t recordStart = cursor;
     cursor = recordEnd;
     ++executed;
     if (dbIndex < 0 || dbIndex >= engine.databaseCount()) {
@@ -322,6 +324,17 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
       reply.error("ERR internal error");
     }
     if (name == "debug") sinceClockRead = kCommandsPerClockRead - 1;
+    if (engine.takeBlockRequest()) {
+      // Not answered: TypeScript parks the client on this record and runs it again later.
+      cursor = recordStart;
+      --executed;
+      stopped = abi::kBlocked;
+      break;
+    }
+    if (engine.hasReadyKeys()) {
+      stopped = abi::kKeysReady;
+      break;
+    }
   }
 
   control[abi::kFrameCursor] = static_cast<int32_t>(cursor);
@@ -398,7 +411,23 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// The keys made ready since the last call, as [db, key] pairs; clears them.
+Napi::Value TakeReadyKeys(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) return Napi::Array::New(env, 0);
+  std::vector<ReadyKey> ready = state->engine->takeReadyKeys();
+  Napi::Array out = Napi::Array::New(env, ready.size());
+  for (size_t i = 0; i < ready.size(); ++i) {
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, Napi::Number::New(env, ready[i].db));
+    pair.Set(1u, Napi::Buffer<char>::Copy(env, ready[i].key.data(), ready[i].key.size()));
+    out.Set(static_cast<uint32_t>(i), pair);
+  }
+  return out;
+}
+
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  exports.Set("takeReadyKeys", Napi::Function::New(env, TakeReadyKeys, "takeReadyKeys"));
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("execute", Napi::Function::New(env, Execute, "execute"));
   exports.Set("cron", Napi::Function::New(env, Cron, "cron"));

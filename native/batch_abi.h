@@ -15,4 +15,14 @@ enum Control : int {
   kControlSize = 8,
 };
 constexpr int kClientFlagNoTouch = 1;
+// Set while the server has clients blocked on keys: pushes then record ready keys.
+constexpr int kClientFlagSignalReady = 2;
+
+// Values of control[kStopped].
+enum StopReason : int {
+  kRanAll = 0,
+  kNotNative = 1,  // the record at kFrameCursor is not an engine command
+  kBlocked = 2,    // the record at kFrameCursor must wait (nothing to pop); it was not answered
+  kKeysReady = 3,  // the last executed command made keys ready for blocked clients
+};
 }  // namespace rp::abi

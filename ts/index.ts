@@ -10,6 +10,17 @@ import { Server, type ServerOptions } from './server/server';
 
 export { Server } from './server/server';
 
+/** Collection encoding thresholds the engine reads (storage.* settings, Redis names with '-'). */
+const ENCODING_LIMITS = [
+  'hash_max_listpack_entries',
+  'hash_max_listpack_value',
+  'list_max_listpack_size',
+  'list_compress_depth',
+  'set_max_intset_entries',
+  'zset_max_listpack_entries',
+  'zset_max_listpack_value',
+] as const;
+
 /** The running server's view of the settings (CONFIG SET updates it through the config layer). */
 export function serverOptions(settings: Settings): ServerOptions {
   const s = settings.server;
@@ -40,11 +51,13 @@ export async function startServer(settings: Settings, configFile: string | null 
     native.setConfig('proto-max-bulk-len', String(config.settings.server.proto_max_bulk_len));
     native.setConfig('maxmemory', String(st.max_memory));
     native.setConfig('maxmemory-policy', st.eviction_policy);
+    for (const key of ENCODING_LIMITS) native.setConfig(key.replace(/_/g, '-'), String(st[key]));
   };
   pushEngineConfig();
   for (const path of ['server.proto_max_bulk_len', 'storage.max_memory', 'storage.eviction_policy'] as const) {
     config.onChange(path, pushEngineConfig);
   }
+  for (const key of ENCODING_LIMITS) config.onChange(`storage.${key}`, pushEngineConfig);
   const refresh = (): void => void Object.assign(server.opts, serverOptions(config.settings));
   for (const path of ['server.max_connections', 'server.timeout', 'server.tcp_keepalive', 'server.tcp_nodelay', 'server.hz', 'server.proto_max_bulk_len', 'server.client_query_buffer_limit'] as const) {
     config.onChange(path, refresh);

@@ -17,9 +17,15 @@
  *        [Db]          the connection's selected database
  *        [Resp]        2 or 3
  *        [ClientFlags] bit 0: CLIENT NO-TOUCH (reads do not update the LRU clock)
+ *                      bit 1: clients are blocked on keys: pushes record ready keys (see Stopped)
  *   out: [FrameCursor] advanced past every executed record (points at the stopping record, if any)
  *        [Executed]    number of commands executed by this call
- *        [Stopped]     1 when execution stopped at a record the engine does not own, else 0
+ *        [Stopped]     why the batch ended early (StopReason in ts/native.ts):
+ *                      0 ran every record; 1 the record at FrameCursor is not an engine command;
+ *                      2 the record at FrameCursor is a blocking command with nothing to serve (no
+ *                        reply was written: park the client, run it again when a key is ready);
+ *                      3 the last executed command made keys ready for blocked clients (serve them
+ *                        via takeReadyKeys before continuing, as Redis does after each command)
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  */
 export interface NativeModule {
@@ -43,6 +49,9 @@ export interface NativeModule {
    * Returns the number of keys expired.
    */
   cron(budgetMicros: number): number;
+
+  /** Keys that received elements while bit 1 of ClientFlags was set, as [db, key]; clears them. */
+  takeReadyKeys(): Array<[number, Buffer]>;
 
   /** Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled"). */
   setConfig(name: string, value: string): void;

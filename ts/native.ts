@@ -17,6 +17,15 @@ export const enum Control {
 }
 export const CONTROL_SIZE = 8;
 export const CLIENT_FLAG_NO_TOUCH = 1;
+export const CLIENT_FLAG_SIGNAL_READY = 2;
+
+/** Values of control[Control.Stopped] (native/batch_abi.h StopReason). */
+export const enum StopReason {
+  RanAll = 0,
+  NotNative = 1,
+  Blocked = 2,
+  KeysReady = 3,
+}
 
 // dist/ts/native.js -> package root is two levels up.
 const packageRoot = path.resolve(__dirname, '..', '..');

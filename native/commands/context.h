@@ -45,6 +45,12 @@ struct CommandContext {
   int argc() const { return static_cast<int>(argv.size()); }
   std::string_view arg(int i) const { return argv[static_cast<size_t>(i)]; }
   void addDirty(long long n = 1) { engine.addDirty(n); }
+  // A blocking command (BLPOP, BZPOPMIN, ...) with nothing to serve calls block() and writes no
+  // reply: TypeScript parks the client and runs the command again when a key is ready or the
+  // timeout passes (it answers the timeout itself).
+  void block() { engine.requestBlock(); }
+  // Commands that add elements to a list or sorted set call this for the key they grew.
+  void signalKeyReady(std::string_view key) { engine.signalKeyReady(dbIndex, key); }
 
   // Parses arg(i) as a long long with Redis's strict rules; on failure replies
   // kErrNotInteger (or `message` when given) and returns false.

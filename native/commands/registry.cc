@@ -1,4 +1,5 @@
 #include "commands/registry.h"
+#include "util/numbers.h"
 
 #include <climits>
 
@@ -24,36 +25,9 @@ CommandHandler findRegisteredHandler(std::string_view lowercaseName) {
 }
 
 bool parseLongLong(std::string_view s, long long& out) {
-  size_t n = s.size();
-  if (n == 0 || n > 20) return false;
-  if (n == 1 && s[0] == '0') {
-    out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '-') {
-    negative = true;
-    if (++i == n) return false;
-  }
-  if (s[i] < '1' || s[i] > '9') return false;
-  unsigned long long v = static_cast<unsigned long long>(s[i++] - '0');
-  for (; i < n; ++i) {
-    char c = s[i];
-    if (c < '0' || c > '9') return false;
-    if (v > ULLONG_MAX / 10) return false;
-    v *= 10;
-    unsigned long long d = static_cast<unsigned long long>(c - '0');
-    if (v > ULLONG_MAX - d) return false;
-    v += d;
-  }
-  if (negative) {
-    if (v > static_cast<unsigned long long>(LLONG_MAX) + 1) return false;
-    out = v == static_cast<unsigned long long>(LLONG_MAX) + 1 ? LLONG_MIN : -static_cast<long long>(v);
-  } else {
-    if (v > static_cast<unsigned long long>(LLONG_MAX)) return false;
-    out = static_cast<long long>(v);
-  }
+  int64_t value = 0;
+  if (!num::parseInt64(s, value)) return false;
+  out = value;
   return true;
 }
 

@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include "util/numbers.h"
+
 #include <time.h>
 
 #include <algorithm>
@@ -116,6 +118,28 @@ bool Engine::setConfig(std::string_view name, std::string_view value) {
     return false;
   }
   long long number = 0;
+  // Collection encoding thresholds (and the pre-7.0 "ziplist" names Redis still accepts).
+  const std::pair<std::string_view, long long EncodingLimits::*> kLimits[] = {
+      {"hash-max-listpack-entries", &EncodingLimits::hashMaxListpackEntries},
+      {"hash-max-ziplist-entries", &EncodingLimits::hashMaxListpackEntries},
+      {"hash-max-listpack-value", &EncodingLimits::hashMaxListpackValue},
+      {"hash-max-ziplist-value", &EncodingLimits::hashMaxListpackValue},
+      {"list-max-listpack-size", &EncodingLimits::listMaxListpackSize},
+      {"list-max-ziplist-size", &EncodingLimits::listMaxListpackSize},
+      {"list-compress-depth", &EncodingLimits::listCompressDepth},
+      {"set-max-intset-entries", &EncodingLimits::setMaxIntsetEntries},
+      {"zset-max-listpack-entries", &EncodingLimits::zsetMaxListpackEntries},
+      {"zset-max-ziplist-entries", &EncodingLimits::zsetMaxListpackEntries},
+      {"zset-max-listpack-value", &EncodingLimits::zsetMaxListpackValue},
+      {"zset-max-ziplist-value", &EncodingLimits::zsetMaxListpackValue},
+  };
+  for (const auto& [limitName, field] : kLimits) {
+    if (name != limitName) continue;
+    int64_t parsed = 0;
+    if (!num::parseInt64(v, parsed)) return false;
+    limits_.*field = parsed;
+    return true;
+  }
   if (name == "maxmemory") {
     if (!parseNonNegative(v, number)) return false;
     maxmemory_ = number;

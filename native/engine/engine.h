@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/background.h"
@@ -21,6 +23,23 @@ enum class EvictionPolicy : uint8_t {
   AllKeysRandom,
   VolatileRandom,
   VolatileTtl,
+};
+
+// Thresholds of the compact collection encodings, by Redis's config names (Redis 7.0 defaults).
+struct EncodingLimits {
+  long long hashMaxListpackEntries = 128;
+  long long hashMaxListpackValue = 64;
+  long long listMaxListpackSize = -2;
+  long long listCompressDepth = 0;
+  long long setMaxIntsetEntries = 512;
+  long long zsetMaxListpackEntries = 128;
+  long long zsetMaxListpackValue = 64;
+};
+
+// A key that received elements while clients may be blocked on it (BLPOP, BZPOPMIN, ...).
+struct ReadyKey {
+  int db;
+  std::string key;
 };
 
 class Engine {
@@ -70,6 +89,24 @@ class Engine {
   // Returns false when the name is not an engine parameter or the value is invalid.
   bool setConfig(std::string_view name, std::string_view value);
 
+  const EncodingLimits& limits() const { return limits_; }
+
+  // ---- blocking commands (the waiting itself lives in TypeScript) ----
+  // A blocking command that finds nothing to serve calls requestBlock() instead of replying; the
+  // batch stops there and TypeScript parks the client. Commands that add elements to a list or
+  // sorted set call signalKeyReady(); while TypeScript has blocked clients it sets
+  // signalReadyKeys, and then the key is recorded and the batch stops after that command so that
+  // waiters are served before the pusher's next command, as in Redis.
+  void setSignalReadyKeys(bool on) { signalReadyKeys_ = on; }
+  void requestBlock() { blockRequested_ = true; }
+  bool takeBlockRequest() { return std::exchange(blockRequested_, false); }
+  void signalKeyReady(int db, std::string_view key) {
+    if (!signalReadyKeys_) return;
+    readyKeys_.push_back(ReadyKey{db, std::string(key)});
+  }
+  bool hasReadyKeys() const { return !readyKeys_.empty(); }
+  std::vector<ReadyKey> takeReadyKeys() { return std::exchange(readyKeys_, {}); }
+
   // ---- whole-keyspace operations ----
   void swapDbs(int a, int b);
   void flushAll(bool async);
@@ -89,6 +126,10 @@ class Engine {
   bool touchAllowed_ = true;
   bool activeExpire_ = true;
   EvictionPolicy policy_ = EvictionPolicy::NoEviction;
+  EncodingLimits limits_;
+  bool signalReadyKeys_ = false;
+  bool blockRequested_ = false;
+  std::vector<ReadyKey> readyKeys_;
   long long maxmemory_ = 0;
   int lfuLogFactor_ = 10;
   int lfuDecayTime_ = 1;

@@ -80,6 +80,14 @@ export interface Settings {
     eviction_policy: EvictionPolicy;
     /** Redis's `save` schedule; not in the file until snapshots exist. */
     save: string;
+    /** Thresholds of the compact collection encodings (Redis's names with '_' for '-'). */
+    hash_max_listpack_entries: number;
+    hash_max_listpack_value: number;
+    list_max_listpack_size: number;
+    list_compress_depth: number;
+    set_max_intset_entries: number;
+    zset_max_listpack_entries: number;
+    zset_max_listpack_value: number;
   };
   logging: {
     level: LogLevel;
@@ -176,6 +184,8 @@ function row<P extends SettingPath>(p: P, opts: RowOptions<ValueAt<P>>): Setting
 }
 
 const INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648;
+const LONG_MAX = Number.MAX_SAFE_INTEGER;
 const PATH_TEXT = text({ check: (t) => t !== '' && !t.includes('\0'), expected: 'a non-empty path' });
 const OPTIONAL_PATH = text({ check: (t) => !t.includes('\0'), expected: 'a path, or "" for none' });
 const NOTIFY_FLAGS = 'Ag$lshzxeKEtmdn';
@@ -288,6 +298,24 @@ const TABLE = [
     summary: 'compression of the append-only file',
     feature: 'aofCompression',
   }),
+  ...(
+    [
+      ['hash_max_listpack_entries', 128, 0, LONG_MAX, 'hash entries kept in the compact listpack encoding'],
+      ['hash_max_listpack_value', 64, 0, LONG_MAX, 'longest hash field or value kept in a listpack'],
+      ['list_max_listpack_size', -2, INT32_MIN, INT32_MAX, 'list node size: entries (>0) or -1..-5 for 4..64 KB'],
+      ['list_compress_depth', 0, 0, INT32_MAX, 'list nodes at each end left uncompressed (0 = none compressed)'],
+      ['set_max_intset_entries', 512, 0, LONG_MAX, 'integer set members kept in the compact intset encoding'],
+      ['zset_max_listpack_entries', 128, 0, LONG_MAX, 'sorted set members kept in a listpack'],
+      ['zset_max_listpack_value', 64, 0, LONG_MAX, 'longest sorted set member kept in a listpack'],
+    ] as const
+  ).map(([key, def, min, max, summary]) =>
+    row(`storage.${key}`, {
+      kind: integer(min, max),
+      default: def,
+      summary,
+      redis: { name: key.replace(/_/g, '-'), access: 'runtime' },
+    }),
+  ),
   row('storage.max_memory', {
     kind: memory(0, 18446744073709551615n),
     default: 0,

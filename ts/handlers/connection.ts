@@ -110,7 +110,7 @@ const reset: TsHandler = (ctx) => {
 
 /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields (buffer figures are ours). */
 export function clientInfoLine(client: Client, now = Date.now()): string {
-  const flags = (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
+  const flags = (client.blocked !== null ? 'b' : '') + (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
   const qbuf = client.queryBufferLength;
   const fields: Array<[string, string | number]> = [
     ['id', client.id],

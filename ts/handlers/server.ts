@@ -55,7 +55,7 @@ const sections: Record<string, Section> = {
     ['maxclients', server.opts.maxClients],
     ['client_recent_max_input_buffer', Math.max(0, ...[...server.clients.values()].map((c) => c.queryBufferLength))],
     ['client_recent_max_output_buffer', Math.max(0, ...[...server.clients.values()].map((c) => c.outputLength))],
-    ['blocked_clients', 0],
+    ['blocked_clients', server.blocking.count],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ],

@@ -3,7 +3,8 @@
  *   socket -> framing -> one native batch (engine-owned commands) / TS dispatch -> one socket write.
  */
 import type { Socket } from 'node:net';
-import { Control, CONTROL_SIZE, CLIENT_FLAG_NO_TOUCH, native } from '../native';
+import { Control, CONTROL_SIZE, CLIENT_FLAG_NO_TOUCH, CLIENT_FLAG_SIGNAL_READY, StopReason, native } from '../native';
+import type { BlockedCommand } from './blocking';
 import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
@@ -29,6 +30,8 @@ export class Client {
   /** Name of the last command run ("client|list" style), for CLIENT LIST. */
   lastCommand = 'NULL';
   closing = false;
+  /** The blocking command this client waits on (BLPOP ...), or null. */
+  blocked: BlockedCommand | null = null;
   /** Set by QUIT (and CLIENT KILL of oneself): close once the current reply is sent. */
   closeAfterReply = false;
   readonly addr: string;
@@ -72,17 +75,21 @@ export class Client {
     this.server.stats.netInputBytes += chunk.length;
     let buf: Buffer;
     let end: number;
-    if (this.pending === null) {
+    if (this.pending === null && this.blocked === null) {
       buf = chunk;
       end = chunk.length;
     } else {
+      if (this.pending === null) {
+        this.pending = Buffer.allocUnsafe(Math.max(chunk.length, 16 * 1024));
+        this.pendingLen = 0;
+      }
       this.appendPending(chunk);
       if (this.pendingLen > this.server.queryBufferLimit()) {
         this.server.log.warn({ client: this.id, addr: this.addr }, 'closing client that reached max query buffer length');
         this.close();
         return;
       }
-      if (this.pendingLen < this.needBytes) return;
+      if (this.pendingLen < this.needBytes || this.blocked !== null) return;
       buf = this.pending;
       end = this.pendingLen;
       this.pending = null;
@@ -112,12 +119,15 @@ export class Client {
     const parser = this.parser;
     while (!this.closing) {
       const status = parser.parse(buf, pos, end);
-      if (parser.commands > 0) this.runFramed(buf, parser.frames, parser.framesEnd);
+      if (parser.commands > 0) {
+        const blockedAt = this.runFramed(buf, parser.frames, parser.framesEnd);
+        if (blockedAt >= 0) return this.keepRest(buf, parser.commandEnds[blockedAt], end);
+      }
       pos = parser.pos;
       if (this.closing) return;
       if (status === ParseStatus.BatchFull) continue;
       if (status === ParseStatus.Inline) {
-        this.runArgs(parser.inlineArgs);
+        if (this.runArgs(parser.inlineArgs) >= 0) return this.keepRest(buf, pos, end);
         continue;
       }
       if (status === ParseStatus.Error) {
@@ -144,36 +154,87 @@ export class Client {
     }
   }
 
-  /** Runs a framed batch: engine-owned commands in one native call, others here, in order. */
-  private runFramed(buf: Buffer, frames: Int32Array, framesEnd: number): void {
+  /** Keeps the unrun input buf[start, end) of a client that just blocked, for when it resumes. */
+  private keepRest(buf: Buffer, start: number, end: number): void {
+    const rest = end - start;
+    const keep = Buffer.allocUnsafe(Math.max(rest, 16 * 1024));
+    buf.copy(keep, 0, start, end);
+    this.pending = keep;
+    this.pendingLen = rest;
+    this.needBytes = 0;
+  }
+
+  /**
+   * Runs a framed batch: engine-owned commands in one native call, others here, in order.
+   * Returns the batch index of the command the client blocked on, or -1.
+   */
+  private runFramed(buf: Buffer, frames: Int32Array, framesEnd: number): number {
+    const blocking = this.server.blocking;
+    let index = 0;
     control[Control.FrameCursor] = 0;
     control[Control.FrameEnd] = framesEnd;
     for (;;) {
       control[Control.Db] = this.db;
       control[Control.Resp] = this.resp;
-      control[Control.ClientFlags] = this.noTouch ? CLIENT_FLAG_NO_TOUCH : 0;
+      control[Control.ClientFlags] = (this.noTouch ? CLIENT_FLAG_NO_TOUCH : 0) | (blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0);
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
       const executed = control[Control.Executed];
+      index += executed;
       const stats = this.server.stats;
       stats.commandsProcessed += executed;
       stats.dirty += control[Control.Dirty];
-      if (control[Control.Stopped] === 0) {
+      const stopped = control[Control.Stopped];
+      if (stopped === StopReason.RanAll) {
         if (executed > 0) this.lastCommand = 'engine';
-        return;
+        return -1;
       }
       const cursor = control[Control.FrameCursor];
+      if (stopped === StopReason.KeysReady) {
+        // Waiters are served before this client's next command; that reuses the control block.
+        blocking.serveReadyKeys();
+        if (this.closing || cursor >= framesEnd) return -1;
+        control[Control.FrameCursor] = cursor;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
       const argc = frames[cursor];
       const args: Buffer[] = new Array(argc);
       for (let i = 0; i < argc; i++) {
         const off = frames[cursor + 1 + 2 * i];
         args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
       }
+      if (stopped === StopReason.Blocked) {
+        if (this.blocked === null) blocking.block(this, args);
+        return index;
+      }
       this.runTs(args);
+      index++;
       const next = cursor + 1 + 2 * argc;
-      if (this.closing || next >= framesEnd) return;
+      if (this.closing || next >= framesEnd) return -1;
       control[Control.FrameCursor] = next;
       control[Control.FrameEnd] = framesEnd;
+    }
+  }
+
+  /** Runs the command this client is blocked on again; true when it was served this time. */
+  retryBlocked(args: Buffer[]): boolean {
+    return this.runArgs(args) < 0;
+  }
+
+  /** After being served or timing out: send the reply, then go on with the input that waited. */
+  resume(): void {
+    this.flush();
+    if (this.pending !== null && !this.closing) {
+      setImmediate(() => {
+        if (this.closing || this.blocked !== null || this.pending === null) return;
+        const buf = this.pending;
+        const end = this.pendingLen;
+        this.pending = null;
+        this.pendingLen = 0;
+        this.process(buf, end);
+        this.flush();
+      });
     }
   }
 
@@ -181,8 +242,8 @@ export class Client {
    * Runs one command given as separate arguments (inline requests, and later MULTI queues and
    * scripts): the engine path is taken through a synthesized frame over one joined buffer.
    */
-  runArgs(args: Buffer[]): void {
-    if (args.length === 0) return;
+  runArgs(args: Buffer[]): number {
+    if (args.length === 0) return -1;
     const joined = Buffer.concat(args);
     const frames = new Int32Array(1 + 2 * args.length);
     frames[0] = args.length;
@@ -192,7 +253,7 @@ export class Client {
       frames[2 + 2 * i] = args[i].length;
       off += args[i].length;
     }
-    this.runFramed(joined, frames, frames.length);
+    return this.runFramed(joined, frames, frames.length);
   }
 
   private runTs(args: Buffer[]): void {
@@ -237,6 +298,7 @@ export class Client {
     if (this.closing) return;
     this.flush();
     this.closing = true;
+    this.server.blocking.release(this);
     this.socket.end();
     this.server.removeClient(this);
   }
@@ -246,6 +308,7 @@ export class Client {
     if (this.closing) return;
     this.closing = true;
     this.pending = null;
+    this.server.blocking.release(this);
     this.server.removeClient(this);
   }
 }

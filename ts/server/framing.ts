@@ -32,6 +32,8 @@ export class RequestParser {
   /** Index one past the last written frame slot. */
   framesEnd = 0;
   commands = 0;
+  /** Byte offset where each framed command ends (so a blocked client can keep the unrun rest). */
+  commandEnds = new Int32Array(1024);
   pos = 0;
   /** For NeedMore: total bytes (from the incomplete command's start) needed before parsing can progress. */
   needBytes = 0;
@@ -117,7 +119,12 @@ export class RequestParser {
         this.framesEnd = frameStart;
         return this.needMore(commandStart, end);
       }
-      this.commands++;
+      if (this.commands === this.commandEnds.length) {
+        const grown = new Int32Array(this.commandEnds.length * 2);
+        grown.set(this.commandEnds);
+        this.commandEnds = grown;
+      }
+      this.commandEnds[this.commands++] = pos;
     }
     this.pos = pos;
     return ParseStatus.NeedMore;

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { native } from '../native';
 import type { CommandTable } from '../commands/table';
 import { Client } from './client';
+import { BlockingRegistry } from './blocking';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
 export interface ServerOptions {
@@ -77,6 +78,7 @@ export class Server {
   readonly outputMeter = new RateMeter();
   private lastMetricsSample = 0;
   readonly clients = new Map<number, Client>();
+  readonly blocking = new BlockingRegistry();
   stats: ServerStats = freshStats();
   readonly startTime = Date.now();
   /** The TOML file the settings came from, for INFO's config_file. */
@@ -208,7 +210,8 @@ export class Server {
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {
       for (const client of this.clients.values()) {
-        if (now - client.lastInteraction > timeout * 1000) client.close();
+        // Blocked clients wait for their own timeout, as in Redis.
+        if (client.blocked === null && now - client.lastInteraction > timeout * 1000) client.close();
       }
     }
   }
