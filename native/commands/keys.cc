@@ -167,6 +167,13 @@ void randomkeyCommand(CommandContext& c) {
 
 // ---- RENAME / RENAMENX / MOVE / COPY ----------------------------------------------------------
 
+// A list or sorted set appearing under a key may serve clients blocked on it (Redis signals every
+// such key added to a database).
+bool mayServeBlocked(const KeyRef& ref) {
+  ObjType type = ref.type();
+  return type == ObjType::List || type == ObjType::ZSet;
+}
+
 void renameGeneric(CommandContext& c, bool nx) {
   std::string_view from = c.arg(1), to = c.arg(2);
   KeyRef src = c.db.lookupWrite(from);
@@ -188,7 +195,9 @@ void renameGeneric(CommandContext& c, bool nx) {
   }
   // The lookups above may have moved things (rehash step, lazy expiry): find the source again.
   src = c.db.lookup(from, kLookupWrite | kLookupNoTouch);
+  bool signal = mayServeBlocked(src);
   c.db.transfer(src, c.db, to);
+  if (signal) c.signalKeyReady(to);
   c.addDirty();
   nx ? c.reply.integer(1) : c.reply.ok();
 }
@@ -228,7 +237,9 @@ void moveCommand(CommandContext& c) {
     c.reply.integer(0);
     return;
   }
+  bool signal = mayServeBlocked(src);
   c.db.transfer(src, dst, key);
+  if (signal) c.engine.signalKeyReady(static_cast<int>(target), key);
   c.addDirty();
   c.reply.integer(1);
 }
@@ -272,7 +283,9 @@ void copyCommand(CommandContext& c) {
     dst.remove(existing);
   }
   src = c.db.lookup(from, kLookupWrite | kLookupNoTouch);
+  bool signal = mayServeBlocked(src);
   c.db.copyTo(src, dst, to);
+  if (signal) c.engine.signalKeyReady(static_cast<int>(target), to);
   c.addDirty();
   c.reply.integer(1);
 }

@@ -8,6 +8,10 @@ import { stringCommands } from './strings';
 import { keyCommands } from './keys';
 import { connectionCommands } from './connection';
 import { serverCommands } from './server';
+import { hashCommands } from './hashes';
+import { listCommands } from './lists';
+import { setCommands } from './sets';
+import { sortedSetCommands } from './zsets';
 
 export interface CommandTable {
   /** Top-level commands in table order. */
@@ -21,7 +25,16 @@ export interface CommandTable {
 
 /** Joins the family tables; throws if a TypeScript-owned command has no handler or vice versa. */
 export function buildCommandTable(handlers: Record<string, TsHandler>): CommandTable {
-  const all = [...stringCommands, ...keyCommands, ...connectionCommands, ...serverCommands];
+  const all = [
+    ...stringCommands,
+    ...keyCommands,
+    ...hashCommands,
+    ...listCommands,
+    ...setCommands,
+    ...sortedSetCommands,
+    ...connectionCommands,
+    ...serverCommands,
+  ];
   const byName = new Map<string, CommandSpec>();
   const nativeNames: string[] = [];
   const nativeArities: number[] = [];

@@ -73,13 +73,13 @@ export class RequestParser {
       }
       const commandStart = pos;
       // Multibulk header: '*' <count> '\r' <any byte>
-      const cr = buf.indexOf(CR, pos);
-      if (cr < 0 || cr + 1 >= end) {
+      const cr = this.scanHeader(buf, pos, end);
+      if (cr < 0) {
         if (end - pos > PROTO_INLINE_MAX_SIZE) return this.fail('Protocol error: too big mbulk count string');
         return this.needMore(commandStart, end);
       }
-      const count = parseStrictInt(buf, pos + 1, cr);
-      if (count === null || count > INT32_MAX) return this.fail('Protocol error: invalid multibulk length');
+      const count = this.headerValue;
+      if (Number.isNaN(count) || count > INT32_MAX) return this.fail('Protocol error: invalid multibulk length');
       pos = cr + 2;
       if (count <= 0) continue; // "*0" or "*-1": an empty request, skipped as Redis does
       const frameStart = this.framesEnd;
@@ -91,8 +91,8 @@ export class RequestParser {
           complete = false;
           break;
         }
-        const bcr = buf.indexOf(CR, pos);
-        if (bcr < 0 || bcr + 1 >= end) {
+        const bcr = this.scanHeader(buf, pos, end);
+        if (bcr < 0) {
           if (end - pos > PROTO_INLINE_MAX_SIZE) return this.fail('Protocol error: too big bulk count string');
           complete = false;
           break;
@@ -100,8 +100,8 @@ export class RequestParser {
         if (buf[pos] !== 36 /* '$' */) {
           return this.fail(`Protocol error: expected '$', got '${String.fromCharCode(buf[pos])}'`);
         }
-        const len = parseStrictInt(buf, pos + 1, bcr);
-        if (len === null || len < 0 || len > this.maxBulkLen) return this.fail('Protocol error: invalid bulk length');
+        const len = this.headerValue;
+        if (Number.isNaN(len) || len < 0 || len > this.maxBulkLen) return this.fail('Protocol error: invalid bulk length');
         const dataStart = bcr + 2;
         if (dataStart + len + 2 > end) {
           // Known size: the caller can wait for exactly this many bytes before trying again.
@@ -128,6 +128,38 @@ export class RequestParser {
     }
     this.pos = pos;
     return ParseStatus.NeedMore;
+  }
+
+  /** The integer of the last header scanned by scanHeader (NaN when not a strict integer). */
+  private headerValue = 0;
+
+  /**
+   * Scans a header line `<type byte><integer>\r<any byte>` starting at `pos`, within `end` (not
+   * beyond: a carry-over buffer has garbage after its end). Returns the position of the '\r', or -1
+   * when the line is not complete yet; the integer goes to headerValue with parseStrictInt's rules.
+   * One pass, no calls: this runs for every argument of every request.
+   */
+  private scanHeader(buf: Buffer, pos: number, end: number): number {
+    let i = pos + 1;
+    const negative = i < end && buf[i] === 45; /* '-' */
+    if (negative) i++;
+    const first = i;
+    let value = 0;
+    let valid = true;
+    for (; i < end; i++) {
+      const d = buf[i] - 48;
+      if (d === CR - 48) break;
+      if (d >= 0 && d <= 9) value = value * 10 + d;
+      else valid = false;
+    }
+    if (i + 1 >= end) return -1;
+    const digits = i - first;
+    if (!valid || digits === 0 || digits > 19 || (buf[first] === 48 && (digits > 1 || negative)) || value > 9223372036854775807) {
+      this.headerValue = NaN;
+    } else {
+      this.headerValue = negative ? -value : value;
+    }
+    return i;
   }
 
   private needMore(commandStart: number, end: number): ParseStatus {

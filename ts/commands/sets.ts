@@ -1,0 +1,4 @@
+/** Command table: the set family (filled in by the data-types work). */
+import type { CommandSpec } from './types';
+
+export const setCommands: CommandSpec[] = [];
