@@ -329,6 +329,8 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
       cursor = recordStart;
       --executed;
       stopped = abi::kBlocked;
+      long long wait = engine.blockTimeoutMs();
+      control[abi::kBlockTimeoutMs] = wait < 0 ? -1 : wait >= INT32_MAX ? 0 : static_cast<int32_t>(wait);
       break;
     }
     if (engine.hasReadyKeys()) {

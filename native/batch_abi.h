@@ -12,11 +12,19 @@ enum Control : int {
   kExecuted = 5,
   kStopped = 6,
   kDirty = 7,
-  kControlSize = 8,
+  // out, with kStopped == kBlocked: how long the client may wait, in ms; 0 = forever (also for
+  // waits beyond INT32_MAX ms, which no timer can express), -1 = not given by the command.
+  kBlockTimeoutMs = 8,
+  kControlSize = 9,
 };
 constexpr int kClientFlagNoTouch = 1;
 // Set while the server has clients blocked on keys: pushes then record ready keys.
 constexpr int kClientFlagSignalReady = 2;
+// The command runs again for a client blocked on it (a key was signalled): a key that now holds
+// another type leaves the client waiting instead of answering WRONGTYPE, as in Redis.
+constexpr int kClientFlagRetryBlocked = 4;
+// Inside MULTI or a script: blocking commands answer as if their timeout had passed.
+constexpr int kClientFlagDenyBlocking = 8;
 
 // Values of control[kStopped].
 enum StopReason : int {

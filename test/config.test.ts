@@ -190,6 +190,13 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_DATABASES: ['32', 32],
   RUSTYPOTATO_TIMEOUT: ['30', 30],
   RUSTYPOTATO_HZ: ['100', 100],
+  RUSTYPOTATO_HASH_MAX_LISTPACK_ENTRIES: ['64', 64],
+  RUSTYPOTATO_HASH_MAX_LISTPACK_VALUE: ['32', 32],
+  RUSTYPOTATO_LIST_MAX_LISTPACK_SIZE: ['-3', -3],
+  RUSTYPOTATO_LIST_COMPRESS_DEPTH: ['1', 1],
+  RUSTYPOTATO_SET_MAX_INTSET_ENTRIES: ['1024', 1024],
+  RUSTYPOTATO_ZSET_MAX_LISTPACK_ENTRIES: ['256', 256],
+  RUSTYPOTATO_ZSET_MAX_LISTPACK_VALUE: ['16', 16],
   RUSTYPOTATO_PROTO_MAX_BULK_LEN: ['1GB', 1024 ** 3],
   RUSTYPOTATO_CLIENT_QUERY_BUFFER_LIMIT: ['2mb', 2 * 1024 ** 2],
   RUSTYPOTATO_LOG_LEVEL: ['debug', 'debug'],
@@ -486,7 +493,13 @@ test('CONFIG GET: exact names echo the spelling, globs give canonical names, eac
     ['maxclients', '10000'],
   ]);
   const maxes = c.get(['*MAX*']).map(([n]) => n);
-  assert.equal(maxes.sort(), ['maxclients', 'maxmemory', 'maxmemory-policy', 'proto-max-bulk-len']);
+  assert.equal(maxes.sort(), [
+    'hash-max-listpack-entries', 'hash-max-listpack-value', 'hash-max-ziplist-entries', 'hash-max-ziplist-value',
+    'list-max-listpack-size', 'list-max-ziplist-size', 'maxclients', 'maxmemory', 'maxmemory-policy', 'proto-max-bulk-len',
+    'set-max-intset-entries', 'zset-max-listpack-entries', 'zset-max-listpack-value', 'zset-max-ziplist-entries', 'zset-max-ziplist-value',
+  ]);
+  // Redis's pre-7.0 names reach the same setting.
+  assert.equal(c.get(['hash-max-ziplist-entries']), [['hash-max-ziplist-entries', '512']]);
   assert.is(c.get(['*']).length, RuntimeConfig.parameterNames().length);
   assert.equal(c.get(['save', 'appendonly', 'loglevel', 'proto-max-bulk-len', 'dir']), [
     ['save', ''],

@@ -18,6 +18,9 @@
  *        [Resp]        2 or 3
  *        [ClientFlags] bit 0: CLIENT NO-TOUCH (reads do not update the LRU clock)
  *                      bit 1: clients are blocked on keys: pushes record ready keys (see Stopped)
+ *                      bit 2: the command runs again for a client blocked on it (keys of another
+ *                             type now leave it waiting instead of answering WRONGTYPE)
+ *                      bit 3: blocking is not allowed (MULTI, scripts): answer as on timeout
  *   out: [FrameCursor] advanced past every executed record (points at the stopping record, if any)
  *        [Executed]    number of commands executed by this call
  *        [Stopped]     why the batch ended early (StopReason in ts/native.ts):
@@ -27,6 +30,7 @@
  *                      3 the last executed command made keys ready for blocked clients (serve them
  *                        via takeReadyKeys before continuing, as Redis does after each command)
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
+ *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
  */
 export interface NativeModule {
   /**

@@ -14,10 +14,13 @@ export const enum Control {
   Executed = 5,
   Stopped = 6,
   Dirty = 7,
+  BlockTimeoutMs = 8,
 }
-export const CONTROL_SIZE = 8;
+export const CONTROL_SIZE = 9;
 export const CLIENT_FLAG_NO_TOUCH = 1;
 export const CLIENT_FLAG_SIGNAL_READY = 2;
+export const CLIENT_FLAG_RETRY_BLOCKED = 4;
+export const CLIENT_FLAG_DENY_BLOCKING = 8;
 
 /** Values of control[Control.Stopped] (native/batch_abi.h StopReason). */
 export const enum StopReason {

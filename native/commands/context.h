@@ -48,7 +48,8 @@ struct CommandContext {
   // A blocking command (BLPOP, BZPOPMIN, ...) with nothing to serve calls block() and writes no
   // reply: TypeScript parks the client and runs the command again when a key is ready or the
   // timeout passes (it answers the timeout itself).
-  void block() { engine.requestBlock(); }
+  // timeoutMs: the wait the command asked for (0 = forever), -1 when TypeScript should parse it.
+  void block(long long timeoutMs = -1) { engine.requestBlock(timeoutMs); }
   // Commands that add elements to a list or sorted set call this for the key they grew.
   void signalKeyReady(std::string_view key) { engine.signalKeyReady(dbIndex, key); }
 

@@ -27,7 +27,7 @@ enum class EvictionPolicy : uint8_t {
 
 // Thresholds of the compact collection encodings, by Redis's config names (Redis 7.0 defaults).
 struct EncodingLimits {
-  long long hashMaxListpackEntries = 128;
+  long long hashMaxListpackEntries = 512;
   long long hashMaxListpackValue = 64;
   long long listMaxListpackSize = -2;
   long long listCompressDepth = 0;
@@ -98,7 +98,11 @@ class Engine {
   // signalReadyKeys, and then the key is recorded and the batch stops after that command so that
   // waiters are served before the pusher's next command, as in Redis.
   void setSignalReadyKeys(bool on) { signalReadyKeys_ = on; }
-  void requestBlock() { blockRequested_ = true; }
+  void requestBlock(long long timeoutMs) {
+    blockRequested_ = true;
+    blockTimeoutMs_ = timeoutMs;
+  }
+  long long blockTimeoutMs() const { return blockTimeoutMs_; }
   bool takeBlockRequest() { return std::exchange(blockRequested_, false); }
   void signalKeyReady(int db, std::string_view key) {
     if (!signalReadyKeys_) return;
@@ -129,6 +133,7 @@ class Engine {
   EncodingLimits limits_;
   bool signalReadyKeys_ = false;
   bool blockRequested_ = false;
+  long long blockTimeoutMs_ = -1;
   std::vector<ReadyKey> readyKeys_;
   long long maxmemory_ = 0;
   int lfuLogFactor_ = 10;

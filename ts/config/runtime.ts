@@ -36,7 +36,9 @@ interface Parameter {
 }
 
 const PARAMETERS: readonly Parameter[] = [
-  ...SETTINGS.flatMap((spec): Parameter[] => (spec.redis ? [{ name: spec.redis.name, access: spec.redis.access, spec }] : [])),
+  ...SETTINGS.flatMap((spec): Parameter[] =>
+    spec.redis ? [spec.redis.name, ...(spec.redis.aliases ?? [])].map((name) => ({ name, access: spec.redis!.access, spec })) : [],
+  ),
   ...REDIS_FACTS.map((f): Parameter => ({ name: f.name, access: f.access, fact: f.value })),
 ];
 const BY_NAME = new Map(PARAMETERS.map((p) => [p.name, p]));

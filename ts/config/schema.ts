@@ -122,6 +122,8 @@ export type RedisAccess = 'runtime' | 'immutable' | 'protected';
 
 export interface RedisParameter<T> {
   name: string;
+  /** Other names CONFIG GET/SET accept and list for the same parameter (Redis's renamed configs). */
+  aliases?: readonly string[];
   access: RedisAccess;
   /** Overrides the kind's rendering (e.g. appendfilename shows the base name of aof_path). */
   render?(value: T): string;
@@ -300,7 +302,7 @@ const TABLE = [
   }),
   ...(
     [
-      ['hash_max_listpack_entries', 128, 0, LONG_MAX, 'hash entries kept in the compact listpack encoding'],
+      ['hash_max_listpack_entries', 512, 0, LONG_MAX, 'hash entries kept in the compact listpack encoding'],
       ['hash_max_listpack_value', 64, 0, LONG_MAX, 'longest hash field or value kept in a listpack'],
       ['list_max_listpack_size', -2, INT32_MIN, INT32_MAX, 'list node size: entries (>0) or -1..-5 for 4..64 KB'],
       ['list_compress_depth', 0, 0, INT32_MAX, 'list nodes at each end left uncompressed (0 = none compressed)'],
@@ -313,7 +315,8 @@ const TABLE = [
       kind: integer(min, max),
       default: def,
       summary,
-      redis: { name: key.replace(/_/g, '-'), access: 'runtime' },
+      // Redis 7 still answers to the pre-7.0 "ziplist" names of these parameters.
+      redis: { name: key.replace(/_/g, '-'), access: 'runtime', aliases: key.includes('listpack') ? [key.replace(/_/g, '-').replace('listpack', 'ziplist')] : [] },
     }),
   ),
   row('storage.max_memory', {

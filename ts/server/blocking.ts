@@ -21,7 +21,10 @@ function registryKey(db: number, key: Buffer): string {
   return `${db}:${key.toString('latin1')}`;
 }
 
-/** Seconds to wait: BLMPOP/BZMPOP put the timeout first, every other blocking command last. */
+/**
+ * Seconds to wait when the engine did not say: BLMPOP/BZMPOP put the timeout first, every other
+ * blocking command last.
+ */
 function timeoutSeconds(args: Buffer[]): number {
   const name = args[0].toString('latin1').toLowerCase();
   const text = (name === 'blmpop' || name === 'bzmpop' ? args[1] : args[args.length - 1]).toString('latin1');
@@ -43,8 +46,11 @@ export class BlockingRegistry {
     return this.blockedCount;
   }
 
-  /** Parks `client` on the keys of its blocking command `args` (copied: the input buffer moves on). */
-  block(client: Client, args: Buffer[]): void {
+  /**
+   * Parks `client` on the keys of its blocking command `args` (copied: the input buffer moves on).
+   * `timeoutMs` is the engine's parse of the command's timeout (0 forever, -1 not given).
+   */
+  block(client: Client, args: Buffer[], timeoutMs: number): void {
     const owned = args.map((a) => Buffer.from(a));
     const refs = getKeysOfCommandLine(owned);
     const keys = Array.isArray(refs) ? [...new Set(refs.map((r) => registryKey(client.db, owned[r.pos])))] : [];
@@ -53,8 +59,8 @@ export class BlockingRegistry {
       if (list) list.push(client);
       else this.waiters.set(k, [client]);
     }
-    const seconds = timeoutSeconds(owned);
-    const timer = seconds > 0 ? setTimeout(() => this.timeOut(client), Math.max(1, Math.round(seconds * 1000))) : null;
+    const waitMs = timeoutMs >= 0 ? timeoutMs : Math.round(timeoutSeconds(owned) * 1000);
+    const timer = waitMs > 0 ? setTimeout(() => this.timeOut(client), waitMs) : null;
     client.blocked = { args: owned, keys, timer };
     this.blockedCount++;
   }

@@ -3,7 +3,15 @@
  *   socket -> framing -> one native batch (engine-owned commands) / TS dispatch -> one socket write.
  */
 import type { Socket } from 'node:net';
-import { Control, CONTROL_SIZE, CLIENT_FLAG_NO_TOUCH, CLIENT_FLAG_SIGNAL_READY, StopReason, native } from '../native';
+import {
+  Control,
+  CONTROL_SIZE,
+  CLIENT_FLAG_NO_TOUCH,
+  CLIENT_FLAG_RETRY_BLOCKED,
+  CLIENT_FLAG_SIGNAL_READY,
+  StopReason,
+  native,
+} from '../native';
 import type { BlockedCommand } from './blocking';
 import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
@@ -176,7 +184,11 @@ export class Client {
     for (;;) {
       control[Control.Db] = this.db;
       control[Control.Resp] = this.resp;
-      control[Control.ClientFlags] = (this.noTouch ? CLIENT_FLAG_NO_TOUCH : 0) | (blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0);
+      control[Control.ClientFlags] =
+        (this.noTouch ? CLIENT_FLAG_NO_TOUCH : 0) |
+        (blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0) |
+        // A parked client runs only to retry its blocking command.
+        (this.blocked !== null ? CLIENT_FLAG_RETRY_BLOCKED : 0);
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
       const executed = control[Control.Executed];
@@ -205,7 +217,7 @@ export class Client {
         args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
       }
       if (stopped === StopReason.Blocked) {
-        if (this.blocked === null) blocking.block(this, args);
+        if (this.blocked === null) blocking.block(this, args, control[Control.BlockTimeoutMs]);
         return index;
       }
       this.runTs(args);

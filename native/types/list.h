@@ -1,0 +1,130 @@
+// The list type: a sequence of binary-safe byte strings, pushed and popped at both ends.
+//
+// Layout (OBJECT ENCODING "quicklist", as Redis 7.0 always reports for lists): a doubly linked
+// chain of nodes, each one malloc'd block holding a 32-byte header and a packed run of entries.
+// An entry is [header][payload][backlen]:
+//   - header 0x00-0x7F: the integer 0..127 itself, no payload; 0xC0-0xDF + 1 byte: a signed
+//     13-bit integer; 0xF1/0xF2/0xF3/0xF4: a signed integer in 2/3/4/8 little-endian bytes;
+//   - 0x80-0xBF: a string of 0..63 bytes; 0xE0-0xEF + 1 byte: up to 4095 bytes; 0xF0 + 4 bytes: longer.
+//   - backlen: the size of header+payload in 1..5 bytes of 7 bits, readable from its last byte, so
+//     a node can be walked in both directions.
+// Only texts that are canonical 64-bit integers (Redis's strict rules) are stored as integers, so
+// every element reads back byte for byte. The used bytes of a node sit in [begin, end) of its
+// block with slack on either side, so pushes and pops at either end of a node are O(1) amortized.
+// Node size follows list-max-listpack-size, read when the list is created (as Redis does): a
+// positive fill caps entries per node (and a node at 8 KB), -1..-5 cap a node at 4/8/16/32/64 KB.
+// A single element larger than the cap gets a node of its own. list-compress-depth is accepted by
+// CONFIG but nodes are never compressed (documented deviation; replies are unaffected).
+//
+// Costs: push/pop at either end O(1); index i walks nodes from the nearer end, then entries within
+// one node (bounded by the node size), so LINDEX/LSET near the ends are O(1).
+//
+// Stable API for other families (SORT ... STORE, persistence): ListValue::create(limits), pushBack,
+// pushFront, length, forEach (every element in order; also the hook for the AOF/RDB encoders).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/keyspace.h"
+
+namespace rp {
+
+struct EncodingLimits;
+
+class ListValue final : public Value {
+ public:
+  // An empty list whose nodes are sized by `fill` (list-max-listpack-size).
+  explicit ListValue(long long fill);
+  ~ListValue() override;
+  ListValue(const ListValue&) = delete;
+  ListValue& operator=(const ListValue&) = delete;
+  // An empty list with the engine's current list-max-listpack-size.
+  static std::unique_ptr<ListValue> create(const EncodingLimits& limits);
+
+  // ---- Value ----
+  ObjType type() const override { return ObjType::List; }
+  const char* encodingName() const override { return "quicklist"; }
+  size_t memoryUsage() const override;
+  std::unique_ptr<Value> clone() const override;
+
+  // ---- stable API ----
+  size_t length() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  void pushBack(std::string_view element);
+  void pushFront(std::string_view element);
+  // Element visitor: fn(std::string_view) for every element, head to tail. The view is valid only
+  // during the call. Do not modify the list inside.
+  template <typename Fn>
+  void forEach(Fn&& fn) const {
+    for (Cursor it = begin(); it.valid(); it.next()) fn(it.value());
+  }
+
+  // ---- used by commands/lists.cc ----
+  // Removes the head (tail) element into `out`; false when empty.
+  bool popFront(std::string& out);
+  bool popBack(std::string& out);
+
+  struct Node;
+  // A position in the list (node + byte offset of an entry). Invalidated by any modification
+  // except through erase().
+  class Cursor {
+   public:
+    bool valid() const { return node_ != nullptr; }
+    // The element; int-encoded elements are rendered into the cursor's scratch space.
+    std::string_view value() const;
+    void next();
+    void prev();
+    // True when the element equals `text` (byte comparison).
+    bool equals(std::string_view text) const;
+
+   private:
+    friend class ListValue;
+    Node* node_ = nullptr;
+    uint32_t offset_ = 0;
+    mutable char scratch_[24];
+  };
+  Cursor begin() const;   // head (invalid when empty)
+  Cursor rbegin() const;  // tail
+  // The element at index (0-based from the head, negative from the tail); invalid when out of range.
+  Cursor at(long long index) const;
+  // Removes the element under the cursor; the cursor moves to the following element (towards the
+  // tail when forward, else towards the head) or becomes invalid.
+  void erase(Cursor& it, bool forward);
+  // Replaces the element under the cursor (the cursor stays valid on the new element).
+  void replace(Cursor& it, std::string_view element);
+  // Inserts before (after == false) or after the element under the cursor.
+  void insert(const Cursor& it, std::string_view element, bool after);
+  // Removes `n` elements from the head (tail); n may exceed the length.
+  void removeFront(size_t n);
+  void removeBack(size_t n);
+
+ private:
+  Node* newNode(size_t capacity);
+  void freeNode(Node* node);
+  void unlinkNode(Node* node);
+  void linkAfter(Node* node, Node* after);   // after == nullptr: becomes head
+  bool allowInsert(const Node* node, size_t entryBytes) const;
+  size_t nodeByteLimit() const;
+  void relink(Node* moved);       // after realloc: neighbours and head/tail point at the new block
+  void shrinkToFit(Node* node);   // drops the slack of a node that is full
+  void maybeShrink(Node* node);   // shrinkToFit when most of the block is slack
+  // Makes room for `bytes` more at the node's front (back); may move the node (returns it).
+  Node* reserve(Node* node, size_t bytes, bool front);
+  Node* splitAt(Node* node, uint32_t offset);  // entries at >= offset move to a new next node
+
+  Node* head_ = nullptr;
+  Node* tail_ = nullptr;
+  size_t count_ = 0;
+  size_t nodes_ = 0;
+  size_t heapBytes_ = 0;  // what the allocator holds for the nodes
+  long long fill_;
+};
+
+// The list of a key known to hold a list.
+inline ListValue& listOf(const KeyRef& ref) { return *static_cast<ListValue*>(ref.object()); }
+
+}  // namespace rp
