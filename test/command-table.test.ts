@@ -22,6 +22,10 @@ import { stringCommands } from '../ts/commands/strings';
 import { keyCommands } from '../ts/commands/keys';
 import { connectionCommands } from '../ts/commands/connection';
 import { serverCommands } from '../ts/commands/server';
+import { hashCommands } from '../ts/commands/hashes';
+import { listCommands } from '../ts/commands/lists';
+import { setCommands } from '../ts/commands/sets';
+import { sortedSetCommands } from '../ts/commands/zsets';
 import {
   commandHandlers,
   lookupCommandByFullName,
@@ -31,7 +35,16 @@ import {
 /** Subcommands that Redis 7.0 does not have (7.2 facts); compared with nothing. */
 const NEWER_THAN_7_0 = new Set(['client|setinfo', 'client|no-touch']);
 
-const allSpecs: CommandSpec[] = [...stringCommands, ...keyCommands, ...connectionCommands, ...serverCommands];
+const allSpecs: CommandSpec[] = [
+  ...stringCommands,
+  ...keyCommands,
+  ...hashCommands,
+  ...listCommands,
+  ...setCommands,
+  ...sortedSetCommands,
+  ...connectionCommands,
+  ...serverCommands,
+];
 setCommandTable(allSpecs);
 
 const everySpec: CommandSpec[] = [];

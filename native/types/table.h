@@ -328,6 +328,21 @@ class CollectionTable {
       for (size_t i = 0; i < t.size; ++i) walkChain(t.slots[i], fn);
   }
 
+  // Like forEach, but stops as soon as fn(Node&) returns false; false when it stopped early.
+  template <typename Fn>
+  bool forEachWhile(Fn&& fn) const {
+    for (const Table& t : tables_) {
+      for (size_t i = 0; i < t.size; ++i) {
+        for (Node* n = t.slots[i]; n;) {
+          Node* next = Traits::next(*n);
+          if (!fn(*n)) return false;
+          n = next;
+        }
+      }
+    }
+    return true;
+  }
+
   // Prepares room for `n` elements (starts an incremental grow; no-op while rehashing).
   void reserve(size_t n) {
     if (rehashing() || n <= tables_[0].size) return;

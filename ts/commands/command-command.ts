@@ -122,6 +122,10 @@ function writeKeySpec(reply: ReplyWriter, ks: KeySpec, command: string): void {
     reply.map(1);
     reply.bulk('index');
     reply.integer(bs.index);
+  } else if (bs.type === 'unknown') {
+    reply.bulk('unknown');
+    reply.bulk('spec');
+    reply.map(0);
   } else {
     reply.bulk('keyword');
     reply.bulk('spec');
@@ -146,6 +150,10 @@ function writeKeySpec(reply: ReplyWriter, ks: KeySpec, command: string): void {
     reply.integer(fk.step);
     reply.bulk('limit');
     reply.integer(fk.limit);
+  } else if (fk.type === 'unknown') {
+    reply.bulk('unknown');
+    reply.bulk('spec');
+    reply.map(0);
   } else {
     reply.bulk('keynum');
     reply.bulk('spec');
@@ -203,7 +211,8 @@ function writeArgument(reply: ReplyWriter, arg: ArgSpec): void {
   if (arg.optional) flags.push('optional');
   if (arg.multiple) flags.push('multiple');
   if (arg.multipleToken) flags.push('multiple_token');
-  const hasKeySpecIndex = arg.type === 'key' && arg.keySpecIndex !== undefined;
+  // Redis prints it for every argument that names a key spec (SORT's BY/GET patterns too).
+  const hasKeySpecIndex = arg.keySpecIndex !== undefined;
 
   let fields = 2;
   if (arg.displayText !== undefined) fields++;
@@ -358,6 +367,7 @@ function keysFromSpecs(spec: CommandSpec, args: Buffer[]): KeyReference[] | null
     if (ks.flags.includes('not_key')) continue;
     let first = 0;
     const bs = ks.beginSearch;
+    if (bs.type === 'unknown') return null; // Redis: an invalid spec; the command's getkeys function decides
     if (bs.type === 'index') {
       first = bs.index;
     } else {
@@ -380,6 +390,7 @@ function keysFromSpecs(spec: CommandSpec, args: Buffer[]): KeyReference[] | null
     let last: number;
     let step: number;
     const fk = ks.findKeys;
+    if (fk.type === 'unknown') return null;
     if (fk.type === 'range') {
       step = fk.step;
       if (fk.lastKey >= 0) last = first + fk.lastKey;
@@ -408,6 +419,29 @@ function hasKeys(spec: CommandSpec): boolean {
 }
 
 /**
+ * Redis's sortGetKeys for SORT/SORT_RO: the sorted key, then the destination of the last STORE
+ * (LIMIT skips two arguments, GET and BY one; the patterns are not reported as keys).
+ */
+function sortKeys(args: Buffer[], spec: CommandSpec): KeyReference[] {
+  const out: KeyReference[] = [{ pos: 1, flags: spec.keySpecs?.[0]?.flags ?? ['RO', 'access'] }];
+  let store = 0;
+  for (let i = 2; i < args.length; i++) {
+    const word = args[i].toString('latin1').toLowerCase();
+    if (word === 'limit') i += 2;
+    else if (word === 'get' || word === 'by') i += 1;
+    else if (word === 'store' && i + 1 < args.length) store = i + 1; // the last STORE wins; not skipped, as in Redis
+  }
+  if (store > 0) out.push({ pos: store, flags: ['OW', 'update'] });
+  return out;
+}
+
+const getKeysFallback: Record<string, (args: Buffer[], spec: CommandSpec) => KeyReference[]> = {
+  sort: sortKeys,
+  // Redis's sortROGetKeys: only the sorted key (STORE is a syntax error there).
+  sort_ro: (_args, spec) => [{ pos: 1, flags: spec.keySpecs?.[0]?.flags ?? ['RO', 'access'] }],
+};
+
+/**
  * The keys of a full command line (args[0] is the command name), or an error text as Redis words it.
  * Exported for other callers that need key positions (cluster routing, ACL key checks).
  */
@@ -420,7 +454,10 @@ export function getKeysOfCommandLine(args: Buffer[]): KeyReference[] | { error: 
   }
   const variable = (spec.keySpecs ?? []).some((ks) => ks.flags.includes('variable_flags'));
   const resolver = variableFlagKeys[spec.name];
-  const keys = variable && resolver !== undefined ? resolver(args) : keysFromSpecs(spec, args);
+  let keys = variable && resolver !== undefined ? resolver(args) : keysFromSpecs(spec, args);
+  // Specs that cannot locate every key (type 'unknown'): Redis falls back to the command's own
+  // key-finding function.
+  if (keys === null && getKeysFallback[spec.name] !== undefined) keys = getKeysFallback[spec.name](args, spec);
   if (keys === null || keys.length === 0) {
     if (spec.flags.includes('no_mandatory_keys')) return [];
     return { error: 'ERR Invalid arguments specified for command' };

@@ -65,10 +65,15 @@ export interface ArgSpec {
 /** Redis 7 key spec (COMMAND INFO element 9), kept simple: index or keyword begin, range find. */
 export interface KeySpec {
   flags: string[];
-  beginSearch: { type: 'index'; index: number } | { type: 'keyword'; keyword: string; startFrom: number };
+  beginSearch:
+    | { type: 'index'; index: number }
+    | { type: 'keyword'; keyword: string; startFrom: number }
+    /** Redis's 'unknown' (e.g. SORT's BY/GET patterns and STORE): keys cannot be found from the spec. */
+    | { type: 'unknown' };
   findKeys:
     | { type: 'range'; lastKey: number; step: number; limit: number }
-    | { type: 'keynum'; keyNumIdx: number; firstKey: number; step: number };
+    | { type: 'keynum'; keyNumIdx: number; firstKey: number; step: number }
+    | { type: 'unknown' };
   notes?: string;
 }
 
