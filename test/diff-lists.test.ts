@@ -396,4 +396,12 @@ test('blocking: a key of another type does not serve a list waiter; LPUSHX/LINSE
   ]);
 });
 
+test('blocking: a sorted set appearing under the key leaves a BLPOP waiter waiting; a later list serves it', async () => {
+  await checkScenario('retry on another type', 2, [
+    { c: 0, send: [['BLPOP', 'k', '0']] }, { sleep: 50 },
+    { c: 1, send: [['ZADD', 'k', '1', 'a']] }, { c: 1, read: 1 }, { c: 0, none: 150 },
+    { c: 1, send: [['DEL', 'k'], ['RPUSH', 'k', 'x']] }, { c: 1, read: 2 }, { c: 0, read: 1 },
+  ]);
+});
+
 test.run();
