@@ -56,6 +56,9 @@ struct CommandContext {
   // Parses arg(i) as a long long with Redis's strict rules; on failure replies
   // kErrNotInteger (or `message` when given) and returns false.
   bool argLongLong(int i, long long& out, std::string_view message = {});
+  // A blocking command's timeout in seconds (fractions allowed) at arg(i), as whole milliseconds;
+  // on failure replies Redis's "timeout is not a float or out of range" / "timeout is negative".
+  bool argTimeout(int i, long long& ms);
   void syntaxError() { reply.error(kErrSyntax); }
   void wrongType() { reply.error(kErrWrongType); }
   // "ERR wrong number of arguments for '<name>' command" for the running command.

@@ -29,8 +29,6 @@ namespace {
 
 constexpr std::string_view kErrOutOfRangePositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kErrIndexOutOfRange = "ERR index out of range";
-constexpr std::string_view kErrTimeoutNotFloat = "ERR timeout is not a float or out of range";
-constexpr std::string_view kErrTimeoutNegative = "ERR timeout is negative";
 constexpr std::string_view kErrNumkeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kErrCount = "ERR count should be greater than 0";
 constexpr std::string_view kErrRankZero =
@@ -103,25 +101,6 @@ bool parseWhere(CommandContext& c, int i, bool& front) {
     c.syntaxError();
     return false;
   }
-  return true;
-}
-
-// Redis 7.0's timeout parsing (seconds as a long double, converted to whole milliseconds by
-// truncation). A value whose milliseconds do not fit an int64 converts to INT64_MIN on the machines
-// Redis runs on, which Redis then reports as negative ("inf", "1e300"); that is kept.
-bool parseTimeout(CommandContext& c, int i, long long& timeoutMs) {
-  long double seconds;
-  if (!num::parseLongDouble(c.arg(i), seconds)) {
-    c.reply.error(kErrTimeoutNotFloat);
-    return false;
-  }
-  long double ms = seconds * 1000.0L;
-  bool fits = ms > -9223372036854775808.0L && ms < 9223372036854775808.0L;
-  if (!fits || static_cast<long long>(ms) < 0) {
-    c.reply.error(kErrTimeoutNegative);
-    return false;
-  }
-  timeoutMs = static_cast<long long>(ms);
   return true;
 }
 
@@ -219,7 +198,7 @@ void rpopCommand(CommandContext& c) { popGeneric(c, false); }
 // BLPOP / BRPOP key [key ...] timeout
 void blockingPopGeneric(CommandContext& c, bool front) {
   long long timeoutMs = 0;
-  if (!parseTimeout(c, c.argc() - 1, timeoutMs)) return;
+  if (!c.argTimeout(c.argc() - 1, timeoutMs)) return;
   for (int j = 1; j < c.argc() - 1; ++j) {
     KeyRef ref;
     if (!lookupBlockingSource(c, c.arg(j), ref)) return;
@@ -304,7 +283,7 @@ void blmpopCommand(CommandContext& c) {
   MpopArgs a;
   if (!parseMpop(c, 2, a)) return;
   long long timeoutMs = 0;
-  if (!parseTimeout(c, 1, timeoutMs)) return;
+  if (!c.argTimeout(1, timeoutMs)) return;
   bool failed;
   if (!mpopServe(c, a, true, failed) && !failed) blockOrTimeOut(c, true, timeoutMs);
 }
@@ -596,13 +575,13 @@ void blmoveCommand(CommandContext& c) {
   bool fromFront, toFront;
   if (!parseWhere(c, 3, fromFront) || !parseWhere(c, 4, toFront)) return;
   long long timeoutMs = 0;
-  if (!parseTimeout(c, 5, timeoutMs)) return;
+  if (!c.argTimeout(5, timeoutMs)) return;
   blockingMove(c, fromFront, toFront, timeoutMs);
 }
 
 void brpoplpushCommand(CommandContext& c) {
   long long timeoutMs = 0;
-  if (!parseTimeout(c, 3, timeoutMs)) return;
+  if (!c.argTimeout(3, timeoutMs)) return;
   blockingMove(c, false, true, timeoutMs);
 }
 

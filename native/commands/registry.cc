@@ -2,6 +2,7 @@
 #include "util/numbers.h"
 
 #include <climits>
+#include <cmath>
 
 namespace rp {
 
@@ -40,6 +41,27 @@ bool equalsIgnoreCase(std::string_view text, std::string_view literal) {
     if (b >= 'A' && b <= 'Z') b = static_cast<unsigned char>(b + 32);
     if (a != b) return false;
   }
+  return true;
+}
+
+// Redis computes (long long)(seconds * 1000) from a long double: an out-of-range product converts
+// to LLONG_MIN on x86 and then counts as negative ("inf", "1e300"), and a small negative one
+// truncates to 0 (wait forever).
+bool CommandContext::argTimeout(int i, long long& ms) {
+  long double seconds;
+  if (!num::parseLongDouble(arg(i), seconds)) {
+    reply.error("ERR timeout is not a float or out of range");
+    return false;
+  }
+  long double product = seconds * 1000.0L;
+  long long value = (std::isfinite(product) && product < 9.2233720368547758e18L && product > -9.2233720368547758e18L)
+                        ? static_cast<long long>(product)
+                        : LLONG_MIN;
+  if (value < 0) {
+    reply.error("ERR timeout is negative");
+    return false;
+  }
+  ms = value;
   return true;
 }
 

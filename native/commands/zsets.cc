@@ -35,8 +35,6 @@ constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
 constexpr std::string_view kErrNan = "ERR resulting score is not a number (NaN)";
 constexpr std::string_view kErrMinMaxFloat = "ERR min or max is not a float";
 constexpr std::string_view kErrMinMaxLex = "ERR min or max not valid string range item";
-constexpr std::string_view kErrTimeoutFloat = "ERR timeout is not a float or out of range";
-constexpr std::string_view kErrTimeoutNegative = "ERR timeout is negative";
 constexpr std::string_view kErrPositive = "ERR value is out of range, must be positive";
 
 ZSet* zsetOf(const KeyRef& ref) { return static_cast<ZSet*>(ref.object()); }
@@ -118,27 +116,6 @@ bool argRange(CommandContext& c, int i, long long min, long long max, long long&
     c.reply.error(message);
     return false;
   }
-  return true;
-}
-
-// The blocking commands' timeout in seconds (fractions allowed): Redis computes
-// (long long)(seconds * 1000) from a long double; an out-of-range product converts to LLONG_MIN
-// on x86 and then counts as negative, and a small negative one truncates to 0 (wait forever).
-bool parseTimeout(CommandContext& c, std::string_view text, long long& ms) {
-  long double seconds;
-  if (!num::parseLongDouble(text, seconds)) {
-    c.reply.error(kErrTimeoutFloat);
-    return false;
-  }
-  long double product = seconds * 1000.0L;
-  long long value = (std::isfinite(product) && product < 9.2233720368547758e18L && product > -9.2233720368547758e18L)
-                        ? static_cast<long long>(product)
-                        : LLONG_MIN;
-  if (value < 0) {
-    c.reply.error(kErrTimeoutNegative);
-    return false;
-  }
-  ms = value;
   return true;
 }
 
@@ -602,7 +579,7 @@ void zpopmaxCommand(CommandContext& c) { zpopGeneric(c, true); }
 void blockingPop(CommandContext& c, std::span<const std::string_view> keys, int timeoutIndex, bool max, long long count,
                  bool nested, bool nilWhenEmpty) {
   long long timeoutMs;
-  if (!parseTimeout(c, c.arg(timeoutIndex), timeoutMs)) return;
+  if (!c.argTimeout(timeoutIndex, timeoutMs)) return;
   for (size_t j = 0; j < keys.size(); ++j) {
     KeyRef ref;
     if (!lookupZSet(c, keys[j], kLookupWrite, ref)) return;

@@ -8,56 +8,26 @@
 #include <new>
 
 #include "engine/engine.h"
+#include "util/varint.h"
 #include "types/table.h"
 
 namespace rp {
 namespace {
 
-// ---- length prefixes: LEB128 varints (1 byte below 128, which covers every default-limit field) --
-
-size_t varintSize(size_t n) {
-  size_t bytes = 1;
-  while (n >= 0x80) {
-    n >>= 7;
-    ++bytes;
-  }
-  return bytes;
-}
-
-size_t writeVarint(char* p, size_t n) {
-  size_t i = 0;
-  while (n >= 0x80) {
-    p[i++] = static_cast<char>((n & 0x7F) | 0x80);
-    n >>= 7;
-  }
-  p[i++] = static_cast<char>(n);
-  return i;
-}
-
-size_t readVarint(const char* p, size_t& n) {
-  n = 0;
-  size_t i = 0;
-  unsigned shift = 0;
-  for (;;) {
-    uint8_t b = static_cast<uint8_t>(p[i++]);
-    n |= static_cast<size_t>(b & 0x7F) << shift;
-    if (!(b & 0x80)) return i;
-    shift += 7;
-  }
-}
+// ---- strings in the listpack: a varint length prefix (util/varint.h), then the bytes ----------
 
 // One string of the listpack at offset `at`: its bytes and the offset just past it.
 std::string_view readString(const char* base, size_t at, size_t& next) {
   size_t len;
-  size_t header = readVarint(base + at, len);
+  size_t header = varint::read(base + at, len);
   next = at + header + len;
   return {base + at + header, len};
 }
 
-size_t encodedSize(std::string_view s) { return varintSize(s.size()) + s.size(); }
+size_t encodedSize(std::string_view s) { return varint::size(s.size()) + s.size(); }
 
 size_t writeString(char* p, std::string_view s) {
-  size_t header = writeVarint(p, s.size());
+  size_t header = varint::write(p, s.size());
   if (!s.empty()) std::memcpy(p + header, s.data(), s.size());
   return header + s.size();
 }
@@ -94,7 +64,7 @@ class FieldNode {
     size_t next;
     readString(payload(), 0, next);
     size_t len;
-    size_t header = readVarint(payload() + next, len);
+    size_t header = varint::read(payload() + next, len);
     if (len != value.size()) return false;
     if (!value.empty()) std::memcpy(payload() + next + header, value.data(), value.size());
     return true;

@@ -9,42 +9,14 @@
 #include <random>
 
 #include "engine/engine.h"
+#include "util/varint.h"
 
 namespace rp {
 namespace {
 
 // ---- listpack entry coding ---------------------------------------------------------------------
 
-size_t varintSize(size_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
 
-size_t writeVarint(char* p, size_t v) {
-  size_t n = 0;
-  while (v >= 0x80) {
-    p[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  p[n++] = static_cast<char>(v);
-  return n;
-}
-
-size_t readVarint(const char* p, size_t& v) {
-  v = 0;
-  size_t n = 0;
-  int shift = 0;
-  for (;;) {
-    auto b = static_cast<unsigned char>(p[n++]);
-    v |= static_cast<size_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return n;
-    shift += 7;
-  }
-}
 
 enum ScoreTag : unsigned char { kInt8 = 0, kInt16 = 1, kInt32 = 2, kDouble = 3 };
 
@@ -177,19 +149,19 @@ void ZListpack::reserveFor(size_t extra) {
 
 std::string_view ZListpack::memberAt(size_t offset) const {
   size_t len;
-  size_t n = readVarint(data_ + offset, len);
+  size_t n = varint::read(data_ + offset, len);
   return {data_ + offset + n, len};
 }
 
 double ZListpack::scoreAt(size_t offset) const {
   size_t len;
-  size_t n = readVarint(data_ + offset, len);
+  size_t n = varint::read(data_ + offset, len);
   return readScore(data_ + offset + n + len);
 }
 
 size_t ZListpack::next(size_t offset) const {
   size_t len;
-  size_t n = readVarint(data_ + offset, len);
+  size_t n = varint::read(data_ + offset, len);
   const char* tag = data_ + offset + n + len;
   return offset + n + len + 1 + scorePayload(static_cast<unsigned char>(*tag));
 }
@@ -214,12 +186,12 @@ void ZListpack::insert(std::string_view member, double score) {
     pos = next(pos);
   }
   unsigned char tag = scoreTagFor(score);
-  size_t body = varintSize(member.size()) + member.size() + 1 + scorePayload(tag);
+  size_t body = varint::size(member.size()) + member.size() + 1 + scorePayload(tag);
   size_t total = body;
   reserveFor(total);
   std::memmove(data_ + pos + total, data_ + pos, used_ - pos);
   char* p = data_ + pos;
-  size_t n = writeVarint(p, member.size());
+  size_t n = varint::write(p, member.size());
   if (!member.empty()) std::memcpy(p + n, member.data(), member.size());
   writeScore(p + n + member.size(), tag, score);
   used_ += static_cast<uint32_t>(total);
