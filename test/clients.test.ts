@@ -203,6 +203,23 @@ test('redis-benchmark -t ping,set,get,incr,mset -n 2000 -q completes with sane n
   c.close();
 });
 
+test('the full default redis-benchmark suite completes (lists, sets, hashes, sorted sets, LRANGE)', async () => {
+  const pair = p();
+  const r = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(pair.candidate.port), '-n', '2000', '-q'], undefined, 300000);
+  assert.is(r.code, 0, `redis-benchmark exit code; stderr: ${r.stderr}`);
+  const names = r.stdout
+    .split(/[\r\n]+/)
+    .map((l) => /^\s*([^:]+):\s+[\d.]+ requests per second/.exec(l)?.[1].trim())
+    .filter((n): n is string => n !== undefined);
+  for (const name of ['LPUSH', 'RPUSH', 'LPOP', 'RPOP', 'SADD', 'HSET', 'SPOP', 'ZADD', 'ZPOPMIN', 'LRANGE_100 (first 100 elements)', 'LRANGE_600 (first 600 elements)', 'MSET (10 keys)']) {
+    assert.ok(names.includes(name), `no result for ${name} in:\n${r.stdout}`);
+  }
+  assert.not.match(r.stderr + r.stdout, /WARNING|ERR/, `redis-benchmark complained: ${r.stderr}`);
+  const c = await pair.candidate.connect();
+  await c.call(['FLUSHALL']);
+  c.close();
+});
+
 /** The same ioredis script against a server; returns everything it observed. */
 async function ioredisScript(server: ServerHandle): Promise<unknown[]> {
   const warnings: string[] = [];
