@@ -1,10 +1,13 @@
 /**
- * Side-by-side benchmark: starts redis-server and RustyPotato, runs redis-benchmark against each in
- * alternating rounds, and prints per test: ops/s, server CPU µs per op (all server threads, from
+ * Side-by-side benchmark: starts redis-server and RustyPotato, runs redis-benchmark's default suite
+ * (PING … MSET, or the tests given with --tests) against each in alternating rounds at -P 1 and
+ * -P 16, and prints per test: ops/s, server CPU µs per op (all server threads, from
  * /proc/<pid>/task/<tid>/schedstat, nanosecond resolution), p50/p99 latency and the ratio to Redis;
- * then bytes per key after DEBUG POPULATE of 1,000,000 keys (allocator figure and RSS delta).
+ * then bytes per element of small and large hashes, lists, sets and sorted sets, and bytes per key
+ * after DEBUG POPULATE of 1,000,000 keys (allocator figure and RSS delta).
  *
- *   node dist/bench/side-by-side.js [--requests 200000] [--rounds 3] [--keys 1000000] [--quick]
+ *   node dist/bench/side-by-side.js [--requests 200000] [--rounds 3] [--keys 1000000]
+ *                                   [--tests set,get,incr,mset] [--quick]
  *
  * Each server is pinned to CPU 0 and redis-benchmark to CPU 1 when `taskset` exists, so "CPU per op"
  * compares the same work on the same core.
@@ -14,18 +17,26 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
+/** redis-benchmark's default suite (what it runs without -t), by -t name. */
+const DEFAULT_SUITE = [
+  'ping_inline', 'ping_mbulk', 'set', 'get', 'incr', 'lpush', 'rpush', 'lpop', 'rpop', 'sadd', 'hset',
+  'spop', 'zadd', 'zpopmin', 'lrange_100', 'lrange_300', 'lrange_500', 'lrange_600', 'mset',
+];
+
 interface Options {
   requests: number;
   rounds: number;
   keys: number;
   clients: number;
+  tests: string[];
 }
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { requests: 200000, rounds: 3, keys: 1000000, clients: 50 };
+  const opts: Options = { requests: 200000, rounds: 3, keys: 1000000, clients: 50, tests: DEFAULT_SUITE };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') Object.assign(opts, { requests: 50000, rounds: 1, keys: 200000 });
+    else if (a === '--tests') opts.tests = argv[++i].split(',');
     else if (a === '--requests') opts.requests = Number(argv[++i]);
     else if (a === '--rounds') opts.rounds = Number(argv[++i]);
     else if (a === '--keys') opts.keys = Number(argv[++i]);
@@ -128,11 +139,14 @@ interface Sample {
   cpuUsPerOp: number;
 }
 
-/** Requests per redis-benchmark "operation" that the server executes as one command. */
-const TESTS = ['set', 'get', 'incr', 'mset'];
-
-function runBenchmark(t: Target, test: string, pipeline: number, opts: Options): Sample {
+/**
+ * One redis-benchmark test against one server. The LRANGE tests first fill a list with LPUSH (a row
+ * of their own); their CPU per op subtracts that fill, costed by the LPUSH test of the same round
+ * (`lpushUsPerOp`), so the figure is the LRANGE's.
+ */
+function runBenchmark(t: Target, test: string, pipeline: number, opts: Options, lpushUsPerOp: number): Sample {
   const pid = serverPid(t);
+  cli(t.port, 'flushall');
   const before = processCpuNs(pid);
   const [cmd, args] = pinned(1, 'redis-benchmark', [
     '-p', String(t.port), '-c', String(opts.clients), '-n', String(opts.requests), '-P', String(pipeline),
@@ -140,11 +154,83 @@ function runBenchmark(t: Target, test: string, pipeline: number, opts: Options):
   ]);
   const out = execFileSync(cmd, args, { encoding: 'utf8' });
   const cpuNs = processCpuNs(pid) - before;
-  const row = out.trim().split('\n').find((l) => !l.startsWith('"test"'));
+  const rows = out.trim().split('\n').filter((l) => !l.startsWith('"test"'));
+  const row = rows[rows.length - 1];
   if (!row) throw new Error(`no result from redis-benchmark for ${test}: ${out}`);
   const cols = row.split(',').map((c) => c.replace(/"/g, ''));
+  const fillUs = rows.length > 1 ? lpushUsPerOp * opts.requests : 0;
   // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-  return { rps: Number(cols[1]), p50: Number(cols[4]), p99: Number(cols[6]), cpuUsPerOp: cpuNs / 1000 / opts.requests };
+  return { rps: Number(cols[1]), p50: Number(cols[4]), p99: Number(cols[6]), cpuUsPerOp: (cpuNs / 1000 - fillUs) / opts.requests };
+}
+
+/** Sends commands pipelined in chunks over one connection and waits for all replies. */
+async function pipelineCommands(port: number, commands: string[][]): Promise<void> {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const encode = (args: string[]): string => `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
+  // Count complete replies by their first line (every reply here is a simple one-line reply).
+  for (let i = 0; i < commands.length; i += 1000) {
+    const chunk = commands.slice(i, i + 1000);
+    await new Promise<void>((resolve, reject) => {
+      let lines = 0;
+      let carry = '';
+      const onData = (d: Buffer): void => {
+        const text = carry + d.toString('latin1');
+        const parts = text.split('\r\n');
+        carry = parts.pop() ?? '';
+        for (const line of parts) {
+          if (line.startsWith('-')) reject(new Error(`server error while loading: ${line}`));
+          lines++;
+        }
+        if (lines >= chunk.length) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+      socket.write(chunk.map(encode).join(''));
+    });
+  }
+  socket.destroy();
+}
+
+interface CollectionCase {
+  label: string;
+  /** The commands that build it, and how many elements they hold. */
+  build: () => { commands: string[][]; elements: number };
+}
+
+function manyKeys(keys: number, perKey: number, cmd: (key: string, i: number) => string[]): () => { commands: string[][]; elements: number } {
+  return () => {
+    const commands: string[][] = [];
+    for (let k = 0; k < keys; k++) for (let i = 0; i < perKey; i++) commands.push(cmd(`c:${k}`, i));
+    return { commands, elements: keys * perKey };
+  };
+}
+
+const COLLECTIONS: CollectionCase[] = [
+  { label: 'hash, 10k keys x 10 fields', build: manyKeys(10000, 10, (k, i) => ['HSET', k, `field:${i}`, `value:${i}`]) },
+  { label: 'hash, 1 key x 100k fields', build: manyKeys(1, 100000, (k, i) => ['HSET', k, `field:${i}`, `value:${i}`]) },
+  { label: 'list, 10k keys x 10 elements', build: manyKeys(10000, 10, (k, i) => ['RPUSH', k, `element:${i}`]) },
+  { label: 'list, 1 key x 100k elements', build: manyKeys(1, 100000, (k, i) => ['RPUSH', k, `element:${i}`]) },
+  { label: 'set, 10k keys x 10 integers', build: manyKeys(10000, 10, (k, i) => ['SADD', k, String(i)]) },
+  { label: 'set, 10k keys x 10 strings', build: manyKeys(10000, 10, (k, i) => ['SADD', k, `member:${i}`]) },
+  { label: 'set, 1 key x 100k strings', build: manyKeys(1, 100000, (k, i) => ['SADD', k, `member:${i}`]) },
+  { label: 'zset, 10k keys x 10 members', build: manyKeys(10000, 10, (k, i) => ['ZADD', k, String(i * 1.5), `member:${i}`]) },
+  { label: 'zset, 1 key x 100k members', build: manyKeys(1, 100000, (k, i) => ['ZADD', k, String(i * 1.5), `member:${i}`]) },
+];
+
+/** Bytes per element of a collection case: allocator figure delta (redis used_memory, our engine's). */
+async function collectionBytes(t: Target, c: CollectionCase): Promise<number> {
+  cli(t.port, 'flushall');
+  await new Promise((r) => setTimeout(r, 200));
+  const field = t.name === 'redis' ? 'used_memory' : 'used_memory_engine';
+  const before = infoField(t.port, 'memory', field);
+  const { commands, elements } = c.build();
+  await pipelineCommands(t.port, commands);
+  const after = infoField(t.port, 'memory', field);
+  cli(t.port, 'flushall');
+  return (after - before) / elements;
 }
 
 function median(xs: number[]): number {
@@ -184,14 +270,16 @@ async function main(): Promise<void> {
     const header = ['test', 'P', 'redis ops/s', 'rp ops/s', 'ratio', 'redis µs/op', 'rp µs/op', 'cpu eff.', 'redis p50/p99 ms', 'rp p50/p99 ms'];
     console.log(header.join('\t'));
     for (const pipeline of [1, 16]) {
-      for (const test of TESTS) {
+      const lpushCost: Record<string, number> = { redis: 0, rustypotato: 0 };
+      for (const test of opts.tests) {
         const samples: Record<string, Sample[]> = { redis: [], rustypotato: [] };
         for (let round = 0; round < opts.rounds; round++) {
           // Alternate which server goes first so drift on the machine does not favour one.
           const order = round % 2 === 0 ? targets : [...targets].reverse();
-          for (const t of order) samples[t.name].push(runBenchmark(t, test, pipeline, opts));
+          for (const t of order) samples[t.name].push(runBenchmark(t, test, pipeline, opts, lpushCost[t.name]));
         }
         const pick = (name: string, k: keyof Sample): number => median(samples[name].map((s) => s[k]));
+        if (test === 'lpush') for (const t of targets) lpushCost[t.name] = pick(t.name, 'cpuUsPerOp');
         const rRps = pick('redis', 'rps');
         const pRps = pick('rustypotato', 'rps');
         const rCpu = pick('redis', 'cpuUsPerOp');
@@ -206,6 +294,13 @@ async function main(): Promise<void> {
           ].join('\t'),
         );
       }
+    }
+    console.log('');
+    console.log('memory per element of collections (allocator figures: redis used_memory, rustypotato engine):');
+    for (const c of COLLECTIONS) {
+      const r = await collectionBytes(redis, c);
+      const ours = await collectionBytes(rp, c);
+      console.log(`  ${c.label.padEnd(32)} redis ${fmt(r, 1)} B, rustypotato ${fmt(ours, 1)} B, ratio ${fmt(ours / r)}`);
     }
     console.log('');
     const rm = await memoryPerKey(redis, opts.keys);

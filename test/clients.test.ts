@@ -344,6 +344,103 @@ async function nodeRedisScript(server: ServerHandle, resp: 2 | 3): Promise<unkno
   return out;
 }
 
+/**
+ * Each data-type family through ioredis (default options: RESP3) as an application uses it: a job
+ * queue on lists with a blocked worker woken by a push, a session hash, a tag set, a leaderboard.
+ * Replies whose order Redis leaves open (hash tables) are sorted before comparing.
+ */
+async function ioredisFamilies(server: ServerHandle): Promise<unknown[]> {
+  const opts = { port: server.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null };
+  const redis = new Redis(opts);
+  const worker = new Redis(opts);
+  const out: unknown[] = [];
+  try {
+    await redis.connect();
+    await worker.connect();
+    await redis.flushall();
+    // Hashes
+    out.push(await redis.hset('session:1', { user: 'ada', visits: '1' }));
+    out.push(await redis.hincrby('session:1', 'visits', 2));
+    out.push(await redis.hgetall('session:1'));
+    out.push(await redis.hmget('session:1', 'user', 'nope'));
+    out.push(await redis.hdel('session:1', 'user'));
+    out.push(await redis.hexists('session:1', 'user'));
+    // Lists: a queue with a worker blocked in BRPOP, woken by LPUSH.
+    const job = worker.brpop('jobs', 2);
+    await new Promise((r) => setTimeout(r, 100));
+    out.push(await redis.lpush('jobs', 'job-1', 'job-2'));
+    out.push(await job);
+    out.push(await redis.lrange('jobs', 0, -1));
+    out.push(await redis.lmove('jobs', 'done', 'RIGHT', 'LEFT'));
+    out.push(await worker.blpop('empty', 0.1));
+    // Sets
+    out.push(await redis.sadd('tags', 'a', 'b', 'c', '1'));
+    out.push((await redis.smembers('tags')).sort());
+    out.push(await redis.sismember('tags', 'b'));
+    out.push(await redis.sinter('tags', 'nothing'));
+    // Sorted sets: a leaderboard.
+    out.push(await redis.zadd('board', 10, 'ada', 20, 'bob', 15, 'cy'));
+    out.push(await redis.zincrby('board', 7, 'ada'));
+    out.push(await redis.zrevrange('board', 0, -1, 'WITHSCORES'));
+    out.push(await redis.zrank('board', 'cy'));
+    out.push(await redis.zscore('board', 'bob'));
+    out.push(await redis.zpopmin('board'));
+    out.push(await worker.bzpopmax('board', 1));
+    out.push(await redis.type('board'));
+    out.push(await redis.sort('tags', 'ALPHA'));
+  } finally {
+    redis.disconnect();
+    worker.disconnect();
+  }
+  return out;
+}
+
+test('ioredis runs every data-type family (with a blocked worker) like on Redis', async () => {
+  const pair = p();
+  sameOutputs(await ioredisFamilies(pair.candidate), await ioredisFamilies(pair.oracle));
+});
+
+async function nodeRedisFamilies(server: ServerHandle, resp: 2 | 3): Promise<unknown[]> {
+  const socket = { port: server.port, host: '127.0.0.1', reconnectStrategy: false as const };
+  const client = resp === 3 ? createClient({ socket, RESP: 3 }) : createClient({ socket });
+  const blocker = client.duplicate();
+  const out: unknown[] = [];
+  await client.connect();
+  await blocker.connect();
+  try {
+    await client.flushAll();
+    out.push(await client.hSet('h', { f1: 'v1', f2: 'v2' }));
+    out.push(await client.hGet('h', 'f1'));
+    out.push(Object.entries(await client.hGetAll('h')).sort());
+    out.push(await client.hLen('h'));
+    const popped = blocker.blPop('q', 2);
+    await new Promise((r) => setTimeout(r, 100));
+    out.push(await client.rPush('q', ['x', 'y']));
+    out.push(await popped);
+    out.push(await client.lRange('q', 0, -1));
+    out.push(await client.lPos('q', 'y'));
+    out.push(await client.sAdd('s', ['1', '2', '3']));
+    out.push(await client.sCard('s'));
+    out.push((await client.sMembers('s')).sort());
+    out.push(await client.zAdd('z', [{ score: 1, value: 'one' }, { score: 2, value: 'two' }]));
+    out.push(await client.zRangeWithScores('z', 0, -1));
+    out.push(await client.zScore('z', 'two'));
+    out.push(await client.zCard('z'));
+    out.push(await client.type('z'));
+  } finally {
+    await blocker.quit();
+    await client.quit();
+  }
+  return out;
+}
+
+for (const resp of [2, 3] as const) {
+  test(`node-redis v5 (RESP${resp}) runs every data-type family (with a blocked client) like on Redis`, async () => {
+    const pair = p();
+    sameOutputs(await nodeRedisFamilies(pair.candidate, resp), await nodeRedisFamilies(pair.oracle, resp));
+  });
+}
+
 for (const resp of [2, 3] as const) {
   test(`node-redis v5 createClient (RESP${resp}) runs its common commands like on Redis`, async () => {
     const pair = p();
