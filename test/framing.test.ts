@@ -26,21 +26,18 @@ function frameAll(input: Buffer, cuts: number[]): { commands: string[][]; status
     let pos = 0;
     for (;;) {
       status = parser.parse(pending, pos, pending.length);
+      const input = parser.inlineBatch ? parser.scratch.buf : pending;
       for (let f = 0, n = 0; n < parser.commands; n++) {
         const argc = parser.frames[f];
         const args: string[] = [];
         for (let i = 0; i < argc; i++) {
           const off = parser.frames[f + 1 + 2 * i];
-          args.push(pending.toString('latin1', off, off + parser.frames[f + 2 + 2 * i]));
+          args.push(input.toString('latin1', off, off + parser.frames[f + 2 + 2 * i]));
         }
         commands.push(args);
         f += 1 + 2 * argc;
       }
       pos = parser.pos;
-      if (status === ParseStatus.Inline) {
-        commands.push(parser.inlineArgs.map((b) => b.toString('latin1')));
-        continue;
-      }
       if (status === ParseStatus.BatchFull) continue;
       break;
     }
@@ -121,6 +118,18 @@ test('oversized headers and inline lines are refused without waiting for the end
   assert.is(frameAll(big, []).error, 'Protocol error: too big inline request');
   assert.is(frameAll(Buffer.concat([Buffer.from('*1'), Buffer.alloc(70 * 1024, '1')]), []).error, 'Protocol error: too big mbulk count string');
   assert.is(frameAll(Buffer.concat([Buffer.from('*1\r\n$1'), Buffer.alloc(70 * 1024, '1')]), []).error, 'Protocol error: too big bulk count string');
+});
+
+test('consecutive inline commands form one batch over the scratch bytes', () => {
+  const parser = new RequestParser();
+  const input = Buffer.from('PING\r\nECHO "a\\x41"\r\nPING\r\n*1\r\n$4\r\nPING\r\n');
+  assert.is(parser.parse(input, 0, input.length), ParseStatus.BatchFull);
+  assert.ok(parser.inlineBatch);
+  assert.is(parser.commands, 3);
+  assert.is(parser.scratch.buf.toString('latin1', parser.frames[6], parser.frames[6] + parser.frames[7]), 'aA');
+  assert.is(parser.parse(input, parser.pos, input.length), ParseStatus.NeedMore);
+  assert.not.ok(parser.inlineBatch);
+  assert.is(parser.commands, 1);
 });
 
 test('commands before a protocol error are still framed', () => {

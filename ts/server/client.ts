@@ -128,16 +128,14 @@ export class Client {
     while (!this.closing) {
       const status = parser.parse(buf, pos, end);
       if (parser.commands > 0) {
-        const blockedAt = this.runFramed(buf, parser.frames, parser.framesEnd);
+        // Inline commands were unescaped into the parser's scratch bytes; frames point there.
+        const input = parser.inlineBatch ? parser.scratch.buf : buf;
+        const blockedAt = this.runFramed(input, parser.frames, parser.framesEnd);
         if (blockedAt >= 0) return this.keepRest(buf, parser.commandEnds[blockedAt], end);
       }
       pos = parser.pos;
       if (this.closing) return;
       if (status === ParseStatus.BatchFull) continue;
-      if (status === ParseStatus.Inline) {
-        if (this.runArgs(parser.inlineArgs) >= 0) return this.keepRest(buf, pos, end);
-        continue;
-      }
       if (status === ParseStatus.Error) {
         this.replyTs((r) => r.error('ERR ' + parser.error));
         this.server.log.debug({ client: this.id, addr: this.addr, error: parser.error }, 'protocol error');
@@ -251,8 +249,8 @@ export class Client {
   }
 
   /**
-   * Runs one command given as separate arguments (inline requests, and later MULTI queues and
-   * scripts): the engine path is taken through a synthesized frame over one joined buffer.
+   * Runs one command given as separate arguments (a blocked client's retry, and later MULTI queues
+   * and scripts): the engine path is taken through a synthesized frame over one joined buffer.
    */
   runArgs(args: Buffer[]): number {
     if (args.length === 0) return -1;

@@ -15,8 +15,6 @@ export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 export const enum ParseStatus {
   /** Every complete command was framed; `pos` is where the incomplete rest starts. */
   NeedMore,
-  /** An inline command was found at `pos`; its arguments are in `inlineArgs`, `pos` is after it. */
-  Inline,
   /** Malformed input: `error` holds the reply text (without the leading '-'). */
   Error,
   /** The batch ends here (full, or an inline command follows); run it and call again from `pos`. */
@@ -38,7 +36,14 @@ export class RequestParser {
   /** For NeedMore: total bytes (from the incomplete command's start) needed before parsing can progress. */
   needBytes = 0;
   error = '';
-  inlineArgs: Buffer[] = [];
+  /**
+   * True when this batch holds inline commands: their (unescaped) arguments were copied into
+   * `scratch`, and the frames' offsets point into scratch.buf, not into the input. A batch is
+   * either all inline or all multibulk, so one buffer serves each batch.
+   */
+  inlineBatch = false;
+  readonly scratch = new ArgBytes();
+  private readonly spans: number[] = [];
 
   constructor(
     public maxBulkLen = 512 * 1024 * 1024,
@@ -59,6 +64,8 @@ export class RequestParser {
     this.framesEnd = 0;
     this.commands = 0;
     this.needBytes = 0;
+    this.inlineBatch = false;
+    this.scratch.len = 0;
     let pos = start;
     while (pos < end) {
       if (this.commands >= this.maxCommands) {
@@ -66,11 +73,13 @@ export class RequestParser {
         return ParseStatus.BatchFull;
       }
       if (buf[pos] !== 42 /* '*' */) {
-        const status = this.parseInline(buf, pos, end);
-        if (status !== ParseStatus.Inline || this.inlineArgs.length > 0) return status;
-        pos = this.pos; // an empty line: nothing to run
+        if (this.commands > 0 && !this.inlineBatch) return this.batchEnds(pos);
+        const next = this.parseInline(buf, pos, end);
+        if (next < 0) return this.status;
+        pos = next;
         continue;
       }
+      if (this.inlineBatch) return this.batchEnds(pos);
       const commandStart = pos;
       // Multibulk header: '*' <count> '\r' <any byte>
       const cr = this.scanHeader(buf, pos, end);
@@ -119,12 +128,7 @@ export class RequestParser {
         this.framesEnd = frameStart;
         return this.needMore(commandStart, end);
       }
-      if (this.commands === this.commandEnds.length) {
-        const grown = new Int32Array(this.commandEnds.length * 2);
-        grown.set(this.commandEnds);
-        this.commandEnds = grown;
-      }
-      this.commandEnds[this.commands++] = pos;
+      this.recordCommandEnd(pos);
     }
     this.pos = pos;
     return ParseStatus.NeedMore;
@@ -173,25 +177,71 @@ export class RequestParser {
     return ParseStatus.Error;
   }
 
-  /** An inline request: one line split like Redis's sdssplitargs. */
-  private parseInline(buf: Buffer, pos: number, end: number): ParseStatus {
-    if (this.commands > 0) {
-      // Finish the framed batch first so replies keep request order; the caller comes back.
-      this.pos = pos;
-      return ParseStatus.BatchFull;
+  private status = ParseStatus.NeedMore;
+
+  /** Ends the batch at `pos` (it is full, or the next command is of the other kind). */
+  private batchEnds(pos: number): ParseStatus {
+    this.pos = pos;
+    return ParseStatus.BatchFull;
+  }
+
+  private recordCommandEnd(pos: number): void {
+    if (this.commands === this.commandEnds.length) {
+      const grown = new Int32Array(this.commandEnds.length * 2);
+      grown.set(this.commandEnds);
+      this.commandEnds = grown;
     }
+    this.commandEnds[this.commands++] = pos;
+  }
+
+  /**
+   * An inline request: one line split like Redis's sdssplitargs, its arguments appended to
+   * `scratch` and framed. Returns the position after the line, or -1 with `status` set (NeedMore
+   * with `pos` at the line, or Error).
+   */
+  private parseInline(buf: Buffer, pos: number, end: number): number {
+    this.error = '';
     const lf = buf.indexOf(LF, pos);
     if (lf < 0 || lf >= end) {
-      if (end - pos > PROTO_INLINE_MAX_SIZE) return this.fail('Protocol error: too big inline request');
-      return this.needMore(pos, end);
+      if (end - pos > PROTO_INLINE_MAX_SIZE) {
+        this.status = this.fail('Protocol error: too big inline request');
+        return -1;
+      }
+      this.status = this.needMore(pos, end);
+      return -1;
     }
     let lineEnd = lf;
     if (lineEnd > pos && buf[lineEnd - 1] === CR) lineEnd--;
-    const args = splitInlineArgs(buf, pos, lineEnd);
-    if (args === null) return this.fail('Protocol error: unbalanced quotes in request');
-    this.inlineArgs = args;
-    this.pos = lf + 1;
-    return ParseStatus.Inline;
+    const spans = this.spans;
+    spans.length = 0;
+    if (!splitInline(buf, pos, lineEnd, this.scratch, spans)) {
+      this.status = this.fail('Protocol error: unbalanced quotes in request');
+      return -1;
+    }
+    const argc = spans.length / 2;
+    if (argc > 0) {
+      this.ensureFrames(1 + spans.length);
+      this.frames[this.framesEnd++] = argc;
+      for (const v of spans) this.frames[this.framesEnd++] = v;
+      this.inlineBatch = true;
+      this.recordCommandEnd(lf + 1);
+    }
+    return lf + 1;
+  }
+}
+
+/** A growable byte buffer for the unescaped arguments of inline requests. */
+export class ArgBytes {
+  buf = Buffer.allocUnsafe(1024);
+  len = 0;
+
+  push(byte: number): void {
+    if (this.len === this.buf.length) {
+      const grown = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(grown, 0, 0, this.len);
+      this.buf = grown;
+    }
+    this.buf[this.len++] = byte;
   }
 }
 
@@ -232,49 +282,51 @@ function hexValue(c: number): number {
   return -1;
 }
 
-/** Splits an inline line the way redis-cli users expect (sdssplitargs): quotes, \xHH, \n, \r ... */
-export function splitInlineArgs(buf: Buffer, start: number, end: number): Buffer[] | null {
+/**
+ * Splits an inline line the way redis-cli users expect (sdssplitargs: quotes, \xHH, \n, \r ...):
+ * each argument's bytes are appended to `out`, and its [offset, length] in out.buf to `spans`.
+ * Returns false for unbalanced quotes.
+ */
+export function splitInline(buf: Buffer, start: number, end: number, out: ArgBytes, spans: number[]): boolean {
   // Redis splits the line as a C string: it ends at the first NUL byte.
   const nul = buf.indexOf(0, start);
   if (nul >= 0 && nul < end) end = nul;
-  const args: Buffer[] = [];
   let p = start;
-  const current: number[] = [];
   for (;;) {
     while (p < end && isSpace(buf[p])) p++;
-    if (p >= end) return args;
+    if (p >= end) return true;
     let inDouble = false;
     let inSingle = false;
     let done = false;
-    current.length = 0;
+    const argStart = out.len;
     while (!done) {
       const c = p < end ? buf[p] : -1;
       if (inDouble) {
-        if (c === -1) return null;
+        if (c === -1) return false;
         if (c === 92 /* \ */ && buf[p + 1] === 120 /* x */ && p + 3 < end && hexValue(buf[p + 2]) >= 0 && hexValue(buf[p + 3]) >= 0) {
-          current.push(hexValue(buf[p + 2]) * 16 + hexValue(buf[p + 3]));
+          out.push(hexValue(buf[p + 2]) * 16 + hexValue(buf[p + 3]));
           p += 3;
         } else if (c === 92 && p + 1 < end) {
           p++;
           const e = buf[p];
-          current.push(e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e);
+          out.push(e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e);
         } else if (c === 34 /* " */) {
           // The closing quote must be followed by a space or the end of the line.
-          if (p + 1 < end && !isSpace(buf[p + 1])) return null;
+          if (p + 1 < end && !isSpace(buf[p + 1])) return false;
           done = true;
         } else {
-          current.push(c);
+          out.push(c);
         }
       } else if (inSingle) {
-        if (c === -1) return null;
+        if (c === -1) return false;
         if (c === 92 && buf[p + 1] === 39 /* ' */ && p + 1 < end) {
           p++;
-          current.push(39);
+          out.push(39);
         } else if (c === 39) {
-          if (p + 1 < end && !isSpace(buf[p + 1])) return null;
+          if (p + 1 < end && !isSpace(buf[p + 1])) return false;
           done = true;
         } else {
-          current.push(c);
+          out.push(c);
         }
       } else if (c === -1 || c === 32 || c === 10 || c === 13 || c === 9 || c === 0) {
         done = true;
@@ -283,10 +335,20 @@ export function splitInlineArgs(buf: Buffer, start: number, end: number): Buffer
       } else if (c === 39) {
         inSingle = true;
       } else {
-        current.push(c);
+        out.push(c);
       }
       if (p < end) p++;
     }
-    args.push(Buffer.from(current));
+    spans.push(argStart, out.len - argStart);
   }
+}
+
+/** The arguments of one inline line as Buffers (null for unbalanced quotes). */
+export function splitInlineArgs(buf: Buffer, start: number, end: number): Buffer[] | null {
+  const out = new ArgBytes();
+  const spans: number[] = [];
+  if (!splitInline(buf, start, end, out, spans)) return null;
+  const args: Buffer[] = [];
+  for (let i = 0; i < spans.length; i += 2) args.push(Buffer.from(out.buf.subarray(spans[i], spans[i] + spans[i + 1])));
+  return args;
 }
