@@ -188,6 +188,36 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// Before a batch runs: hash the first argument after the name of up to kPrefetchCommands records
+// (the key of most data commands; a wrong guess only wastes a hint) and prefetch their buckets,
+// then the entries those buckets point at. The lookups that follow then mostly hit the cache: at
+// -P 16 the two dependent misses per lookup were the largest cost of the engine.
+constexpr size_t kPrefetchCommands = 32;
+
+void prefetchKeys(Engine& engine, int dbIndex, const int32_t* frames, size_t cursor, size_t end, const char* input,
+                  size_t inputLength) {
+  if (dbIndex < 0 || dbIndex >= engine.databaseCount()) return;
+  const Db& db = engine.db(dbIndex);
+  uint64_t hashes[kPrefetchCommands];
+  size_t count = 0;
+  while (cursor < end && count < kPrefetchCommands) {
+    int32_t argc = frames[cursor];
+    if (argc <= 0) return;
+    size_t next = cursor + 1 + 2 * static_cast<size_t>(argc);
+    if (next > end) return;
+    if (argc >= 2) {
+      int32_t off = frames[cursor + 3];
+      int32_t len = frames[cursor + 4];
+      if (off >= 0 && len >= 0 && static_cast<size_t>(off) + static_cast<size_t>(len) <= inputLength)
+        hashes[count++] = hashKey(std::string_view(input + off, static_cast<size_t>(len)));
+    }
+    cursor = next;
+  }
+  if (count < 2) return;  // a single lookup gains nothing from a hint issued just before it
+  for (size_t i = 0; i < count; ++i) db.prefetch(hashes[i], 0);
+  for (size_t i = 0; i < count; ++i) db.prefetch(hashes[i], 1);
+}
+
 Napi::Value Execute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) {
@@ -232,6 +262,8 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   long long now = Engine::wallClockMs();
   int sinceClockRead = 0;
   std::vector<std::string_view>& args = state->args;
+
+  prefetchKeys(engine, dbIndex, frames, cursor, end, input, inputLength);
 
   while (cursor < end) {
     int32_t argc = frames[cursor];

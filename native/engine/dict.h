@@ -44,6 +44,18 @@ class HashTable {
   Position find(const EntryPool& pool, std::string_view key, uint64_t hash);
   // Searches without a rehash step.
   Position findNoStep(const EntryPool& pool, std::string_view key, uint64_t hash) const;
+  // Cache hints for a coming lookup of `hash`: the bucket (stage 0), then the first entry of its
+  // chain (stage 1, once the bucket line has had time to arrive). Changes nothing.
+  void prefetch(const EntryPool& pool, uint64_t hash, int stage) const {
+    const Table& table = tables_[rehashing() ? 1 : 0];
+    if (table.size == 0) return;
+    const uint32_t* slot = table.slots.get() + (hash & table.mask());
+    if (stage == 0) {
+      __builtin_prefetch(slot);
+    } else if (uint32_t ref = *slot) {
+      __builtin_prefetch(pool.at(ref));
+    }
+  }
   // The link of a known entry (for deletions driven by the expiry index).
   Position locate(const EntryPool& pool, uint32_t ref, uint64_t hash) const;
   // Adds an entry whose key is known to be absent. Grows (starting a rehash) when full.

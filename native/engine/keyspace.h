@@ -127,6 +127,11 @@ class Db {
   Engine& engine() const { return *engine_; }
   int index() const { return index_; }
 
+  // Cache hints for a coming lookup of a key with this hashKey(): stage 0 the bucket, stage 1 the
+  // first entry of its chain. A batch issues them for all its keys before running, so the cache
+  // misses of its lookups overlap instead of queueing one after another.
+  void prefetch(uint64_t hash, int stage) const { keys_.prefetch(pool_, hash, stage); }
+
   // Finds a live key. An expired key is deleted here (counted in expired_keys) and not found.
   KeyRef lookup(std::string_view key, unsigned flags);
   KeyRef lookupRead(std::string_view key) { return lookup(key, kLookupRead); }
