@@ -7,6 +7,9 @@
 // replies of the whole batch as one Buffer copied out of a reused native buffer.
 #include <napi.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -16,6 +19,8 @@
 #include "batch_abi.h"
 #include "commands/registry.h"
 #include "engine/engine.h"
+#include "persistence/files.h"
+#include "persistence/rdb.h"
 #include "protocol/reply.h"
 
 namespace rp {
@@ -218,6 +223,25 @@ void prefetchKeys(Engine& engine, int dbIndex, const int32_t* frames, size_t cur
   for (size_t i = 0; i < count; ++i) db.prefetch(hashes[i], 1);
 }
 
+Napi::Value replyValue(Napi::Env env, ReplyWriter& reply, size_t from);
+
+// Writes as much of data as the socket takes now; never blocks, never raises SIGPIPE. Returns the
+// bytes sent. On EAGAIN the rest goes back to JavaScript, which queues it on the socket's stream;
+// on a hard error (peer gone) too, so that the stream reports the error and the client is closed.
+size_t sendNonBlocking(int fd, const char* data, size_t size) {
+  size_t sent = 0;
+  while (sent < size) {
+    ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      sent += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  return sent;
+}
+
 Napi::Value Execute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) {
@@ -375,8 +399,27 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   control[abi::kExecuted] = executed;
   control[abi::kStopped] = stopped;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
+  control[abi::kSentBytes] = 0;
   if (reply.size() == 0) return env.Null();
-  if (reply.size() <= kMaxViewReply) {
+  size_t sent = 0;
+  if (control[abi::kSendSocket] > 0) {
+    sent = sendNonBlocking(control[abi::kSendSocket] - 1, reply.data(), reply.size());
+    control[abi::kSentBytes] = static_cast<int32_t>(sent);
+    if (sent == reply.size()) {
+      reply.clear();
+      reply.buffer().shrinkIfLarge(size_t{64} << 20);
+      return env.Null();
+    }
+  }
+  return replyValue(env, reply, sent);
+}
+
+// Returns reply bytes [from, size) to JavaScript: small ones as a view into the shared slab, large
+// ones as their own Buffer.
+Napi::Value replyValue(Napi::Env env, ReplyWriter& reply, size_t from) {
+  const char* data = reply.data() + from;
+  const size_t size = reply.size() - from;
+  if (size <= kMaxViewReply) {
     if (state->slabData == nullptr || state->slabUsed + reply.size() > state->slabSize) {
       Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, kSlabBytes);
       if (state->slab) napi_delete_reference(env, state->slab);
@@ -385,16 +428,15 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
       state->slabSize = kSlabBytes;
       state->slabUsed = 0;
     }
-    std::memcpy(state->slabData + state->slabUsed, reply.data(), reply.size());
+    std::memcpy(state->slabData + state->slabUsed, data, size);
     napi_value slabValue = nullptr;
     napi_get_reference_value(env, state->slab, &slabValue);
-    Napi::Uint8Array view =
-        Napi::Uint8Array::New(env, reply.size(), Napi::ArrayBuffer(env, slabValue), state->slabUsed);
-    state->slabUsed += (reply.size() + 7) & ~size_t{7};
+    Napi::Uint8Array view = Napi::Uint8Array::New(env, size, Napi::ArrayBuffer(env, slabValue), state->slabUsed);
+    state->slabUsed += (size + 7) & ~size_t{7};
     reply.clear();
     return view;
   }
-  Napi::Buffer<char> out = Napi::Buffer<char>::Copy(env, reply.data(), reply.size());
+  Napi::Buffer<char> out = Napi::Buffer<char>::Copy(env, data, size);
   reply.clear();
   // A huge reply (KEYS *, a 512 MB GET) should not pin its buffer forever.
   reply.buffer().shrinkIfLarge(size_t{64} << 20);
@@ -460,7 +502,46 @@ Napi::Value TakeReadyKeys(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// SAVE: writes an RDB snapshot of the whole keyspace to `path` atomically. Returns null, or the
+// error text (the file at `path` is then untouched).
+Napi::Value SaveSnapshot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "saveSnapshot(path)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  Engine& engine = *state->engine;
+  std::string error = writeFileAtomically(path, [&engine](BufferedFileWriter& out) {
+    return rdbWrite(engine, Engine::wallClockMs(),
+                    [&out](const char* data, size_t size) { return out.write(data, size); });
+  });
+  if (error.empty()) return env.Null();
+  return Napi::String::New(env, error);
+}
+
+// Loads an RDB file into the keyspace. Returns {keys, expired} or the error text.
+Napi::Value LoadSnapshot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "loadSnapshot(path)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  std::string image;
+  std::string error;
+  if (!readWholeFile(path, image, error)) return Napi::String::New(env, error);
+  RdbLoadResult result = rdbLoad(*state->engine, image.data(), image.size(), Engine::wallClockMs());
+  if (!result.ok) return Napi::String::New(env, result.error);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("keys", Napi::Number::New(env, static_cast<double>(result.keys)));
+  out.Set("expired", Napi::Number::New(env, static_cast<double>(result.expiredSkipped)));
+  return out;
+}
+
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  exports.Set("saveSnapshot", Napi::Function::New(env, SaveSnapshot, "saveSnapshot"));
+  exports.Set("loadSnapshot", Napi::Function::New(env, LoadSnapshot, "loadSnapshot"));
   exports.Set("takeReadyKeys", Napi::Function::New(env, TakeReadyKeys, "takeReadyKeys"));
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("execute", Napi::Function::New(env, Execute, "execute"));

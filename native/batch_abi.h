@@ -15,7 +15,14 @@ enum Control : int {
   // out, with kStopped == kBlocked: how long the client may wait, in ms; 0 = forever (also for
   // waits beyond INT32_MAX ms, which no timer can express), -1 = not given by the command.
   kBlockTimeoutMs = 8,
-  kControlSize = 9,
+  // in: the client's socket descriptor + 1, or 0. When set, execute() sends the batch's replies
+  // itself (non-blocking send) and returns only what the socket did not take, sparing a JS buffer
+  // and a stream write per batch. TypeScript sets it only while nothing else waits to be written
+  // to that socket, so replies keep their order.
+  kSendSocket = 9,
+  // out: bytes execute() sent to kSendSocket.
+  kSentBytes = 10,
+  kControlSize = 11,
 };
 constexpr int kClientFlagNoTouch = 1;
 // Set while the server has clients blocked on keys: pushes then record ready keys.

@@ -94,6 +94,39 @@ test('a pipeline of 10k commands', async () => {
   await checkScript(p(), cmds, { modes: ['pipelined'], chunk: 10002 });
 });
 
+test('incomplete commands of many clients, interleaved, each keep their own bytes', async () => {
+  // Every connection's reads land in one shared buffer: an incomplete tail must be copied out
+  // before another client's read overwrites it.
+  const pair = p();
+  const clients: Connection[] = [];
+  const rng = new Rng(7);
+  try {
+    for (let i = 0; i < 8; i++) clients.push(await pair.candidate.connect());
+    const requests = clients.map((_, i) => {
+      const value = Buffer.alloc(20000 + i * 1000, 97 + i);
+      return Buffer.concat([encodeCommand(['SET', `shared:${i}`, value]), encodeCommand(['STRLEN', `shared:${i}`]), encodeCommand(['GET', `shared:${i}`])]);
+    });
+    const sentUpTo = requests.map(() => 0);
+    while (sentUpTo.some((n, i) => n < requests[i].length)) {
+      for (let i = 0; i < clients.length; i++) {
+        const next = Math.min(requests[i].length, sentUpTo[i] + rng.int(1, 3000));
+        if (next > sentUpTo[i]) await clients[i].writeFlushed(requests[i].subarray(sentUpTo[i], next));
+        sentUpTo[i] = next;
+      }
+      await sleep(1);
+    }
+    for (let i = 0; i < clients.length; i++) {
+      const [set, len, get] = await clients[i].readN(3, 5000);
+      assert.is(set.raw.toString(), '+OK\r\n');
+      assert.is(len.raw.toString(), `:${20000 + i * 1000}\r\n`);
+      const expected = Buffer.alloc(20000 + i * 1000, 97 + i);
+      assert.ok(get.raw.subarray(get.raw.length - 2 - expected.length, get.raw.length - 2).equals(expected), `client ${i} value`);
+    }
+  } finally {
+    for (const c of clients) c.close();
+  }
+});
+
 test('inline commands: quotes, escapes, empty lines', async () => {
   const cases: Array<[string, string]> = [
     ['plain', 'PING\r\n'],

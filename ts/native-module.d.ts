@@ -21,6 +21,8 @@
  *                      bit 2: the command runs again for a client blocked on it (keys of another
  *                             type now leave it waiting instead of answering WRONGTYPE)
  *                      bit 3: blocking is not allowed (MULTI, scripts): answer as on timeout
+ *        [SendSocket]  the client's socket fd + 1, or 0: when set, the replies are sent to the socket
+ *                      by execute itself and only what the socket did not take is returned
  *   out: [FrameCursor] advanced past every executed record (points at the stopping record, if any)
  *        [Executed]    number of commands executed by this call
  *        [Stopped]     why the batch ended early (StopReason in ts/native.ts):
@@ -31,6 +33,7 @@
  *                        via takeReadyKeys before continuing, as Redis does after each command)
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
+ *        [SentBytes]   bytes sent to SendSocket by this call
  */
 export interface NativeModule {
   /**
@@ -56,6 +59,15 @@ export interface NativeModule {
 
   /** Keys that received elements while bit 1 of ClientFlags was set, as [db, key]; clears them. */
   takeReadyKeys(): Array<[number, Buffer]>;
+
+  /**
+   * SAVE: writes an RDB (version 10, Redis 7.0's format) snapshot of every database to `path`
+   * atomically (temp file, fsync, rename, fsync of the directory). Returns null, or the error text.
+   */
+  saveSnapshot(path: string): string | null;
+
+  /** Loads an RDB file (anything Redis 7.0 writes) into the databases. Returns counts or the error text. */
+  loadSnapshot(path: string): { keys: number; expired: number } | string;
 
   /** Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled"). */
   setConfig(name: string, value: string): void;

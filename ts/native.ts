@@ -15,8 +15,10 @@ export const enum Control {
   Stopped = 6,
   Dirty = 7,
   BlockTimeoutMs = 8,
+  SendSocket = 9,
+  SentBytes = 10,
 }
-export const CONTROL_SIZE = 9;
+export const CONTROL_SIZE = 11;
 export const CLIENT_FLAG_NO_TOUCH = 1;
 export const CLIENT_FLAG_SIGNAL_READY = 2;
 export const CLIENT_FLAG_RETRY_BLOCKED = 4;

@@ -246,7 +246,7 @@ void zaddGeneric(CommandContext& c, bool incrCommand) {
       ++processed;
       lastScore = score;
       if (score != current) {
-        z->updateScore(member, current, score);
+        z->updateScore(member, score);
         ++updated;
       }
     } else {

@@ -271,18 +271,26 @@ int ZSkipList::randomLevel() {
 }
 
 ZNode* ZSkipList::insert(double score, std::string_view member) {
+  ZNode* x = allocNode(randomLevel(), score, member, allocated_);
+  link(x);
+  return x;
+}
+
+void ZSkipList::link(ZNode* x) {
+  const double score = x->score;
+  const std::string_view member = x->member();
   ZNode* update[kMaxLevel];
   size_t rank[kMaxLevel];
-  ZNode* x = header_;
+  ZNode* p = header_;
   for (int i = level_ - 1; i >= 0; --i) {
     rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
-    while (x->levels[i].forward && before(x->levels[i].forward->score, x->levels[i].forward->member(), score, member)) {
-      rank[i] += x->levels[i].span;
-      x = x->levels[i].forward;
+    while (p->levels[i].forward && before(p->levels[i].forward->score, p->levels[i].forward->member(), score, member)) {
+      rank[i] += p->levels[i].span;
+      p = p->levels[i].forward;
     }
-    update[i] = x;
+    update[i] = p;
   }
-  int level = randomLevel();
+  const int level = x->height;
   if (level > level_) {
     for (int i = level_; i < level; ++i) {
       rank[i] = 0;
@@ -291,7 +299,6 @@ ZNode* ZSkipList::insert(double score, std::string_view member) {
     }
     level_ = level;
   }
-  x = allocNode(level, score, member, allocated_);
   for (int i = 0; i < level; ++i) {
     x->levels[i].forward = update[i]->levels[i].forward;
     update[i]->levels[i].forward = x;
@@ -306,7 +313,23 @@ ZNode* ZSkipList::insert(double score, std::string_view member) {
     tail_ = x;
   }
   ++length_;
-  return x;
+}
+
+void ZSkipList::updateScore(ZNode* x, double newScore) {
+  ZNode* update[kMaxLevel];
+  ZNode* p = header_;
+  for (int i = level_ - 1; i >= 0; --i) {
+    while (p->levels[i].forward && p->levels[i].forward != x &&
+           before(p->levels[i].forward->score, p->levels[i].forward->member(), x->score, x->member())) {
+      p = p->levels[i].forward;
+    }
+    update[i] = p;
+  }
+  unlink(x, update);
+  x->score = newScore;
+  x->backward = nullptr;
+  for (int i = 0; i < x->height; ++i) x->levels[i] = {nullptr, 0};
+  link(x);
 }
 
 void ZSkipList::unlink(ZNode* x, ZNode** update) {
@@ -611,7 +634,7 @@ void ZSet::insert(std::string_view member, double score) {
   large_->index.insert(large_->list.insert(score, member));
 }
 
-void ZSet::updateScore(std::string_view member, double oldScore, double newScore) {
+void ZSet::updateScore(std::string_view member, double newScore) {
   if (!large_) {
     std::string copy(member);
     lp_.eraseAt(lp_.find(copy));
@@ -628,10 +651,7 @@ void ZSet::updateScore(std::string_view member, double oldScore, double newScore
     old->score = newScore;  // still in order: no relinking
     return;
   }
-  std::string copy(m);
-  large_->index.detach(copy);
-  large_->list.erase(oldScore, copy);
-  large_->index.insert(large_->list.insert(newScore, copy));
+  large_->list.updateScore(old, newScore);
 }
 
 bool ZSet::erase(std::string_view member) {

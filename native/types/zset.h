@@ -148,6 +148,9 @@ class ZSkipList {
   ZNode* insert(double score, std::string_view member);
   // Removes the node for (score, member); the node is freed.
   void erase(double score, std::string_view member);
+  // Moves node x (in this list) to its place for newScore. The node itself is kept, so indexes
+  // that point at it stay valid and nothing is allocated (Redis's zslUpdateScore).
+  void updateScore(ZNode* x, double newScore);
   // Removes ranks [start, start + n); calls onErase(node) before freeing each.
   template <typename Fn>
   void eraseRanks(size_t start, size_t n, Fn&& onErase);
@@ -155,6 +158,8 @@ class ZSkipList {
 
  private:
   int randomLevel();
+  // Links node x (levels cleared, height set) at its place for (x->score, x->member()).
+  void link(ZNode* x);
   void unlink(ZNode* x, ZNode** update);
   void freeNode(ZNode* x);
   void collectUpdateForRank(size_t rank, ZNode** update, size_t* ranks) const;
@@ -221,7 +226,7 @@ class ZSet final : public Value {
   // Inserts an absent member.
   void insert(std::string_view member, double score);
   // Sets the score of a present member.
-  void updateScore(std::string_view member, double oldScore, double newScore);
+  void updateScore(std::string_view member, double newScore);
   bool erase(std::string_view member);
   // Removes ranks [start, end] (inclusive, 0-based).
   void eraseRanks(size_t start, size_t end);

@@ -51,6 +51,8 @@ export class Client {
   private pendingLen = 0;
   private needBytes = 0;
   private out: Uint8Array[] = [];
+  /** The socket's fd + 1 (0 if unknown): the engine sends replies to it directly (Control.SendSocket). */
+  private readonly sendSocket: number;
   private readonly tsReply = new ReplyWriter(2, 1024);
 
   constructor(
@@ -61,7 +63,8 @@ export class Client {
     this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
     this.laddr = `${socket.localAddress}:${socket.localPort}`;
     this.parser = new RequestParser(server.protoMaxBulkLen());
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    this.sendSocket = typeof fd === 'number' && fd >= 0 ? fd + 1 : 0;
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     socket.on('drain', () => {
@@ -77,16 +80,22 @@ export class Client {
     return this.socket.writableLength;
   }
 
-  private onData(chunk: Buffer): void {
+  /**
+   * Bytes read from the socket: chunk[0, length). The chunk is the server's shared read buffer
+   * (see adoptSocket in server.ts), overwritten by the next read of any client, so everything
+   * that must outlive this call (an incomplete command, a blocked client's input) is copied.
+   */
+  onRead(chunk: Buffer, length: number): void {
     if (this.closing) return;
     this.lastInteraction = Date.now();
-    this.server.stats.netInputBytes += chunk.length;
+    this.server.stats.netInputBytes += length;
     let buf: Buffer;
     let end: number;
     if (this.pending === null && this.blocked === null) {
       buf = chunk;
-      end = chunk.length;
+      end = length;
     } else {
+      if (length < chunk.length) chunk = chunk.subarray(0, length);
       if (this.pending === null) {
         this.pending = Buffer.allocUnsafe(Math.max(chunk.length, 16 * 1024));
         this.pendingLen = 0;
@@ -187,11 +196,14 @@ export class Client {
         (blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0) |
         // A parked client runs only to retry its blocking command.
         (this.blocked !== null ? CLIENT_FLAG_RETRY_BLOCKED : 0);
+      // The engine may send straight to the socket only when nothing is queued ahead of its replies.
+      control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
       const executed = control[Control.Executed];
       index += executed;
       const stats = this.server.stats;
+      stats.netOutputBytes += control[Control.SentBytes];
       stats.commandsProcessed += executed;
       stats.dirty += control[Control.Dirty];
       const stopped = control[Control.Stopped];

@@ -124,7 +124,10 @@ export class Server {
     const opened: net.Server[] = [];
     try {
       for (const address of bind) {
-        const listener = net.createServer({ noDelay: this.opts.tcpNoDelay }, (socket) => this.accept(socket));
+        // Paused: reading starts only once the connection's handle has moved to its final socket.
+        const listener = net.createServer({ noDelay: this.opts.tcpNoDelay, pauseOnConnect: true }, (socket) =>
+          this.accept(socket),
+        );
         await new Promise<void>((resolve, reject) => {
           listener.once('error', reject);
           listener.listen({ port, host: address, backlog: 511 }, () => {
@@ -186,10 +189,15 @@ export class Server {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    socket.setNoDelay(this.opts.tcpNoDelay);
-    if (this.opts.tcpKeepAliveSeconds > 0) socket.setKeepAlive(true, this.opts.tcpKeepAliveSeconds * 1000);
-    const client = new Client(this, socket);
+    let client: Client | null = null;
+    const adopted = adoptSocket(socket, (length, buf) => {
+      if (client !== null) client.onRead(buf, length);
+    });
+    adopted.setNoDelay(this.opts.tcpNoDelay);
+    if (this.opts.tcpKeepAliveSeconds > 0) adopted.setKeepAlive(true, this.opts.tcpKeepAliveSeconds * 1000);
+    client = new Client(this, adopted);
     this.clients.set(client.id, client);
+    adopted.resume();
   }
 
   removeClient(client: Client): void {
@@ -229,4 +237,26 @@ export class Server {
     // Give sockets a moment to hand their last bytes to the kernel.
     setImmediate(() => process.exit(code));
   }
+}
+
+/**
+ * All connections read into this one buffer: a read is parsed and run before the next one starts,
+ * so nothing in it outlives the read callback unless copied (Client.onRead does). This spares the
+ * Buffer Node would allocate per read and its stream machinery ('data' events, Readable buffering).
+ */
+const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Moves an accepted connection's handle to a socket that reads into sharedReadBuffer (Node's
+ * `onread` option, which net.Server does not offer for accepted sockets). The accepted socket was
+ * created paused, so no read happened on it; it is left without a handle and never used again.
+ */
+function adoptSocket(accepted: net.Socket, onRead: (length: number, buf: Buffer) => void): net.Socket {
+  const holder = accepted as unknown as { _handle: unknown };
+  const handle = holder._handle;
+  holder._handle = null;
+  return new net.Socket({
+    handle,
+    onread: { buffer: sharedReadBuffer, callback: onRead },
+  } as net.SocketConstructorOpts);
 }

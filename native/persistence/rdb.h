@@ -1,0 +1,37 @@
+// Snapshots in Redis's RDB format, version 10 (what Redis 7.0 writes and reads), so that data
+// moves between RustyPotato and Redis in both directions and redis-check-rdb accepts our files.
+//
+// Writing walks every database with the per-type element visitors; each type has its own encoder
+// (rdb.cc), so a new type adds one encoder and one decoder. Loading accepts everything Redis 7.0
+// writes (listpack, intset, quicklist and the older ziplist / zipmap encodings, LZF-compressed
+// strings) and rebuilds values in the encodings our limits choose.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace rp {
+
+class Engine;
+
+// Receives consecutive chunks of the image; returns false on an I/O error (writing then stops).
+using RdbSink = std::function<bool(const char* data, size_t size)>;
+
+// Writes an RDB v10 image of every database (aux fields, SELECTDB + RESIZEDB per non-empty db,
+// expiries as EXPIRETIME_MS, EOF + CRC64). Keys already expired at `nowMs` are skipped. Returns
+// false when the sink failed.
+bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink);
+
+struct RdbLoadResult {
+  bool ok = false;
+  std::string error;       // on failure: what is wrong and at which byte offset
+  size_t keys = 0;         // keys loaded
+  size_t expiredSkipped = 0;  // keys whose expiry had passed at nowMs (not loaded)
+};
+
+// Loads an RDB image (any version Redis 7.0 loads, up to 10) into the engine's databases, on top of
+// what they hold (callers flush first). Verifies the CRC64 when the file carries one.
+RdbLoadResult rdbLoad(Engine& engine, const char* data, size_t size, long long nowMs);
+
+}  // namespace rp
