@@ -7,9 +7,13 @@
 // replies of the whole batch as one Buffer copied out of a reused native buffer.
 #include <napi.h>
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -19,6 +23,7 @@
 #include "batch_abi.h"
 #include "commands/registry.h"
 #include "engine/engine.h"
+#include "persistence/aof.h"
 #include "persistence/files.h"
 #include "persistence/rdb.h"
 #include "protocol/reply.h"
@@ -242,43 +247,33 @@ size_t sendNonBlocking(int fd, const char* data, size_t size) {
   return sent;
 }
 
-Napi::Value Execute(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!state) {
-    Napi::Error::New(env, "init() must be called first").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  if (info.Length() < 3 || !info[0].IsBuffer() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
-    Napi::TypeError::New(env, "execute(input, frames, control)").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  Napi::Buffer<char> inputBuf = info[0].As<Napi::Buffer<char>>();
-  Napi::Int32Array framesArr = info[1].As<Napi::Int32Array>();
-  Napi::Int32Array controlArr = info[2].As<Napi::Int32Array>();
-  if (controlArr.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
-    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  const char* input = inputBuf.Data();
-  const size_t inputLength = inputBuf.Length();
-  const int32_t* frames = framesArr.Data();
-  const size_t frameLength = framesArr.ElementLength();
-  int32_t* control = controlArr.Data();
+// One framed batch to run (Execute's, or one command of an AOF being loaded).
+struct BatchRun {
+  const char* input = nullptr;
+  size_t inputLength = 0;
+  const int32_t* frames = nullptr;
+  size_t cursor = 0;  // in: first record; out: past the last executed (at the stopping record)
+  size_t end = 0;
+  int dbIndex = 0;
+  int resp = 2;
+  unsigned clientFlags = 0;
+  int executed = 0;  // out
+  int stopped = 0;   // out: abi::StopReason
+  int32_t blockTimeoutMs = -1;
+};
 
+// Runs the records of `run` through their handlers, replies into state->reply, write records into
+// the AOF. Stops early for the reasons of abi::StopReason.
+void runBatch(BatchRun& run) {
   Engine& engine = *state->engine;
   ReplyWriter& reply = state->reply;
-  reply.clear();
-  int resp = control[abi::kResp] == 3 ? 3 : 2;
-  reply.setResp(resp);
-  int dbIndex = control[abi::kDb];
-  unsigned clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
-  engine.setTouchAllowed(!(clientFlags & abi::kClientFlagNoTouch));
-  engine.setSignalReadyKeys((clientFlags & abi::kClientFlagSignalReady) != 0);
-  long long dirtyBefore = engine.dirty();
-
-  size_t cursor = static_cast<size_t>(control[abi::kFrameCursor] < 0 ? 0 : control[abi::kFrameCursor]);
-  size_t end = static_cast<size_t>(control[abi::kFrameEnd] < 0 ? 0 : control[abi::kFrameEnd]);
-  if (end > frameLength) end = frameLength;
+  AofLog& aof = engine.aof();
+  const char* input = run.input;
+  const size_t inputLength = run.inputLength;
+  const int32_t* frames = run.frames;
+  const int dbIndex = run.dbIndex;
+  size_t cursor = run.cursor;
+  const size_t end = run.end;
   int executed = 0;
   int stopped = 0;
   // The command clock: read at the start of the batch and again every few commands (a clock
@@ -367,17 +362,26 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
                        engine.db(dbIndex),
                        dbIndex,
                        reply,
-                       resp,
+                       run.resp,
                        now,
-                       clientFlags,
+                       run.clientFlags,
                        std::span<const std::string_view>(args.data(), args.size()),
                        name};
+    const long long dirtyBefore = engine.dirty();
+    engine.beginCommand();
     try {
       handler(ctx);
     } catch (const std::bad_alloc&) {
       reply.error("OOM command not allowed when used memory > 'maxmemory'.");
     } catch (...) {
       reply.error("ERR internal error");
+    }
+    if (aof.active() && (engine.dirty() != dirtyBefore || engine.overridden())) {
+      if (engine.overridden()) {
+        engine.recordOverride(dbIndex);
+      } else {
+        aof.record(dbIndex, std::span<const std::string_view>(args.data(), args.size()));
+      }
     }
     if (name == "debug") sinceClockRead = kCommandsPerClockRead - 1;
     if (engine.takeBlockRequest()) {
@@ -386,7 +390,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
       --executed;
       stopped = abi::kBlocked;
       long long wait = engine.blockTimeoutMs();
-      control[abi::kBlockTimeoutMs] = wait < 0 ? -1 : wait >= INT32_MAX ? 0 : static_cast<int32_t>(wait);
+      run.blockTimeoutMs = wait < 0 ? -1 : wait >= INT32_MAX ? 0 : static_cast<int32_t>(wait);
       break;
     }
     if (engine.hasReadyKeys()) {
@@ -394,15 +398,68 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
       break;
     }
   }
+  run.cursor = cursor;
+  run.executed = executed;
+  run.stopped = stopped;
+}
 
+Napi::Value Execute(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) {
+    Napi::Error::New(env, "init() must be called first").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  if (info.Length() < 3 || !info[0].IsBuffer() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
+    Napi::TypeError::New(env, "execute(input, frames, control)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  Napi::Buffer<char> inputBuf = info[0].As<Napi::Buffer<char>>();
+  Napi::Int32Array framesArr = info[1].As<Napi::Int32Array>();
+  Napi::Int32Array controlArr = info[2].As<Napi::Int32Array>();
+  if (controlArr.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
+    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  int32_t* control = controlArr.Data();
+  Engine& engine = *state->engine;
+  ReplyWriter& reply = state->reply;
+  reply.clear();
+  BatchRun run;
+  run.input = inputBuf.Data();
+  run.inputLength = inputBuf.Length();
+  run.frames = framesArr.Data();
+  run.resp = control[abi::kResp] == 3 ? 3 : 2;
+  reply.setResp(run.resp);
+  run.dbIndex = control[abi::kDb];
+  run.clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
+  engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
+  engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
+  long long dirtyBefore = engine.dirty();
+  run.cursor = static_cast<size_t>(control[abi::kFrameCursor] < 0 ? 0 : control[abi::kFrameCursor]);
+  run.end = std::min(static_cast<size_t>(control[abi::kFrameEnd] < 0 ? 0 : control[abi::kFrameEnd]),
+                     framesArr.ElementLength());
+  runBatch(run);
+  if (run.stopped == abi::kBlocked) control[abi::kBlockTimeoutMs] = run.blockTimeoutMs;
+  const size_t cursor = run.cursor;
+  const int executed = run.executed;
+  const int stopped = run.stopped;
   control[abi::kFrameCursor] = static_cast<int32_t>(cursor);
   control[abi::kExecuted] = executed;
   control[abi::kStopped] = stopped;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
   control[abi::kSentBytes] = 0;
+  AofLog& aof = engine.aof();
+  control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
   if (reply.size() == 0) return env.Null();
   size_t sent = 0;
-  if (control[abi::kSendSocket] > 0) {
+  bool sendNow = control[abi::kSendSocket] > 0;
+  if (sendNow && aof.pendingBytes() > 0) {
+    // A reply leaves only after its AOF record was written (a crash of the process then loses no
+    // acknowledged write); under `always` it also waits for the tick's fsync, done in TypeScript.
+    sendNow = aof.policy() != FsyncPolicy::Always && aof.flush(Engine::wallClockMs()).error == 0;
+  }
+  control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
+  if (sendNow) {
     sent = sendNonBlocking(control[abi::kSendSocket] - 1, reply.data(), reply.size());
     control[abi::kSentBytes] = static_cast<int32_t>(sent);
     if (sent == reply.size()) {
@@ -420,7 +477,7 @@ Napi::Value replyValue(Napi::Env env, ReplyWriter& reply, size_t from) {
   const char* data = reply.data() + from;
   const size_t size = reply.size() - from;
   if (size <= kMaxViewReply) {
-    if (state->slabData == nullptr || state->slabUsed + reply.size() > state->slabSize) {
+    if (state->slabData == nullptr || state->slabUsed + size > state->slabSize) {
       Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, kSlabBytes);
       if (state->slab) napi_delete_reference(env, state->slab);
       napi_create_reference(env, ab, 1, &state->slab);
@@ -484,6 +541,9 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   out.Set("keyspaceHits", Napi::Number::New(env, static_cast<double>(s.keyspaceHits)));
   out.Set("keyspaceMisses", Napi::Number::New(env, static_cast<double>(s.keyspaceMisses)));
   out.Set("rehashing", Napi::Number::New(env, static_cast<double>(engine.rehashRemaining())));
+  out.Set("aofSize", Napi::Number::New(env, static_cast<double>(engine.aof().fileSize())));
+  out.Set("aofBaseSize", Napi::Number::New(env, static_cast<double>(engine.aof().baseSize())));
+  out.Set("aofPending", Napi::Number::New(env, static_cast<double>(engine.aof().pendingBytes())));
   return out;
 }
 
@@ -539,7 +599,268 @@ Napi::Value LoadSnapshot(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// ---- the append-only file ----
+
+Napi::Value AofOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "aofOpen(path)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  std::string error = state->engine->aof().open(info[0].As<Napi::String>().Utf8Value());
+  return error.empty() ? env.Null() : Napi::String::New(env, error);
+}
+
+Napi::Value AofClose(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) return env.Null();
+  std::string error = state->engine->aof().close();
+  return error.empty() ? env.Null() : Napi::String::New(env, error);
+}
+
+// Writes pending records (fsync per policy, or always when `sync` is true). Returns 0 or the errno.
+Napi::Value AofFlush(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) return Napi::Number::New(env, 0);
+  bool sync = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
+  AofFlushResult r = state->engine->aof().flush(Engine::wallClockMs(), sync);
+  return Napi::Number::New(env, r.error);
+}
+
+// Appends "#TS:<seconds>" (Redis 7's timestamp annotation) before the next records.
+Napi::Value AofAnnotate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (state && info.Length() > 0 && info[0].IsString()) state->engine->aof().annotate(info[0].As<Napi::String>().Utf8Value());
+  return env.Undefined();
+}
+
+// Loading an AOF: the file is read whole, then replayed in steps so that the caller can show
+// progress. SELECT is handled here; MULTI ... EXEC blocks are applied only when complete.
+struct AofLoad {
+  std::string image;
+  std::unique_ptr<AofReader> reader;
+  int db = 0;
+  long long commands = 0;
+  long long stopAtSeconds = 0;  // point-in-time: stop at the first #TS annotation past this
+  bool inMulti = false;
+  size_t multiStart = 0;
+  std::vector<std::string> queued;  // MULTI body, applied at EXEC
+  std::vector<int> queuedDb;
+};
+std::unique_ptr<AofLoad> aofLoad;
+
+void replayOne(std::span<const std::string_view> argv, int db) {
+  // Frames over the command's own bytes: one contiguous buffer of its arguments.
+  std::string joined;
+  std::vector<int32_t> frames;
+  frames.push_back(static_cast<int32_t>(argv.size()));
+  for (std::string_view a : argv) {
+    frames.push_back(static_cast<int32_t>(joined.size()));
+    frames.push_back(static_cast<int32_t>(a.size()));
+    joined.append(a);
+  }
+  BatchRun run;
+  run.input = joined.data();
+  run.inputLength = joined.size();
+  run.frames = frames.data();
+  run.end = frames.size();
+  run.dbIndex = db;
+  run.clientFlags = abi::kClientFlagDenyBlocking;
+  state->reply.clear();
+  runBatch(run);
+  state->reply.clear();
+}
+
+Napi::Value AofLoadBegin(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "aofLoadBegin(path, stopAtSeconds)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  auto load = std::make_unique<AofLoad>();
+  std::string error;
+  if (!readWholeFile(info[0].As<Napi::String>().Utf8Value(), load->image, error)) return Napi::String::New(env, error);
+  if (info.Length() > 1 && info[1].IsNumber()) load->stopAtSeconds = info[1].As<Napi::Number>().Int64Value();
+  load->reader = std::make_unique<AofReader>(load->image.data(), load->image.size());
+  size_t size = load->image.size();
+  aofLoad = std::move(load);
+  return Napi::Number::New(env, static_cast<double>(size));
+}
+
+// Replays up to `maxBytes` more of the file. Returns {offset, size, commands, done, error?,
+// truncatedAt?, stoppedAt?}.
+Napi::Value AofLoadStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  if (!state || !aofLoad) {
+    out.Set("error", "no AOF load in progress");
+    return out;
+  }
+  AofLoad& load = *aofLoad;
+  AofReader& reader = *load.reader;
+  const size_t budget = info.Length() > 0 && info[0].IsNumber() ? static_cast<size_t>(info[0].As<Napi::Number>().Int64Value()) : 1 << 20;
+  const size_t stepEnd = reader.offset() + budget;
+  bool done = false;
+  Engine& engine = *state->engine;
+  // Replay is not a new write: nothing goes back into an AOF that may be open.
+  while (!done && reader.offset() < stepEnd) {
+    AofReader::Status st = reader.next();
+    if (st == AofReader::Status::End) {
+      done = true;
+      if (load.inMulti) out.Set("truncatedAt", Napi::Number::New(env, static_cast<double>(load.multiStart)));
+      break;
+    }
+    if (st == AofReader::Status::Truncated) {
+      done = true;
+      out.Set("truncatedAt", Napi::Number::New(env, static_cast<double>(load.inMulti ? load.multiStart : reader.itemStart())));
+      break;
+    }
+    if (st == AofReader::Status::Corrupt) {
+      out.Set("error", "Bad file format reading the append only file (" + reader.error() + ") at offset " +
+                           std::to_string(reader.itemStart()));
+      done = true;
+      break;
+    }
+    if (st == AofReader::Status::Annotation) {
+      std::string_view a = reader.annotation();
+      long long ts = 0;
+      if (load.stopAtSeconds > 0 && a.substr(0, 4) == "#TS:" && parseLongLong(a.substr(4), ts) && ts > load.stopAtSeconds) {
+        out.Set("stoppedAt", Napi::Number::New(env, static_cast<double>(reader.itemStart())));
+        done = true;
+      }
+      continue;
+    }
+    auto argv = reader.argv();
+    std::string_view name = argv[0];
+    if (equalsIgnoreCase(name, "select") && argv.size() == 2) {
+      long long db = 0;
+      if (!parseLongLong(argv[1], db) || db < 0 || db >= engine.databaseCount()) {
+        out.Set("error", "Bad SELECT in the append only file at offset " + std::to_string(reader.itemStart()));
+        done = true;
+        break;
+      }
+      load.db = static_cast<int>(db);
+      continue;
+    }
+    if (equalsIgnoreCase(name, "multi")) {
+      load.inMulti = true;
+      load.multiStart = reader.itemStart();
+      load.queued.clear();
+      continue;
+    }
+    if (equalsIgnoreCase(name, "exec")) {
+      // A transaction is applied whole or not at all (a crash may cut it short).
+      for (size_t i = 0; i < load.queued.size(); ++i) {
+        AofReader one(load.queued[i].data(), load.queued[i].size());
+        if (one.next() == AofReader::Status::Command) replayOne(one.argv(), load.queuedDb[i]);
+      }
+      load.commands += static_cast<long long>(load.queued.size());
+      load.queued.clear();
+      load.queuedDb.clear();
+      load.inMulti = false;
+      continue;
+    }
+    if (!state->commands.find(name)) {
+      out.Set("error", "Unknown command '" + std::string(name.substr(0, 128)) + "' reading the append only file at offset " +
+                           std::to_string(reader.itemStart()));
+      done = true;
+      break;
+    }
+    if (load.inMulti) {
+      load.queued.emplace_back(load.image.data() + reader.itemStart(), reader.offset() - reader.itemStart());
+      load.queuedDb.push_back(load.db);
+      continue;
+    }
+    replayOne(argv, load.db);
+    ++load.commands;
+  }
+  out.Set("offset", Napi::Number::New(env, static_cast<double>(reader.offset())));
+  out.Set("size", Napi::Number::New(env, static_cast<double>(load.image.size())));
+  out.Set("commands", Napi::Number::New(env, static_cast<double>(load.commands)));
+  out.Set("done", Napi::Boolean::New(env, done));
+  if (done) aofLoad.reset();
+  return out;
+}
+
+// ---- background persistence: fork()ed children write from a copy-on-write view ----
+
+// kind "rewrite": the AOF base as commands into `path`; "snapshot": an RDB file at `path` (atomic).
+// Returns the child's pid, or -errno when fork failed.
+Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) {
+    Napi::TypeError::New(env, "forkPersist(kind, path)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  std::string kind = info[0].As<Napi::String>().Utf8Value();
+  std::string path = info[1].As<Napi::String>().Utf8Value();
+  Engine& engine = *state->engine;
+  long long now = Engine::wallClockMs();
+  if (kind == "rewrite") engine.aof().flush(now);
+  pid_t pid = ::fork();
+  if (pid < 0) return Napi::Number::New(env, -errno);
+  if (pid == 0) {
+    // The child: no JavaScript, no N-API; write the file and leave without running destructors.
+    bool ok = false;
+    if (kind == "rewrite") {
+      OwnedFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+      if (fd.valid()) {
+        BufferedFileWriter out(fd.get());
+        ok = writeAofBase(engine, now, out) && ::fsync(fd.get()) == 0;
+      }
+    } else {
+      ok = writeFileAtomically(path, [&engine, now](BufferedFileWriter& out) {
+             return rdbWrite(engine, now, [&out](const char* data, size_t size) { return out.write(data, size); });
+           }).empty();
+    }
+    ::_exit(ok ? 0 : 1);
+  }
+  if (kind == "rewrite") engine.aof().beginRewrite();
+  return Napi::Number::New(env, pid);
+}
+
+// Reaps a finished child: returns [pid, exitCode] (exitCode -1 when killed by a signal), or null.
+Napi::Value ReapChild(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) return env.Null();
+  pid_t pid = static_cast<pid_t>(info[0].As<Napi::Number>().Int32Value());
+  int status = 0;
+  pid_t r = ::waitpid(pid, &status, WNOHANG);
+  if (r <= 0) return env.Null();
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, Napi::Number::New(env, r));
+  out.Set(1u, Napi::Number::New(env, WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+  return out;
+}
+
+// After a successful rewrite child: append what was written meanwhile, switch files atomically.
+Napi::Value AofRewriteDone(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 3 || !info[0].IsBoolean() || !info[1].IsString() || !info[2].IsString()) {
+    Napi::TypeError::New(env, "aofRewriteDone(ok, tempPath, targetPath)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  AofLog& aof = state->engine->aof();
+  std::string temp = info[1].As<Napi::String>().Utf8Value();
+  if (!info[0].As<Napi::Boolean>().Value()) {
+    aof.abortRewrite();
+    ::unlink(temp.c_str());
+    return env.Null();
+  }
+  std::string error = aof.finishRewrite(temp, info[2].As<Napi::String>().Utf8Value(), Engine::wallClockMs());
+  return error.empty() ? env.Null() : Napi::String::New(env, error);
+}
+
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
+  exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));
+  exports.Set("aofFlush", Napi::Function::New(env, AofFlush, "aofFlush"));
+  exports.Set("aofAnnotate", Napi::Function::New(env, AofAnnotate, "aofAnnotate"));
+  exports.Set("aofLoadBegin", Napi::Function::New(env, AofLoadBegin, "aofLoadBegin"));
+  exports.Set("aofLoadStep", Napi::Function::New(env, AofLoadStep, "aofLoadStep"));
+  exports.Set("forkPersist", Napi::Function::New(env, ForkPersist, "forkPersist"));
+  exports.Set("reapChild", Napi::Function::New(env, ReapChild, "reapChild"));
+  exports.Set("aofRewriteDone", Napi::Function::New(env, AofRewriteDone, "aofRewriteDone"));
   exports.Set("saveSnapshot", Napi::Function::New(env, SaveSnapshot, "saveSnapshot"));
   exports.Set("loadSnapshot", Napi::Function::New(env, LoadSnapshot, "loadSnapshot"));
   exports.Set("takeReadyKeys", Napi::Function::New(env, TakeReadyKeys, "takeReadyKeys"));

@@ -22,7 +22,9 @@ enum Control : int {
   kSendSocket = 9,
   // out: bytes execute() sent to kSendSocket.
   kSentBytes = 10,
-  kControlSize = 11,
+  // out: 1 when AOF records wait to be written (the server flushes them before the tick ends).
+  kAofPending = 11,
+  kControlSize = 12,
 };
 constexpr int kClientFlagNoTouch = 1;
 // Set while the server has clients blocked on keys: pushes then record ready keys.

@@ -154,7 +154,10 @@ test('every flag, in every spelling', () => {
   assert.is(run(['--log-level', 'debug']).logging.level, 'debug');
   assert.is(run(['--log-level=trace']).logging.level, 'trace');
   // Flags of features that do not exist yet are refused, naming the flag.
-  assert.is(failure(['--aof-path', '/data/rustypotato.aof']), '--aof-path: AOF persistence is not available in this version');
+  // --aof-path also turns the AOF on (the seed's usage).
+  const withAof = run(['--aof-path', '/data/rustypotato.aof']);
+  assert.is(withAof.storage.aof_path, '/data/rustypotato.aof');
+  assert.is(withAof.storage.aof_enabled, true);
   assert.is(failure(['--metrics-port=9090']), '--metrics-port: the metrics endpoint is not available in this version');
   for (const h of ['-h', '--help']) assert.equal(loadSettings([h], {}), { kind: 'help', text: helpText() });
   for (const v of ['-V', '--version']) assert.equal(loadSettings([v], {}), { kind: 'version', text: 'rustypotato-server 0.1.0' });
@@ -200,14 +203,17 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_PROTO_MAX_BULK_LEN: ['1GB', 1024 ** 3],
   RUSTYPOTATO_CLIENT_QUERY_BUFFER_LIMIT: ['2mb', 2 * 1024 ** 2],
   RUSTYPOTATO_LOG_LEVEL: ['debug', 'debug'],
+  RUSTYPOTATO_AOF_ENABLED: ['true', true],
+  RUSTYPOTATO_AOF_PATH: ['/data/rustypotato.aof', '/data/rustypotato.aof'],
+  RUSTYPOTATO_AOF_FSYNC: ['always', 'always'],
+  RUSTYPOTATO_AOF_REWRITE_PERCENTAGE: ['50', 50],
+  RUSTYPOTATO_AOF_REWRITE_MIN_SIZE: ['1mb', 1024 ** 2],
+  RUSTYPOTATO_AOF_LOAD_TRUNCATED: ['no', false],
   RUSTYPOTATO_LOG_FORMAT: ['json', 'json'],
   RUSTYPOTATO_LOG_FILE: ['/tmp/rustypotato.log', '/tmp/rustypotato.log'],
 };
 /** Variables of features that do not exist yet: [the default, accepted; a non-default value, refused]. */
 const ENV_UNAVAILABLE: Record<string, [string, string]> = {
-  RUSTYPOTATO_AOF_ENABLED: ['false', 'true'],
-  RUSTYPOTATO_AOF_PATH: ['rustypotato.aof', '/data/rustypotato.aof'],
-  RUSTYPOTATO_AOF_FSYNC: ['everysec', 'always'],
   RUSTYPOTATO_AOF_COMPRESSION: ['none', 'lz4'],
   RUSTYPOTATO_MAX_MEMORY: ['0', '2GB'],
   RUSTYPOTATO_EVICTION_POLICY: ['noeviction', 'lru'],
@@ -294,8 +300,6 @@ test('file: every key of the seed example is recognised; features not in this ve
   }
   assert.is(recognised, 26);
   assert.equal(refused, [
-    'storage.aof_enabled',
-    'storage.aof_path',
     'storage.aof_compression',
     'storage.max_memory',
     'storage.eviction_policy',
@@ -311,7 +315,7 @@ test('file: every key of the seed example is recognised; features not in this ve
   const seed = tomlFile(SEED_TOML, 'rustypotato.toml');
   assert.is(
     failure(['-c', seed]),
-    `${seed}:10: [storage] aof_enabled: AOF persistence is not available in this version; only the default, false, is accepted`,
+    `${seed}:13: [storage] aof_compression: AOF compression is not available in this version; only the default, "none", is accepted`,
   );
 });
 
@@ -436,7 +440,7 @@ test('help lists every flag and every file key with its variable; version comes 
     assert.ok(help.includes(`  ${s.key} = `), s.key);
   }
   assert.ok(help.includes('[default: 6379]'));
-  assert.ok(help.includes('--aof-path <PATH>        Append-only file path (not available yet)'));
+  assert.ok(help.includes('--aof-path <PATH>        Append-only file path [default: rustypotato.aof]'));
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   const v: LoadResult = loadSettings(['-V'], {});
   assert.equal(v, { kind: 'version', text: `rustypotato-server ${pkg.version}` });
@@ -543,7 +547,7 @@ test('CONFIG SET: Redis checks, in Redis order, and all-or-nothing', () => {
   assert.is(c.set([['port', 'abc']]), fail('port', "argument couldn't be parsed into an integer"));
   assert.is(c.set([['port', '65536']]), fail('port', 'argument must be between 0 and 65535 inclusive'));
   assert.is(c.set([['maxmemory', '1gb']]), fail('maxmemory', 'memory limiting (max_memory, eviction) is not available in this version'));
-  assert.is(c.set([['appendonly', 'yes']]), fail('appendonly', 'AOF persistence is not available in this version'));
+  assert.is(c.set([['save', '3600 1']]), fail('save', 'RDB snapshots is not available in this version'));
   assert.is(c.set([['requirepass', 'secret']]), fail('requirepass', 'authentication is not available in this version'));
   assert.is(c.set([['maxmemory', '0'], ['appendonly', 'no'], ['save', ''], ['requirepass', '']]), null);
   // The second pair is bad: the first is not applied either.

@@ -34,6 +34,7 @@
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
  *        [SentBytes]   bytes sent to SendSocket by this call
+ *        [AofPending]  1 when AOF records wait to be written (see aofFlush)
  */
 export interface NativeModule {
   /**
@@ -69,6 +70,31 @@ export interface NativeModule {
   /** Loads an RDB file (anything Redis 7.0 writes) into the databases. Returns counts or the error text. */
   loadSnapshot(path: string): { keys: number; expired: number } | string;
 
+  /** Opens (creating) the append-only file for appending; records are produced from now on. Null or the error. */
+  aofOpen(path: string): string | null;
+  /** Writes and fsyncs what is pending, then closes the AOF. Null or the error. */
+  aofClose(): string | null;
+  /**
+   * Writes pending AOF records to the file: fsynced at once under `always` (or when `sync`), by a
+   * background thread once a second under `everysec`. Returns 0 or the errno of a failed write.
+   */
+  aofFlush(sync: boolean): number;
+  /** Adds an annotation line (e.g. "#TS:1700000000\r\n") before the next records. */
+  aofAnnotate(text: string): void;
+  /** Reads an AOF for replay; returns its size or the error. stopAtSeconds > 0: point-in-time stop. */
+  aofLoadBegin(path: string, stopAtSeconds: number): number | string;
+  /** Replays up to maxBytes more of the file being loaded. */
+  aofLoadStep(maxBytes: number): AofLoadStep;
+  /**
+   * fork()s a child that writes from a copy-on-write view of the data: 'rewrite' writes the AOF
+   * base (commands) to `path`, 'snapshot' an RDB file at `path` (atomically). Returns the pid or -errno.
+   */
+  forkPersist(kind: 'rewrite' | 'snapshot', path: string): number;
+  /** Reaps a finished child: [pid, exit code (-1: killed)] or null while it runs. */
+  reapChild(pid: number): [number, number] | null;
+  /** After a rewrite child: ok → append what was logged meanwhile and switch files atomically. Null or the error. */
+  aofRewriteDone(ok: boolean, tempPath: string, targetPath: string): string | null;
+
   /** Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled"). */
   setConfig(name: string, value: string): void;
 
@@ -87,4 +113,21 @@ export interface EngineInfo {
   keyspaceMisses: number;
   /** Keys still to move in the running incremental rehashes (0 when none). */
   rehashing: number;
+  /** Bytes of the AOF as written, at the last rewrite/open, and waiting in memory. */
+  aofSize: number;
+  aofBaseSize: number;
+  aofPending: number;
+}
+
+export interface AofLoadStep {
+  offset: number;
+  size: number;
+  commands: number;
+  done: boolean;
+  /** Corruption or an unknown command: loading must not go on. */
+  error?: string;
+  /** The file ends inside a record (or a MULTI without EXEC) starting here. */
+  truncatedAt?: number;
+  /** Point-in-time recovery stopped at the annotation starting here. */
+  stoppedAt?: number;
 }

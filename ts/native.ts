@@ -17,8 +17,9 @@ export const enum Control {
   BlockTimeoutMs = 8,
   SendSocket = 9,
   SentBytes = 10,
+  AofPending = 11,
 }
-export const CONTROL_SIZE = 11;
+export const CONTROL_SIZE = 12;
 export const CLIENT_FLAG_NO_TOUCH = 1;
 export const CLIENT_FLAG_SIGNAL_READY = 2;
 export const CLIENT_FLAG_RETRY_BLOCKED = 4;

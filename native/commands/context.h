@@ -15,6 +15,9 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
 #include <span>
 #include <string_view>
 
@@ -50,6 +53,15 @@ struct CommandContext {
   // timeout passes (it answers the timeout itself).
   // timeoutMs: the wait the command asked for (0 = forever), -1 when TypeScript should parse it.
   void block(long long timeoutMs = -1) { engine.requestBlock(timeoutMs); }
+  // What the AOF records instead of this command's argv (absolute expiries, deterministic
+  // results of random or float commands); may be called several times for several records.
+  void propagateAs(std::initializer_list<std::string_view> argv) { engine.propagateAs(argv); }
+  void propagateAs(std::initializer_list<std::string_view> head, const std::vector<std::string>& tail) {
+    engine.propagateAs(head, tail);
+  }
+  // True while records are kept (the AOF is on or being rewritten): gather what propagateAs needs.
+  bool propagating() const { return engine.aof().active(); }
+  void propagateNothing() { engine.propagateNothing(); }
   // Commands that add elements to a list or sorted set call this for the key they grew.
   void signalKeyReady(std::string_view key) { engine.signalKeyReady(dbIndex, key); }
 
@@ -66,6 +78,9 @@ struct CommandContext {
 };
 
 using CommandHandler = void (*)(CommandContext&);
+
+// Decimal text of n (for records built by propagateAs).
+inline std::string decimal(long long n) { return std::to_string(n); }
 
 // Redis's string2ll: optional '-', no '+', no spaces, no leading zeros ("0" only), no "-0",
 // within int64. Used for every integer argument and for the int encoding of values.

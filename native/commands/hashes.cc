@@ -270,6 +270,7 @@ void hincrbyfloatCommand(CommandContext& c) {
   writeHash(c, c.arg(1), ref, hash, [&](HashValue& h) { h.set(c.arg(2), buf, limits); });
   c.reply.bulk(buf);
   c.addDirty();
+  c.propagateAs({"HSET", c.arg(1), c.arg(2), buf});
 }
 
 // ---- HRANDFIELD -----------------------------------------------------------------------------------

@@ -437,9 +437,11 @@ void expireGeneric(CommandContext& c, long long basetime, bool seconds) {
     if ((flags & kLt) && current != -1 && when >= current) return c.reply.integer(0);
   }
   if (when <= c.nowMs) {
+    c.propagateAs({"DEL", c.arg(1)});
     c.db.remove(k);
   } else {
     c.db.setExpire(k, when);
+    c.propagateAs({"PEXPIREAT", c.arg(1), decimal(when)});
   }
   c.addDirty();
   c.reply.integer(1);

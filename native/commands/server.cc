@@ -213,6 +213,8 @@ void debugHelp(CommandContext& c) {
 void debugCommand(CommandContext& c) {
   std::string_view sub = c.arg(1);
   int argc = c.argc();
+  // DEBUG is not replayed (Redis does not propagate it); its data reaches the AOF by a rewrite.
+  c.propagateNothing();
   if (argc == 2 && equalsIgnoreCase(sub, "help")) return debugHelp(c);
   if (argc == 3 && equalsIgnoreCase(sub, "object")) return debugObject(c);
   if (argc == 3 && equalsIgnoreCase(sub, "sleep")) return debugSleep(c);

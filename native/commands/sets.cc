@@ -161,6 +161,7 @@ void spopWithCount(CommandContext& c) {
   if (static_cast<unsigned long long>(count) >= size) {
     // The whole set goes: reply it, then delete the key.
     replyMembers(c, *set);
+    c.propagateAs({"DEL", c.arg(1)});
     c.db.remove(ref);
     c.addDirty(static_cast<long long>(size));
     return;
@@ -168,10 +169,15 @@ void spopWithCount(CommandContext& c) {
   size_t oldBytes = set->memoryUsage();
   c.reply.setHeader(static_cast<size_t>(count));
   std::string member;
+  // The random picks are logged as what they removed.
+  std::vector<std::string> popped;
+  const bool keep = c.propagating();
   for (long long i = 0; i < count; ++i) {
     set->popRandom(member);
     c.reply.bulk(member);
+    if (keep) popped.push_back(member);
   }
+  c.propagateAs({"SREM", c.arg(1)}, popped);
   finishWrite(c, ref, set, oldBytes);
   c.addDirty(count);
 }
@@ -196,6 +202,7 @@ void spopCommand(CommandContext& c) {
   std::string member;
   set->popRandom(member);
   c.reply.bulk(member);
+  c.propagateAs({"SREM", c.arg(1), member});
   finishWrite(c, ref, set, oldBytes);
   c.addDirty();
 }

@@ -214,7 +214,11 @@ void setGeneric(CommandContext& c, unsigned flags, std::string_view key, std::st
   c.addDirty();
   // A deadline already in the past is stored as is: Redis 7.0 keeps such a key until it is looked
   // up or sampled by active expiry (DBSIZE still counts it right after the SET).
-  if (expireFlag) c.db.setExpire(stored, whenMs);
+  if (expireFlag) {
+    c.db.setExpire(stored, whenMs);
+    // Replay must not depend on when it happens: the deadline is logged as absolute.
+    c.propagateAs({"SET", key, value, "PXAT", decimal(whenMs)});
+  }
   if (!(flags & kOptGet)) {
     replies == SetReply::OneOrZero ? c.reply.integer(1) : c.reply.ok();
   }
@@ -299,13 +303,18 @@ void getexCommand(CommandContext& c) {
   replyStringValue(c, ref);
   if ((expireFlag & (kOptExAt | kOptPxAt)) && whenMs <= c.nowMs) {
     // Unlike SET, GETEX deletes at once when an absolute deadline has already passed.
+    c.propagateAs({"DEL", c.arg(1)});
     c.db.remove(ref);
     c.addDirty();
   } else if (expireFlag) {
     c.db.setExpire(ref, whenMs);
     c.addDirty();
+    c.propagateAs({"PEXPIREAT", c.arg(1), decimal(whenMs)});
   } else if (options.flags & kOptPersist) {
-    if (c.db.removeExpire(ref)) c.addDirty();
+    if (c.db.removeExpire(ref)) {
+      c.addDirty();
+      c.propagateAs({"PERSIST", c.arg(1)});
+    }
   }
 }
 
@@ -551,6 +560,8 @@ void incrbyfloatCommand(CommandContext& c) {
     c.db.setString(key, text, Ttl::Clear, StrHint::NoInt);
   }
   c.addDirty();
+  // Float arithmetic may differ between platforms: the result is logged, not the increment.
+  c.propagateAs({"SET", key, text, "KEEPTTL"});
   c.reply.bulk(text);
 }
 

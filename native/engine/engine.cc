@@ -96,6 +96,13 @@ bool Engine::sharedIntegers() const {
 bool Engine::setConfig(std::string_view name, std::string_view value) {
   std::string v(value);
   for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "appendfsync") {
+    if (v == "always") aof_.setPolicy(FsyncPolicy::Always);
+    else if (v == "everysec") aof_.setPolicy(FsyncPolicy::EverySec);
+    else if (v == "no") aof_.setPolicy(FsyncPolicy::No);
+    else return false;
+    return true;
+  }
   if (name == "active-expire-enabled") {
     if (v == "yes" || v == "1") activeExpire_ = true;
     else if (v == "no" || v == "0") activeExpire_ = false;

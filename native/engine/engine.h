@@ -11,6 +11,7 @@
 
 #include "engine/background.h"
 #include "engine/keyspace.h"
+#include "persistence/aof.h"
 
 namespace rp {
 
@@ -121,7 +122,50 @@ class Engine {
 
   BackgroundFreer& freer() { return freer_; }
 
+  // ---- propagation (the AOF) ----
+  AofLog& aof() { return aof_; }
+  // What the running command's record should be instead of its own argv (commands with random or
+  // time-dependent effects: relative expiries become PEXPIREAT/PXAT, SPOP becomes SREM, ...).
+  // Several commands may replace one; an empty override with `overridden` set logs nothing.
+  void beginCommand() {
+    if (overridden_) {
+      override_.clear();
+      overridden_ = false;
+    }
+  }
+  bool overridden() const { return overridden_; }
+  void propagateAs(std::initializer_list<std::string_view> argv) {
+    overridden_ = true;
+    if (!aof_.active()) return;
+    override_.emplace_back(argv.begin(), argv.end());
+  }
+  // head... followed by every string of tail (SPOP's SREM key member...).
+  void propagateAs(std::initializer_list<std::string_view> head, const std::vector<std::string>& tail) {
+    overridden_ = true;
+    if (!aof_.active()) return;
+    std::vector<std::string>& cmd = override_.emplace_back(head.begin(), head.end());
+    cmd.insert(cmd.end(), tail.begin(), tail.end());
+  }
+  void propagateNothing() { overridden_ = true; }
+  // Logs the override of the command just run against database `db`.
+  void recordOverride(int db) {
+    std::vector<std::string_view> argv;
+    for (const std::vector<std::string>& cmd : override_) {
+      argv.assign(cmd.begin(), cmd.end());
+      aof_.record(db, argv);
+    }
+  }
+  // A key removed because it expired (lazily or by the active cycle): logged as DEL, as Redis does.
+  void propagateExpired(int db, std::string_view key) {
+    if (!aof_.active()) return;
+    std::string_view argv[2] = {"DEL", key};
+    aof_.record(db, argv);
+  }
+
  private:
+  AofLog aof_;
+  std::vector<std::vector<std::string>> override_;
+  bool overridden_ = false;
   std::vector<std::unique_ptr<Db>> dbs_;
   BackgroundFreer freer_;
   EngineStats stats_;

@@ -305,6 +305,7 @@ KeyRef Db::lookup(std::string_view key, unsigned flags) {
   char* e = pool_.at(pos.ref);
   uint32_t m = entry::meta(e);
   if ((m & entry::kHasExpire) && entry::load<long long>(e + entry::kHeader) < engine_->nowMs()) {
+    engine_->propagateExpired(index_, entry::key(e));
     keys_.unlink(pool_, pos);
     expireIndexRemove(pos.ref);
     freeEntry(pos.ref, true);
@@ -746,6 +747,7 @@ void Db::deleteExpired(uint32_t ref) {
   char* e = pool_.at(ref);
   HashTable::Position pos = keys_.locate(pool_, ref, hashKey(entry::key(e)));
   if (!pos.ref) return;  // cannot happen: every indexed entry is in the table
+  engine_->propagateExpired(index_, entry::key(e));
   keys_.unlink(pool_, pos);
   expireIndexRemove(ref);
   freeEntry(ref, true);

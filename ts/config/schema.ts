@@ -23,7 +23,7 @@ import path from 'node:path';
 import { bindAddresses, boolean, choice, integer, keepAlive, memory, text, wordList, type ValueKind } from './values';
 
 export const FEATURES = {
-  aof: { name: 'AOF persistence', available: false },
+  aof: { name: 'AOF persistence', available: true },
   aofCompression: { name: 'AOF compression', available: false },
   snapshots: { name: 'RDB snapshots', available: false },
   memoryLimit: { name: 'memory limiting (max_memory, eviction)', available: false },
@@ -75,6 +75,12 @@ export interface Settings {
     aof_path: string;
     aof_fsync: FsyncPolicy;
     aof_compression: AofCompression;
+    /** Automatic rewrite when the AOF grew by this percentage over its size after the last rewrite (0 = never). */
+    aof_rewrite_percentage: number;
+    /** ... and is at least this many bytes. */
+    aof_rewrite_min_size: number;
+    /** Start with an AOF whose last record is cut short (a crash mid-write) by dropping that record. */
+    aof_load_truncated: boolean;
     /** Bytes; 0 = no limit. */
     max_memory: number;
     eviction_policy: EvictionPolicy;
@@ -292,6 +298,27 @@ const TABLE = [
     default: 'everysec',
     summary: 'when the append-only file is flushed to disk',
     redis: { name: 'appendfsync', access: 'runtime' },
+    feature: 'aof',
+  }),
+  row('storage.aof_rewrite_percentage', {
+    kind: integer(0, INT32_MAX),
+    default: 100,
+    summary: 'rewrite the AOF automatically when it grew by this % since the last rewrite (0 = never)',
+    redis: { name: 'auto-aof-rewrite-percentage', access: 'runtime' },
+    feature: 'aof',
+  }),
+  row('storage.aof_rewrite_min_size', {
+    kind: memory(0),
+    default: 64 * 1024 * 1024,
+    summary: 'smallest AOF size for an automatic rewrite',
+    redis: { name: 'auto-aof-rewrite-min-size', access: 'runtime' },
+    feature: 'aof',
+  }),
+  row('storage.aof_load_truncated', {
+    kind: boolean,
+    default: true,
+    summary: 'load an AOF whose last record was cut short by a crash (the tail is dropped)',
+    redis: { name: 'aof-load-truncated', access: 'runtime' },
     feature: 'aof',
   }),
   row('storage.aof_compression', {

@@ -82,16 +82,18 @@ const sections: Record<string, Section> = {
     ];
   },
   persistence: (server) => [
-    ['loading', 0],
+    ['loading', server.aof?.loading ? 1 : 0],
     ['async_loading', 0],
     ['rdb_changes_since_last_save', server.stats.dirty],
     ['rdb_bgsave_in_progress', 0],
     ['rdb_last_save_time', Math.floor(server.startTime / 1000)],
     ['rdb_last_bgsave_status', 'ok'],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_write_status', 'ok'],
+    ...(server.aof?.infoFields() ?? [
+      ['aof_enabled', 0],
+      ['aof_rewrite_in_progress', 0],
+      ['aof_rewrite_scheduled', 0],
+      ['aof_last_write_status', 'ok'],
+    ]),
   ],
   stats: (server) => {
     const engine = native.info();
@@ -181,4 +183,12 @@ const shutdown: TsHandler = (ctx, args) => {
   ctx.server.shutdown(0);
 };
 
-export const serverHandlers: Record<string, TsHandler> = { info, time, shutdown };
+const bgrewriteaof: TsHandler = (ctx) => {
+  const aof = ctx.server.aof;
+  if (aof === null) return void ctx.reply.error('ERR the append-only file is not available');
+  const error = aof.startRewrite();
+  if (error !== null) return void ctx.reply.error(error);
+  ctx.reply.simple('Background append only file rewriting started');
+};
+
+export const serverHandlers: Record<string, TsHandler> = { info, time, shutdown, bgrewriteaof };

@@ -51,6 +51,8 @@ export class Client {
   private pendingLen = 0;
   private needBytes = 0;
   private out: Uint8Array[] = [];
+  /** A flush waits for the AOF (see flush). */
+  private flushHeld = false;
   /** The socket's fd + 1 (0 if unknown): the engine sends replies to it directly (Control.SendSocket). */
   private readonly sendSocket: number;
   private readonly tsReply = new ReplyWriter(2, 1024);
@@ -196,10 +198,12 @@ export class Client {
         (blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0) |
         // A parked client runs only to retry its blocking command.
         (this.blocked !== null ? CLIENT_FLAG_RETRY_BLOCKED : 0);
-      // The engine may send straight to the socket only when nothing is queued ahead of its replies.
+      // The engine may send straight to the socket only when nothing is queued ahead of its replies
+      // (it writes pending AOF records first, and keeps the replies back under appendfsync always).
       control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
+      if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
       const executed = control[Control.Executed];
       index += executed;
       const stats = this.server.stats;
@@ -299,6 +303,18 @@ export class Client {
     const out = this.out;
     if (out.length === 0 || this.socket.destroyed) {
       out.length = 0;
+      return;
+    }
+    const aof = this.server.aof;
+    if (aof !== null && aof.holdsReplies()) {
+      // Replies leave only after the records of this tick were written (and fsynced under always).
+      if (!this.flushHeld) {
+        this.flushHeld = true;
+        aof.hold(() => {
+          this.flushHeld = false;
+          this.flush();
+        });
+      }
       return;
     }
     let bytes = 0;

@@ -3,6 +3,7 @@
  * and clean shutdown. Requests flow through Client (ts/server/client.ts).
  */
 import net from 'node:net';
+import type { AofManager } from '../persistence/aof';
 import type { Logger } from 'pino';
 import { native } from '../native';
 import type { CommandTable } from '../commands/table';
@@ -89,6 +90,8 @@ export class Server {
   private shuttingDown = false;
   /** Called before the process exits (flush logs, later: persistence). */
   onShutdown: Array<() => void> = [];
+  /** The append-only file (set by startServer; a server without one never holds replies). */
+  aof: AofManager | null = null;
 
   constructor(
     readonly opts: ServerOptions,
@@ -215,6 +218,7 @@ export class Server {
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
     native.cron(budgetMicros);
+    this.aof?.cron();
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {
       for (const client of this.clients.values()) {
@@ -233,6 +237,8 @@ export class Server {
     for (const listener of this.listeners) listener.close();
     for (const client of this.clients.values()) client.closeAfterFlush();
     for (const hook of this.onShutdown) hook();
+    // After the last replies were queued: every record on disk and fsynced, whatever the policy.
+    this.aof?.shutdown();
     this.log.info('RustyPotato is now ready to exit, bye bye...');
     // Give sockets a moment to hand their last bytes to the kernel.
     setImmediate(() => process.exit(code));

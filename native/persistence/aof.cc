@@ -1,0 +1,414 @@
+#include "persistence/aof.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include "engine/engine.h"
+#include "engine/keyspace.h"
+#include "types/hash.h"
+#include "types/list.h"
+#include "types/set.h"
+#include "types/zset.h"
+#include "commands/context.h"
+#include "util/numbers.h"
+
+namespace rp {
+
+namespace {
+
+void appendDecimal(std::string& out, long long n) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+void appendBulk(std::string& out, std::string_view s) {
+  out.push_back('$');
+  appendDecimal(out, static_cast<long long>(s.size()));
+  out.append("\r\n", 2);
+  out.append(s);
+  out.append("\r\n", 2);
+}
+
+int datasync(int fd) {
+  int rc;
+  do {
+    rc = ::fdatasync(fd);
+  } while (rc != 0 && errno == EINTR);
+  return rc == 0 ? 0 : errno;
+}
+
+}  // namespace
+
+void appendRespCommand(std::string& out, std::span<const std::string_view> argv) {
+  out.push_back('*');
+  appendDecimal(out, static_cast<long long>(argv.size()));
+  out.append("\r\n", 2);
+  for (std::string_view a : argv) appendBulk(out, a);
+}
+
+// ---- BackgroundFsync ------------------------------------------------------------------------------
+
+BackgroundFsync::BackgroundFsync() : thread_([this] { run(); }) {}
+
+BackgroundFsync::~BackgroundFsync() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void BackgroundFsync::request(int fd) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pendingFd_ = fd;
+  }
+  wake_.notify_one();
+}
+
+bool BackgroundFsync::busy() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_ || pendingFd_ >= 0;
+}
+
+void BackgroundFsync::drain() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  idle_.wait(lock, [this] { return !running_ && pendingFd_ < 0; });
+}
+
+int BackgroundFsync::takeError() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(error_, 0);
+}
+
+void BackgroundFsync::run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stop_ || pendingFd_ >= 0; });
+    if (pendingFd_ < 0 && stop_) return;
+    int fd = std::exchange(pendingFd_, -1);
+    running_ = true;
+    lock.unlock();
+    int err = datasync(fd);
+    lock.lock();
+    running_ = false;
+    if (err) error_ = err;
+    idle_.notify_all();
+  }
+}
+
+// ---- AofLog ---------------------------------------------------------------------------------------
+
+std::string AofLog::open(const std::string& path) {
+  OwnedFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd.valid()) return "Can't open the append-only file " + path + ": " + std::strerror(errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return "Can't stat the append-only file " + path + ": " + std::strerror(errno);
+  if (file_.valid()) close();
+  file_ = std::move(fd);
+  path_ = path;
+  fileSize_ = static_cast<uint64_t>(st.st_size);
+  baseSize_ = fileSize_;
+  selectedDb_ = -1;
+  lastWriteError_ = 0;
+  return "";
+}
+
+std::string AofLog::close() {
+  if (!file_.valid()) return "";
+  AofFlushResult r = flush(0, true);
+  fsync_.drain();
+  file_.close();
+  buffer_.clear();
+  if (r.error) return std::string("Error writing the append-only file: ") + std::strerror(r.error);
+  return "";
+}
+
+void AofLog::appendSelect(std::string& out, int& selected, int db) {
+  if (selected == db) return;
+  char num[16];
+  auto r = std::to_chars(num, num + sizeof num, db);
+  std::string_view argv[2] = {"SELECT", std::string_view(num, static_cast<size_t>(r.ptr - num))};
+  appendRespCommand(out, argv);
+  selected = db;
+}
+
+void AofLog::record(int db, std::span<const std::string_view> argv) {
+  if (file_.valid()) {
+    appendSelect(buffer_, selectedDb_, db);
+    appendRespCommand(buffer_, argv);
+  }
+  if (rewriting_) {
+    appendSelect(rewriteBuffer_, rewriteSelectedDb_, db);
+    appendRespCommand(rewriteBuffer_, argv);
+  }
+}
+
+void AofLog::annotate(std::string_view text) {
+  if (file_.valid()) buffer_.append(text);
+  if (rewriting_) rewriteBuffer_.append(text);
+}
+
+AofFlushResult AofLog::flush(long long nowMs, bool forceFsync) {
+  AofFlushResult result;
+  if (!file_.valid()) return result;
+  if (int err = fsync_.takeError()) lastWriteError_ = err;
+  if (!buffer_.empty()) {
+    size_t done = 0;
+    int err = 0;
+    while (done < buffer_.size()) {
+      ssize_t n = ::write(file_.get(), buffer_.data() + done, buffer_.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        err = errno;
+        break;
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (err) {
+      // Keep the file made of whole records: cut off a partial one (Redis does the same); if that
+      // fails the bytes are on disk, so they leave the buffer.
+      if (done > 0) {
+        if (::ftruncate(file_.get(), static_cast<off_t>(fileSize_)) != 0) {
+          fileSize_ += done;
+          buffer_.erase(0, done);
+        }
+      }
+      lastWriteError_ = err;
+      result.error = err;
+      return result;
+    }
+    fileSize_ += done;
+    result.written = done;
+    buffer_.clear();
+    if (buffer_.capacity() > (size_t{4} << 20)) buffer_.shrink_to_fit();
+  }
+  if (policy_ == FsyncPolicy::Always || forceFsync) {
+    if (result.written > 0 || forceFsync) {
+      if (forceFsync) fsync_.drain();
+      if (int err = datasync(file_.get())) {
+        lastWriteError_ = err;
+        result.error = err;
+        return result;
+      }
+      result.fsynced = true;
+    }
+  } else if (result.written > 0) {
+    unsynced_ = true;
+  }
+  if (policy_ == FsyncPolicy::EverySec && unsynced_ && nowMs - lastFsyncMs_ >= 1000 && !fsync_.busy()) {
+    fsync_.request(file_.get());
+    lastFsyncMs_ = nowMs;
+    unsynced_ = false;
+  }
+  lastWriteError_ = 0;
+  return result;
+}
+
+std::string AofLog::finishRewrite(const std::string& tempPath, const std::string& targetPath, long long nowMs) {
+  // Everything recorded since the fork goes to the new file; the old one is completed first so
+  // that it stays valid if anything below fails.
+  if (file_.valid()) flush(nowMs);
+  OwnedFd fd(::open(tempPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+  auto fail = [&](const std::string& what, int err) {
+    abortRewrite();
+    ::unlink(tempPath.c_str());
+    return what + ": " + std::strerror(err);
+  };
+  if (!fd.valid()) return fail("Unable to open the temporary AOF produced by the child", errno);
+  if (int err = writeAll(fd.get(), rewriteBuffer_.data(), rewriteBuffer_.size()))
+    return fail("Error writing the rewrite buffer to the new AOF", err);
+  if (int err = datasync(fd.get())) return fail("Error fsyncing the new AOF", err);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return fail("Can't stat the new AOF", errno);
+  if (::rename(tempPath.c_str(), targetPath.c_str()) != 0) return fail("Error renaming the new AOF into place", errno);
+  fsyncDirectoryOf(targetPath);
+  fsync_.drain();
+  file_ = std::move(fd);
+  path_ = targetPath;
+  fileSize_ = static_cast<uint64_t>(st.st_size);
+  baseSize_ = fileSize_;
+  selectedDb_ = rewriteSelectedDb_;
+  buffer_.clear();
+  abortRewrite();
+  return "";
+}
+
+// ---- the rewrite's base -----------------------------------------------------------------------------
+
+namespace {
+
+constexpr size_t kItemsPerCommand = 64;  // Redis's AOF_REWRITE_ITEMS_PER_CMD
+
+// Emits `command key item...` in runs of at most kItemsPerCommand items (each item may be several
+// arguments, e.g. field + value).
+class BatchedCommand {
+ public:
+  BatchedCommand(std::string& out, std::string_view command, std::string_view key, size_t argsPerItem)
+      : out_(out), command_(command), key_(key), argsPerItem_(argsPerItem) {}
+  void add(std::initializer_list<std::string_view> item) {
+    for (std::string_view a : item) items_.emplace_back(a);
+    if (items_.size() / argsPerItem_ == kItemsPerCommand) emit();
+  }
+  void finish() {
+    if (!items_.empty()) emit();
+  }
+
+ private:
+  void emit() {
+    argv_.clear();
+    argv_.push_back(command_);
+    argv_.push_back(key_);
+    for (const std::string& s : items_) argv_.push_back(s);
+    appendRespCommand(out_, argv_);
+    items_.clear();
+  }
+  std::string& out_;
+  std::string_view command_, key_;
+  size_t argsPerItem_;
+  std::vector<std::string> items_;
+  std::vector<std::string_view> argv_;
+};
+
+void writeValue(std::string& out, const KeyRef& ref) {
+  std::string_view key = ref.key();
+  switch (ref.type()) {
+    case ObjType::String: {
+      IntText scratch;
+      std::string_view argv[3] = {"SET", key, ref.stringView(scratch)};
+      appendRespCommand(out, argv);
+      break;
+    }
+    case ObjType::List: {
+      BatchedCommand cmd(out, "RPUSH", key, 1);
+      static_cast<const ListValue&>(*ref.object()).forEach([&](std::string_view e) { cmd.add({e}); });
+      cmd.finish();
+      break;
+    }
+    case ObjType::Set: {
+      BatchedCommand cmd(out, "SADD", key, 1);
+      static_cast<const SetValue&>(*ref.object()).forEach([&](std::string_view m) { cmd.add({m}); });
+      cmd.finish();
+      break;
+    }
+    case ObjType::Hash: {
+      BatchedCommand cmd(out, "HSET", key, 2);
+      static_cast<const HashValue&>(*ref.object()).forEach([&](std::string_view f, std::string_view v) { cmd.add({f, v}); });
+      cmd.finish();
+      break;
+    }
+    case ObjType::ZSet: {
+      BatchedCommand cmd(out, "ZADD", key, 2);
+      char scoreText[num::kDoubleFormatBuffer];
+      static_cast<const ZSet&>(*ref.object()).forEach([&](std::string_view m, double score) {
+        cmd.add({std::string_view(scoreText, num::formatDouble(score, scoreText)), m});
+      });
+      cmd.finish();
+      break;
+    }
+    case ObjType::Stream:
+      break;  // no stream type yet
+  }
+  long long at = ref.expireAt();
+  if (at >= 0) {
+    char num[24];
+    auto r = std::to_chars(num, num + sizeof num, at);
+    std::string_view argv[3] = {"PEXPIREAT", key, std::string_view(num, static_cast<size_t>(r.ptr - num))};
+    appendRespCommand(out, argv);
+  }
+}
+
+}  // namespace
+
+bool writeAofBase(Engine& engine, long long nowMs, BufferedFileWriter& out) {
+  std::string chunk;
+  for (int i = 0; i < engine.databaseCount(); ++i) {
+    Db& db = engine.db(i);
+    if (db.size() == 0) continue;
+    char num[16];
+    auto r = std::to_chars(num, num + sizeof num, i);
+    std::string_view select[2] = {"SELECT", std::string_view(num, static_cast<size_t>(r.ptr - num))};
+    appendRespCommand(chunk, select);
+    bool ok = true;
+    db.forEach([&](const KeyRef& ref) {
+      if (!ok) return;
+      long long at = ref.expireAt();
+      if (at >= 0 && at < nowMs) return;
+      writeValue(chunk, ref);
+      if (chunk.size() >= (size_t{1} << 20)) {
+        ok = out.write(chunk.data(), chunk.size());
+        chunk.clear();
+      }
+    });
+    if (!ok) return false;
+  }
+  return out.write(chunk.data(), chunk.size()) && out.flush();
+}
+
+// ---- AofReader ------------------------------------------------------------------------------------
+
+bool AofReader::readLine(size_t& pos, std::string_view& line) {
+  const void* nl = pos < size_ ? std::memchr(data_ + pos, '\n', size_ - pos) : nullptr;
+  if (!nl) return false;
+  size_t end = static_cast<size_t>(static_cast<const char*>(nl) - data_);
+  size_t lineEnd = end > pos && data_[end - 1] == '\r' ? end - 1 : end;
+  line = std::string_view(data_ + pos, lineEnd - pos);
+  pos = end + 1;
+  return true;
+}
+
+AofReader::Status AofReader::next() {
+  size_t pos = offset_;
+  itemStart_ = pos;
+  args_.clear();
+  if (pos >= size_) return Status::End;
+  std::string_view line;
+  if (data_[pos] == '#') {
+    if (!readLine(pos, line)) return Status::Truncated;
+    annotation_ = line;
+    offset_ = pos;
+    return Status::Annotation;
+  }
+  if (data_[pos] != '*') {
+    error_ = "expected '*'";
+    return Status::Corrupt;
+  }
+  if (!readLine(pos, line)) return Status::Truncated;
+  long long argc = 0;
+  if (!parseLongLong(line.substr(1), argc) || argc < 1 || argc > 1024 * 1024) {
+    error_ = "bad argument count";
+    return Status::Corrupt;
+  }
+  for (long long i = 0; i < argc; ++i) {
+    if (pos >= size_) return Status::Truncated;
+    if (data_[pos] != '$') {
+      error_ = "expected '$'";
+      return Status::Corrupt;
+    }
+    if (!readLine(pos, line)) return Status::Truncated;
+    long long len = 0;
+    if (!parseLongLong(line.substr(1), len) || len < 0) {
+      error_ = "bad bulk length";
+      return Status::Corrupt;
+    }
+    if (static_cast<unsigned long long>(len) + 2 > size_ - pos) return Status::Truncated;
+    args_.emplace_back(data_ + pos, static_cast<size_t>(len));
+    pos += static_cast<size_t>(len);
+    if (data_[pos] != '\r' || data_[pos + 1] != '\n') {
+      error_ = "bulk not terminated by CRLF";
+      return Status::Corrupt;
+    }
+    pos += 2;
+  }
+  offset_ = pos;
+  return Status::Command;
+}
+
+}  // namespace rp

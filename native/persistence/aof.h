@@ -1,0 +1,169 @@
+// The append-only file, in Redis's format: every write command as a RESP array, a SELECT whenever
+// the database changes, relative expiries already turned into absolute ones by the commands (see
+// CommandContext::propagateAs), and a DEL for every key that expires. Replaying the file through
+// the command handlers rebuilds the data set exactly.
+//
+// Records are appended to an in-memory buffer while a batch runs; the server writes the buffer to
+// the file once per event-loop tick (flush), before the replies of that tick leave when the policy
+// is `always` (group commit: one fsync for every write of the tick). With `everysec` a background
+// thread fsyncs once a second, so the event loop never waits on the disk; with `no` the OS decides.
+//
+// Rewrite (BGREWRITEAOF): a fork()ed child writes the data set as commands into a temp file from
+// its copy-on-write view; meanwhile the parent keeps appending to the old file and also keeps every
+// new record in a rewrite buffer. When the child succeeds the parent appends that buffer to the
+// temp file, fsyncs it, renames it over the AOF and fsyncs the directory: the switch is atomic.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "persistence/files.h"
+
+namespace rp {
+
+class Engine;
+
+enum class FsyncPolicy : uint8_t { Always, EverySec, No };
+
+// Appends RESP arrays to a string: the AOF record encoder.
+void appendRespCommand(std::string& out, std::span<const std::string_view> argv);
+
+// fsync on a background thread (everysec): the event loop only posts requests.
+class BackgroundFsync {
+ public:
+  BackgroundFsync();
+  ~BackgroundFsync();
+  BackgroundFsync(const BackgroundFsync&) = delete;
+  BackgroundFsync& operator=(const BackgroundFsync&) = delete;
+  void request(int fd);
+  bool busy();
+  // Blocks until no fsync is queued or running (before the descriptor is closed).
+  void drain();
+  // errno of the last background fsync (0 when it worked); reading clears it.
+  int takeError();
+
+ private:
+  void run();
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  int pendingFd_ = -1;
+  bool running_ = false;
+  bool stop_ = false;
+  int error_ = 0;
+  std::thread thread_;
+};
+
+struct AofFlushResult {
+  int error = 0;         // errno of a failed write or fsync (0 when fine)
+  size_t written = 0;    // bytes handed to the file
+  bool fsynced = false;  // fsynced in this call (always)
+};
+
+class AofLog {
+ public:
+  // Records are produced only while the AOF is open or a rewrite runs.
+  bool active() const { return file_.valid() || rewriting_; }
+
+  // Opens (creating) the file for appending. Returns "" or the error text.
+  std::string open(const std::string& path);
+  // Flushes and fsyncs what is pending, then closes. Returns "" or the error text.
+  std::string close();
+  const std::string& path() const { return path_; }
+  void setPolicy(FsyncPolicy p) { policy_ = p; }
+  FsyncPolicy policy() const { return policy_; }
+
+  // One command executed against database `db`.
+  void record(int db, std::span<const std::string_view> argv);
+  // Text added verbatim (e.g. "#TS:<unix seconds>\r\n" annotations).
+  void annotate(std::string_view text);
+  size_t pendingBytes() const { return buffer_.size(); }
+  // A rewrite or a reopen starts a new file: the next record selects its database again.
+  void forgetSelectedDb() { selectedDb_ = -1; }
+
+  // Writes the pending records to the file; fsyncs them (always), or posts a background fsync at
+  // most once a second (everysec). On a write error the bytes not on disk stay pending, a partial
+  // record is cut off the file, and the error is reported (retried by the next flush).
+  AofFlushResult flush(long long nowMs, bool forceFsync = false);
+  // Size of the file as written by us.
+  uint64_t fileSize() const { return fileSize_; }
+  uint64_t baseSize() const { return baseSize_; }
+  int lastWriteError() const { return lastWriteError_; }
+
+  // ---- rewrite ----
+  bool rewriting() const { return rewriting_; }
+  // Called in the parent right after fork(): from now on records are also kept for the new file.
+  void beginRewrite() {
+    rewriting_ = true;
+    rewriteBuffer_.clear();
+    rewriteSelectedDb_ = -1;
+  }
+  void abortRewrite() {
+    rewriting_ = false;
+    rewriteBuffer_.clear();
+    rewriteBuffer_.shrink_to_fit();
+  }
+  // The child wrote the base into `tempPath`: appends what was recorded since, fsyncs, renames it
+  // over the AOF path (or `targetPath` when the AOF was off) and switches to it. Returns "" or
+  // the error text (the old file then stays in use).
+  std::string finishRewrite(const std::string& tempPath, const std::string& targetPath, long long nowMs);
+
+ private:
+  void appendSelect(std::string& out, int& selected, int db);
+  OwnedFd file_;
+  std::string path_;
+  std::string buffer_;
+  std::string rewriteBuffer_;
+  int selectedDb_ = -1;
+  int rewriteSelectedDb_ = -1;
+  bool rewriting_ = false;
+  FsyncPolicy policy_ = FsyncPolicy::EverySec;
+  uint64_t fileSize_ = 0;
+  uint64_t baseSize_ = 0;
+  long long lastFsyncMs_ = 0;
+  bool unsynced_ = false;  // written since the last fsync (everysec)
+  int lastWriteError_ = 0;
+  BackgroundFsync fsync_;
+};
+
+// Writes the whole data set as commands (the rewrite's base): per database a SELECT, per key the
+// commands that rebuild it (SET / RPUSH / SADD / HSET / ZADD, at most 64 elements per command as
+// Redis does) and a PEXPIREAT for keys with a TTL. Keys already expired at nowMs are skipped.
+bool writeAofBase(Engine& engine, long long nowMs, BufferedFileWriter& out);
+
+// Reading an AOF: one RESP command at a time from an in-memory image.
+struct AofCommand {
+  std::span<const std::string_view> argv;
+};
+class AofReader {
+ public:
+  enum class Status { Command, End, Truncated, Corrupt, Annotation };
+  AofReader(const char* data, size_t size) : data_(data), size_(size) {}
+  // Reads the next command (its args stay valid until the next call) or annotation line.
+  Status next();
+  std::span<const std::string_view> argv() const { return {args_.data(), args_.size()}; }
+  std::string_view annotation() const { return annotation_; }
+  // Where the last complete item ended / where the current one started.
+  size_t offset() const { return offset_; }
+  size_t itemStart() const { return itemStart_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  bool readLine(size_t& pos, std::string_view& line);
+  const char* data_;
+  size_t size_;
+  size_t offset_ = 0;
+  size_t itemStart_ = 0;
+  std::vector<std::string_view> args_;
+  std::string_view annotation_;
+  std::string error_;
+};
+
+}  // namespace rp

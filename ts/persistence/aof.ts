@@ -1,0 +1,305 @@
+/**
+ * AOF orchestration (the encoder and the file live in the engine, native/persistence/aof.*):
+ * loading at start-up with progress, the per-tick flush and its fsync policy, holding replies
+ * until their records are on disk under `appendfsync always` (group commit: one fsync per
+ * event-loop tick), BGREWRITEAOF / automatic rewrite through a fork()ed child, CONFIG SET
+ * appendonly / appendfsync at runtime, and the final flush + fsync at shutdown.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { native } from '../native';
+import type { FsyncPolicy } from '../config/schema';
+
+/** What a client needs from the AOF on its request path. */
+export interface ReplyGate {
+  /** True when replies must wait for the pending records' fsync (appendfsync always). */
+  holdsReplies(): boolean;
+  /** Queues `flush` to run once the records of this tick are on disk. */
+  hold(flush: () => void): void;
+  /** Records are pending: write them before the tick ends. */
+  scheduleFlush(): void;
+}
+
+export interface AofSettings {
+  enabled: boolean;
+  path: string;
+  fsync: FsyncPolicy;
+  autoRewritePercentage: number;
+  autoRewriteMinSize: number;
+}
+
+interface RewriteChild {
+  pid: number;
+  tempPath: string;
+  targetPath: string;
+  startedAt: number;
+}
+
+export class AofManager implements ReplyGate {
+  /** Open for appending (appendonly yes and the file is in use). */
+  open = false;
+  private policy: FsyncPolicy;
+  private flushQueued = false;
+  private held: Array<() => void> = [];
+  private child: RewriteChild | null = null;
+  lastRewriteStatus: 'ok' | 'err' = 'ok';
+  lastWriteStatus: 'ok' | 'err' = 'ok';
+  lastWriteErrno = 0;
+  rewritesDone = 0;
+  /** Set when a rewrite was asked for while another child ran (BGREWRITEAOF scheduled). */
+  rewriteScheduled = false;
+  loading = false;
+
+  constructor(
+    private settings: AofSettings,
+    private readonly log: Logger,
+  ) {
+    this.policy = settings.fsync;
+  }
+
+  get filePath(): string {
+    return path.resolve(this.settings.path);
+  }
+
+  get rewriting(): boolean {
+    return this.child !== null;
+  }
+
+  holdsReplies(): boolean {
+    // As Redis: records reach the file (write) before the replies of their tick leave, so a crash
+    // of the process never loses an acknowledged write; `always` also fsyncs first.
+    return this.flushQueued;
+  }
+
+  hold(flush: () => void): void {
+    this.held.push(flush);
+  }
+
+  scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // setImmediate runs after every read of this poll phase was processed: all their records
+    // share one write (and, with `always`, one fsync) before any of their replies leaves.
+    setImmediate(() => this.flushNow());
+  }
+
+  /** Writes pending records; then releases the replies that waited for them. */
+  flushNow(): void {
+    this.flushQueued = false;
+    const errno = native.aofFlush(false);
+    if (errno !== 0) {
+      if (this.lastWriteStatus === 'ok') {
+        this.log.warn({ errno, path: this.filePath }, 'Error writing to the AOF file; writes are kept in memory and retried');
+      }
+      this.lastWriteStatus = 'err';
+      this.lastWriteErrno = errno;
+      if (this.policy === 'always' && this.held.length > 0) {
+        // Redis exits here too: with `always`, no write may be acknowledged before it is on disk.
+        this.log.error({ errno }, "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+        process.exit(1);
+      }
+    } else if (this.lastWriteStatus === 'err') {
+      this.log.info('AOF write error looks solved, the server can write again.');
+      this.lastWriteStatus = 'ok';
+      this.lastWriteErrno = 0;
+    }
+    const held = this.held;
+    this.held = [];
+    for (const flush of held) flush();
+  }
+
+  /** Start-up: replays the file when it exists, then opens it for appending. Throws on corruption. */
+  start(truncatedOk: boolean): void {
+    if (!this.settings.enabled) return;
+    const file = this.filePath;
+    if (fs.existsSync(file)) this.load(file, truncatedOk, 0);
+    const error = native.aofOpen(file);
+    if (error !== null) throw new Error(error);
+    native.setConfig('appendfsync', this.policy);
+    this.open = true;
+  }
+
+  /** Replays `file`; stops at the first #TS annotation later than stopAtSeconds when given. */
+  load(file: string, truncatedOk: boolean, stopAtSeconds: number): { commands: number; truncatedAt: number | null } {
+    const size = native.aofLoadBegin(file, stopAtSeconds);
+    if (typeof size === 'string') throw new Error(size);
+    this.loading = true;
+    const started = Date.now();
+    const progress = new LoadProgress(size, this.log);
+    let truncatedAt: number | null = null;
+    let commands = 0;
+    try {
+      for (;;) {
+        const step = native.aofLoadStep(4 << 20);
+        commands = step.commands;
+        progress.update(step.offset);
+        if (step.error !== undefined) throw new Error(`${step.error} (file ${file})`);
+        if (step.truncatedAt !== undefined) {
+          if (!truncatedOk) {
+            throw new Error(`Unexpected end of file reading the append only file ${file} at offset ${step.truncatedAt}. You can: 1) make a backup; 2) run rustypotato-check-aof --fix <file>.`);
+          }
+          truncatedAt = step.truncatedAt;
+          this.log.warn(
+            { file, offset: truncatedAt, size },
+            '!!! Warning: short read while loading the AOF file !!! AOF loaded anyway because aof-load-truncated is enabled; the incomplete tail is cut off',
+          );
+          fs.truncateSync(file, truncatedAt);
+        }
+        if (step.stoppedAt !== undefined) {
+          this.log.info({ file, offset: step.stoppedAt }, 'Point-in-time recovery: stopped at the requested timestamp');
+        }
+        if (step.done) break;
+      }
+    } finally {
+      progress.finish();
+      this.loading = false;
+    }
+    this.log.info({ file, commands, ms: Date.now() - started }, `DB loaded from append only file: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
+    return { commands, truncatedAt };
+  }
+
+  updateSettings(settings: AofSettings): void {
+    this.settings = settings;
+  }
+
+  setPolicy(policy: FsyncPolicy): void {
+    this.policy = policy;
+    native.setConfig('appendfsync', policy);
+  }
+
+  /** CONFIG SET appendonly yes: the file is made from the live data by a rewrite, then used. */
+  enable(settings: AofSettings): string | null {
+    this.settings = settings;
+    if (this.open) return null;
+    return this.startRewrite();
+  }
+
+  /** CONFIG SET appendonly no. */
+  disable(): void {
+    if (this.child !== null) this.killChild();
+    if (!this.open) return;
+    const error = native.aofClose();
+    if (error !== null) this.log.warn({ error }, 'closing the AOF');
+    this.open = false;
+  }
+
+  /** BGREWRITEAOF: null when started, else Redis's error text. */
+  startRewrite(): string | null {
+    if (this.child !== null) return 'ERR Background append only file rewriting already in progress';
+    const targetPath = this.filePath;
+    const tempPath = path.join(path.dirname(targetPath), `temp-rewriteaof-bg-${process.pid}.aof`);
+    const pid = native.forkPersist('rewrite', tempPath);
+    if (pid < 0) {
+      this.lastRewriteStatus = 'err';
+      return `ERR Can't rewrite append only file in background: fork: errno ${-pid}`;
+    }
+    this.child = { pid, tempPath, targetPath, startedAt: Date.now() };
+    this.log.info({ pid }, `Background append only file rewriting started by pid ${pid}`);
+    return null;
+  }
+
+  /** Called by the server cron: fsync cadence, finished rewrites, automatic rewrites. */
+  cron(): void {
+    if (this.open) {
+      const errno = native.aofFlush(false);
+      if (errno === 0 && this.lastWriteStatus === 'err') this.flushNow();
+      else if (errno !== 0) this.lastWriteStatus = 'err';
+    }
+    if (this.child !== null) {
+      const reaped = native.reapChild(this.child.pid);
+      if (reaped !== null) this.rewriteFinished(reaped[1] === 0);
+      return;
+    }
+    if (this.open && this.settings.autoRewritePercentage > 0) {
+      const info = native.info();
+      const base = Math.max(info.aofBaseSize, 1);
+      const growth = ((info.aofSize - base) * 100) / base;
+      if (info.aofSize >= this.settings.autoRewriteMinSize && growth >= this.settings.autoRewritePercentage) {
+        this.log.info({ growth: Math.round(growth) }, `Starting automatic rewriting of AOF on ${Math.round(growth)}% growth`);
+        this.startRewrite();
+      }
+    }
+  }
+
+  private rewriteFinished(ok: boolean): void {
+    const child = this.child as RewriteChild;
+    this.child = null;
+    const error = native.aofRewriteDone(ok, child.tempPath, child.targetPath);
+    if (!ok || error !== null) {
+      this.lastRewriteStatus = 'err';
+      this.log.warn({ error: error ?? 'the child failed' }, 'Background AOF rewrite failed');
+      return;
+    }
+    this.lastRewriteStatus = 'ok';
+    this.rewritesDone++;
+    if (!this.open) native.setConfig('appendfsync', this.policy);
+    this.open = true;
+    this.log.info({ ms: Date.now() - child.startedAt }, 'Background AOF rewrite finished successfully');
+  }
+
+  private killChild(): void {
+    const child = this.child as RewriteChild;
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    // Bounded wait for the exit so no zombie is left.
+    for (let i = 0; i < 100 && native.reapChild(child.pid) === null; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    native.aofRewriteDone(false, child.tempPath, child.targetPath);
+    this.child = null;
+  }
+
+  /** Shutdown: every record written and fsynced, whatever the policy. */
+  shutdown(): void {
+    if (this.child !== null) this.killChild();
+    if (!this.open) return;
+    const error = native.aofClose();
+    if (error !== null) this.log.error({ error }, 'Error flushing the AOF at shutdown');
+    this.open = false;
+  }
+
+  infoFields(): Array<[string, string | number]> {
+    const info = native.info();
+    const fields: Array<[string, string | number]> = [
+      ['aof_enabled', this.open ? 1 : 0],
+      ['aof_rewrite_in_progress', this.child !== null ? 1 : 0],
+      ['aof_rewrite_scheduled', 0],
+      ['aof_last_bgrewrite_status', this.lastRewriteStatus],
+      ['aof_rewrites', this.rewritesDone],
+      ['aof_last_write_status', this.lastWriteStatus],
+    ];
+    if (this.open) {
+      fields.push(['aof_current_size', info.aofSize], ['aof_base_size', info.aofBaseSize], ['aof_buffer_length', info.aofPending]);
+    }
+    return fields;
+  }
+}
+
+/** A progress bar on a TTY, log lines otherwise (at most one per second). */
+class LoadProgress {
+  private lastLog = Date.now();
+  private readonly tty = process.stderr.isTTY === true;
+
+  constructor(
+    private readonly size: number,
+    private readonly log: Logger,
+  ) {}
+
+  update(offset: number): void {
+    const pct = this.size > 0 ? Math.floor((offset * 100) / this.size) : 100;
+    if (this.tty) {
+      const width = 30;
+      const filled = Math.round((pct / 100) * width);
+      process.stderr.write(`\rLoading AOF [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}% (${offset}/${this.size} bytes)`);
+    } else if (Date.now() - this.lastLog >= 1000) {
+      this.lastLog = Date.now();
+      this.log.info({ offset, size: this.size, percent: pct }, 'Loading the append only file');
+    }
+  }
+
+  finish(): void {
+    if (this.tty) process.stderr.write('\n');
+  }
+}
