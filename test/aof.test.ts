@@ -1,0 +1,332 @@
+/**
+ * The append-only file: what is written is what Redis would replay (redis-check-aof accepts it and
+ * redis-server 7.0 loads it to the same data), a restart rebuilds the data set exactly, records of
+ * commands with random or time-dependent effects replay deterministically, acknowledged writes
+ * survive SIGKILL under `always` and `everysec`, a torn last record is cut off (or refused with
+ * aof-load-truncated no), corruption refuses to start naming the offset, BGREWRITEAOF compacts the
+ * file without losing concurrent writes, and CONFIG SET appendonly yes starts an AOF from the data.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from './support/connection';
+import { call, dumpDataset, populateEveryType } from './support/dataset';
+import { Rng } from './support/random';
+import { ServerHandle, startCandidate, startRedis, sleep } from './support/servers';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-aof-'));
+const running = new Set<ServerHandle>();
+test.after(async () => {
+  for (const s of running) await s.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function start(aofPath: string, extra: string[] = []): Promise<ServerHandle> {
+  const s = await startCandidate(['--aof-path', aofPath, ...extra]);
+  running.add(s);
+  return s;
+}
+
+async function stop(s: ServerHandle): Promise<void> {
+  await s.stop();
+  running.delete(s);
+}
+
+function kill9(s: ServerHandle): void {
+  process.kill(s.pid, 'SIGKILL');
+}
+
+async function waitExit(s: ServerHandle): Promise<void> {
+  for (let i = 0; i < 200 && !s.exited(); i++) await sleep(10);
+  running.delete(s);
+}
+
+async function withConn<T>(s: ServerHandle, fn: (c: Connection) => Promise<T>): Promise<T> {
+  const c = await s.connect();
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+function checkAof(file: string): { ok: boolean; output: string } {
+  const r = spawnSync('redis-check-aof', [file], { encoding: 'utf8' });
+  return { ok: r.status === 0 && /is valid/.test(r.stdout), output: r.stdout + r.stderr };
+}
+
+function file(name: string): string {
+  return path.join(tmp, name);
+}
+
+/** Commands whose records must be rewritten to replay the same way later. */
+async function nondeterministicWrites(c: Connection): Promise<void> {
+  const cmds: Array<Array<string | number>> = [
+    ['SADD', 'pool', 'a', 'b', 'c', 'd', 'e', 'f'],
+    ['SPOP', 'pool'],
+    ['SPOP', 'pool', 2],
+    ['SADD', 'gone', 'x', 'y'],
+    ['SPOP', 'gone', 5],
+    ['INCRBYFLOAT', 'fl', '0.1'],
+    ['INCRBYFLOAT', 'fl', '0.2'],
+    ['HINCRBYFLOAT', 'hf', 'f', '1.1'],
+    ['SET', 'ex', 'v', 'EX', 100],
+    ['SETEX', 'setex', 200, 'v'],
+    ['PSETEX', 'psetex', 300000, 'v'],
+    ['SET', 'getex', 'v'],
+    ['GETEX', 'getex', 'PX', 400000],
+    ['SET', 'persist', 'v', 'EX', 50],
+    ['GETEX', 'persist', 'PERSIST'],
+    ['SET', 'expire', 'v'],
+    ['EXPIRE', 'expire', 500],
+    ['SET', 'gonenow', 'v'],
+    ['EXPIRE', 'gonenow', -1],
+    ['SET', 'getdel', 'v'],
+    ['GETDEL', 'getdel'],
+    ['RPUSH', 'q', '1', '2', '3'],
+    ['BLPOP', 'q', 1],
+    ['BLMOVE', 'q', 'q2', 'LEFT', 'RIGHT', 1],
+    ['ZADD', 'zq', 1, 'a', 2, 'b'],
+    ['BZPOPMIN', 'zq', 1],
+    ['SET', 'short', 'v', 'PX', 1],
+  ];
+  for (const cmd of cmds) await c.call(cmd);
+  await sleep(5);
+  await c.call(['GET', 'short']); // lazily expired: logged as DEL
+}
+
+test('a restart replays the AOF to the same data set; redis-check-aof and redis-server 7.0 agree', async () => {
+  const aof = file('roundtrip.aof');
+  const s = await start(aof);
+  const before = await withConn(s, async (c) => {
+    await populateEveryType(c, 1);
+    await nondeterministicWrites(c);
+    await c.call(['SELECT', 2]);
+    await c.call(['SWAPDB', 1, 2]);
+    await c.call(['FLUSHDB']);
+    return dumpDataset(c);
+  });
+  assert.ok(before.length > 1000, 'populated');
+  await stop(s);
+  const check = checkAof(aof);
+  assert.ok(check.ok, check.output);
+
+  const again = await start(aof);
+  const after = await withConn(again, (c) => dumpDataset(c));
+  assert.fixture(after, before);
+  await stop(again);
+
+  // Redis 7.0 loads the same file (as an old-style AOF it upgrades) to the same data.
+  const redisDir = file('redis-load');
+  fs.mkdirSync(redisDir);
+  fs.copyFileSync(aof, path.join(redisDir, 'appendonly.aof'));
+  const redis = await startRedis(['--dir', redisDir, '--appendonly', 'yes', '--appendfilename', 'appendonly.aof']);
+  running.add(redis);
+  const inRedis = await withConn(redis, (c) => dumpDataset(c));
+  assert.fixture(inRedis, before);
+  await redis.stop();
+  running.delete(redis);
+});
+
+test('an AOF written by redis-server 7.0 loads into RustyPotato', async () => {
+  const redisDir = file('redis-written');
+  fs.mkdirSync(redisDir);
+  const redis = await startRedis(['--dir', redisDir, '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'always']);
+  running.add(redis);
+  const expected = await withConn(redis, async (c) => {
+    await populateEveryType(c, 2, { dbs: 2 });
+    await nondeterministicWrites(c);
+    return dumpDataset(c);
+  });
+  await redis.stop();
+  running.delete(redis);
+  // Redis 7's multi-part AOF: the manifest lists a base and increments; replayed in order they are
+  // one old-style AOF.
+  const dir = path.join(redisDir, 'appendonlydir');
+  const manifest = fs.readFileSync(fs.readdirSync(dir).map((f) => path.join(dir, f)).find((f) => f.endsWith('.manifest')) as string, 'utf8');
+  const parts = [...manifest.matchAll(/file (\S+) seq \d+ type ([bi])/g)].sort((a, b) => (a[2] === 'b' ? -1 : b[2] === 'b' ? 1 : 0));
+  assert.ok(parts.length >= 2, manifest);
+  const merged = file('from-redis.aof');
+  fs.writeFileSync(merged, Buffer.concat(parts.map((p) => fs.readFileSync(path.join(dir, p[1])))));
+  const s = await start(merged);
+  const got = await withConn(s, (c) => dumpDataset(c));
+  assert.fixture(got, expected);
+  await stop(s);
+});
+
+/** Acknowledged INCRs of one counter by a pipelined writer until the server is killed. */
+async function crashRound(aof: string, policy: string, rng: Rng): Promise<void> {
+  const s = await start(aof);
+  const c = await s.connect();
+  await call(c, 'CONFIG', 'SET', 'appendfsync', policy);
+  const before = Number((await call(c, 'GET', 'counter')) ?? 0);
+  let acked = 0;
+  let sent = 0;
+  const killAt = Date.now() + rng.int(20, 150);
+  // Keep 8 requests in flight; count the replies that arrive before the kill.
+  const inflight = 8;
+  for (let i = 0; i < inflight; i++, sent++) c.send('INCR', 'counter');
+  while (Date.now() < killAt) {
+    await c.read(5000);
+    acked++;
+    c.send('INCR', 'counter');
+    sent++;
+  }
+  kill9(s);
+  // Replies that were already in the socket count as acknowledged too.
+  for (;;) {
+    try {
+      await c.read(200);
+      acked++;
+    } catch {
+      break;
+    }
+  }
+  c.close();
+  await waitExit(s);
+  const after = await start(aof);
+  const value = await withConn(after, async (cc) => Number((await call(cc, 'GET', 'counter')) ?? 0));
+  await stop(after);
+  assert.ok(value >= before + acked, `${policy}: ${acked} acknowledged INCRs after ${before}, but the counter is ${value}`);
+  assert.ok(value <= before + sent, `${policy}: counter ${value} beyond the ${sent} INCRs sent after ${before}`);
+}
+
+test('SIGKILL at random moments: every acknowledged write survives (always, everysec), 24 rounds', async () => {
+  const rng = new Rng(42);
+  for (const policy of ['always', 'everysec']) {
+    const aof = file(`crash-${policy}.aof`);
+    for (let round = 0; round < 12; round++) await crashRound(aof, policy, rng);
+    const check = checkAof(aof);
+    assert.ok(check.ok, check.output);
+  }
+});
+
+test('a torn last record is cut off with a warning; aof-load-truncated no refuses; corruption names the offset', async () => {
+  const aof = file('torn.aof');
+  const s = await start(aof);
+  await withConn(s, async (c) => {
+    for (let i = 0; i < 50; i++) await c.call(['SET', `k${i}`, `v${i}`]);
+  });
+  await stop(s);
+  const whole = fs.readFileSync(aof);
+  const record = Buffer.from('*3\r\n$3\r\nSET\r\n$4\r\ntorn\r\n$5\r\nvalue\r\n');
+  for (const cut of [1, 7, record.length - 1]) {
+    fs.writeFileSync(aof, Buffer.concat([whole, record.subarray(0, cut)]));
+    const again = await start(aof);
+    const [dbsize, torn] = await withConn(again, async (c) => [await call(c, 'DBSIZE'), await call(c, 'GET', 'torn')]);
+    assert.is(dbsize, 50n);
+    assert.is(torn, null);
+    assert.match(again.output(), /short read while loading the AOF file/);
+    await stop(again);
+    assert.is(fs.statSync(aof).size, whole.length, 'the torn tail was cut off the file');
+  }
+  // A MULTI without its EXEC is a torn transaction: none of it applies.
+  fs.writeFileSync(aof, Buffer.concat([whole, Buffer.from('*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$2\r\ntx\r\n$1\r\n1\r\n')]));
+  const tx = await start(aof);
+  assert.is(await withConn(tx, (c) => call(c, 'EXISTS', 'tx')), 0n);
+  await stop(tx);
+  assert.is(fs.statSync(aof).size, whole.length);
+
+  fs.writeFileSync(aof, Buffer.concat([whole, record.subarray(0, 9)]));
+  let refused = '';
+  try {
+    await start(aof, ['--config', tomlWith('aof_load_truncated = false')]);
+  } catch (e) {
+    refused = (e as Error).message;
+  }
+  assert.match(refused, /Unexpected end of file reading the append only file/);
+  const corrupt = Buffer.from(whole);
+  const at = whole.indexOf('*3', 200);
+  corrupt[at] = 0x21; // '!'
+  fs.writeFileSync(aof, corrupt);
+  let output = '';
+  try {
+    await start(aof);
+  } catch (e) {
+    output = (e as Error).message;
+  }
+  assert.match(output, new RegExp(`Bad file format reading the append only file .*at offset ${at}`));
+});
+
+function tomlWith(line: string): string {
+  const f = file(`cfg-${Math.random().toString(36).slice(2)}.toml`);
+  fs.writeFileSync(f, `[storage]\n${line}\n`);
+  return f;
+}
+
+test('BGREWRITEAOF compacts the file while writes go on, and loses none of them', async () => {
+  const aof = file('rewrite.aof');
+  const s = await start(aof);
+  const c = await s.connect();
+  for (let round = 0; round < 20; round++) {
+    const batch: Array<Array<string | number>> = [];
+    for (let i = 0; i < 500; i++) batch.push(['SET', `key:${i}`, `round-${round}`]);
+    for (const cmd of batch) c.send(...cmd);
+    await c.readN(batch.length, 10000);
+  }
+  const sizeBefore = fs.statSync(aof).size;
+  assert.is((await call(c, 'BGREWRITEAOF')), 'Background append only file rewriting started');
+  // Writes while the child works: they must reach the new file.
+  for (let i = 0; i < 2000; i++) c.send('INCR', 'during');
+  await c.readN(2000, 10000);
+  for (let i = 0; i < 100; i++) {
+    const info = String((await call(c, 'INFO', 'persistence')));
+    if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrites:1')) break;
+    await sleep(20);
+  }
+  for (let i = 0; i < 500; i++) c.send('INCR', 'during');
+  await c.readN(500, 10000);
+  const expected = await dumpDataset(c);
+  c.close();
+  await stop(s);
+  const sizeAfter = fs.statSync(aof).size;
+  assert.ok(sizeAfter < sizeBefore / 3, `rewritten AOF ${sizeAfter} bytes vs ${sizeBefore} before`);
+  assert.ok(checkAof(aof).ok, checkAof(aof).output);
+  const again = await start(aof);
+  assert.fixture(await withConn(again, (cc) => dumpDataset(cc)), expected);
+  assert.is(await withConn(again, (cc) => call(cc, 'GET', 'during')), '2500');
+  await stop(again);
+});
+
+test('CONFIG SET appendonly yes writes an AOF from the live data; appendonly no stops logging', async () => {
+  const aof = file('runtime.aof');
+  const s = await startCandidate(['--config', tomlWith(`aof_path = ${JSON.stringify(aof)}`)]);
+  running.add(s);
+  const c = await s.connect();
+  await populateEveryType(c, 3, { dbs: 2 });
+  assert.is(fs.existsSync(aof), false);
+  assert.is((await call(c, 'CONFIG', 'SET', 'appendonly', 'yes')), 'OK');
+  for (let i = 0; i < 100 && !fs.existsSync(aof); i++) await sleep(20);
+  await c.call(['SET', 'after-enable', '1']);
+  const expected = await dumpDataset(c);
+  assert.equal(await call(c, 'CONFIG', 'GET', 'appendonly'), ['appendonly', 'yes']);
+  c.close();
+  await stop(s);
+  const again = await start(aof);
+  assert.fixture(await withConn(again, (cc) => dumpDataset(cc)), expected);
+  await withConn(again, async (cc) => {
+    await cc.call(['CONFIG', 'SET', 'appendonly', 'no']);
+    await cc.call(['SET', 'not-logged', '1']);
+  });
+  await stop(again);
+  assert.is(fs.readFileSync(aof).includes('not-logged'), false);
+});
+
+test('active expiry logs DEL, so a replay long after does not resurrect or keep the key', async () => {
+  const aof = file('expiry.aof');
+  const s = await start(aof);
+  await withConn(s, async (c) => {
+    await c.call(['SET', 'soon', 'v', 'PX', 30]);
+    await c.call(['SET', 'later', 'v', 'EX', 1000]);
+    for (let i = 0; i < 50 && Number((await call(c, 'DBSIZE'))) !== 1; i++) await sleep(20);
+  });
+  await stop(s);
+  const text = fs.readFileSync(aof, 'latin1');
+  assert.match(text, /\*2\r\n\$3\r\nDEL\r\n\$4\r\nsoon\r\n/);
+  assert.match(text, /\$4\r\nPXAT\r\n/);
+});
+
+test.run();

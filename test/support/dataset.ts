@@ -1,0 +1,122 @@
+/**
+ * Data sets for persistence tests: populate every type (small and large encodings, binary keys,
+ * expiries, several databases) through a connection, and dump a server's whole keyspace in a
+ * canonical text form so that two servers (or one before and after a restart) can be compared.
+ */
+import type { Connection } from './connection';
+import { toPlain, type Plain } from './resp';
+import { Rng } from './random';
+
+type Value = Plain;
+
+function text(v: Value): string {
+  return String(v);
+}
+
+function list(v: Value): Value[] {
+  if (!Array.isArray(v)) throw new Error(`expected an array, got ${String(v)}`);
+  return v as Value[];
+}
+
+/** One command's reply as a plain value (strings latin1, integers as bigint). */
+export async function call(c: Connection, ...args: Array<string | Buffer | number>): Promise<Value> {
+  const r = await c.call(args, 10000);
+  return toPlain(r.value);
+}
+
+/** Writes a mixed data set into databases 0..dbs-1; returns the number of keys written. */
+export async function populateEveryType(c: Connection, seed: number, opts: { dbs?: number; scale?: number } = {}): Promise<number> {
+  const rng = new Rng(seed);
+  const dbs = opts.dbs ?? 3;
+  const scale = opts.scale ?? 1;
+  let keys = 0;
+  for (let db = 0; db < dbs; db++) {
+    await call(c, 'SELECT', db);
+    const pipeline: Array<Array<string | Buffer | number>> = [];
+    for (let i = 0; i < 20 * scale; i++) {
+      pipeline.push(['SET', `str:${db}:${i}`, rng.pick(['', 'x', String(rng.int(-1000, 1000000)), 'v'.repeat(rng.int(1, 300)), rng.bytes(rng.int(1, 40)).toString('latin1')])]);
+    }
+    pipeline.push(['SET', Buffer.from([0, 255, 13, 10, db]), Buffer.from([1, 2, 0, 3])]);
+    pipeline.push(['SET', `ttl:${db}`, 'expiring', 'PX', 3600000 + db]);
+    pipeline.push(['SET', `int:${db}`, '12345']);
+    pipeline.push(['INCRBYFLOAT', `float:${db}`, '3.25']);
+    for (let i = 0; i < 5 * scale; i++) {
+      const small = rng.int(1, 8);
+      pipeline.push(['RPUSH', `list:${db}:${i}`, ...Array.from({ length: small }, () => `e${rng.int(0, 50)}`)]);
+      pipeline.push(['HSET', `hash:${db}:${i}`, ...Array.from({ length: small }, (_, j) => [`f${j}`, `v${rng.int(0, 99)}`]).flat()]);
+      pipeline.push(['SADD', `iset:${db}:${i}`, ...Array.from({ length: small }, () => String(rng.int(-500, 500)))]);
+      pipeline.push(['SADD', `set:${db}:${i}`, ...Array.from({ length: small }, () => `m${rng.int(0, 99)}`)]);
+      pipeline.push(['ZADD', `zset:${db}:${i}`, ...Array.from({ length: small }, (_, j) => [String(rng.int(-100, 100) / 4), `z${j}`]).flat()]);
+    }
+    // Large ones: past the compact encodings' thresholds.
+    const big = 700 * scale;
+    for (let i = 0; i < big; i += 100) {
+      const n = Math.min(100, big - i);
+      pipeline.push(['RPUSH', `biglist:${db}`, ...Array.from({ length: n }, (_, j) => `item-${i + j}`)]);
+      pipeline.push(['HSET', `bighash:${db}`, ...Array.from({ length: n }, (_, j) => [`field-${i + j}`, `value-${rng.int(0, 1e6)}`]).flat()]);
+      pipeline.push(['SADD', `bigset:${db}`, ...Array.from({ length: n }, (_, j) => `member-${i + j}`)]);
+      pipeline.push(['SADD', `bigiset:${db}`, ...Array.from({ length: n }, (_, j) => String(i + j))]);
+      pipeline.push(['ZADD', `bigzset:${db}`, ...Array.from({ length: n }, (_, j) => [String(rng.int(-1e6, 1e6) / 7), `zm-${i + j}`]).flat()]);
+    }
+    pipeline.push(['EXPIRE', `biglist:${db}`, 7200]);
+    pipeline.push(['PEXPIRE', `zset:${db}:0`, 9000000]);
+    for (const cmd of pipeline) c.send(...cmd);
+    await c.readN(pipeline.length, 20000);
+    keys += Number(await call(c, 'DBSIZE'));
+  }
+  await call(c, 'SELECT', 0);
+  return keys;
+}
+
+/**
+ * Every key of databases 0..dbs-1 with its type, value (sorted where order is not part of the
+ * type) and whether it has a TTL (and the TTL rounded to minutes, so that restarts compare).
+ */
+export async function dumpDataset(c: Connection, dbs = 16): Promise<string> {
+  const lines: string[] = [];
+  for (let db = 0; db < dbs; db++) {
+    await call(c, 'SELECT', db);
+    const keys: string[] = [];
+    let cursor = '0';
+    for (let guard = 0; guard < 100000; guard++) {
+      const [next, batch] = list(await call(c, 'SCAN', cursor, 'COUNT', 1000));
+      for (const k of list(batch)) keys.push(text(k));
+      cursor = text(next);
+      if (cursor === '0') break;
+    }
+    keys.sort();
+    for (const key of keys) {
+      const k = Buffer.from(key, 'latin1');
+      const type = text(await call(c, 'TYPE', k));
+      let value: string;
+      switch (type) {
+        case 'string':
+          value = JSON.stringify(text(await call(c, 'GET', k)));
+          break;
+        case 'list':
+          value = JSON.stringify(list(await call(c, 'LRANGE', k, 0, -1)).map(text));
+          break;
+        case 'set':
+          value = JSON.stringify(list(await call(c, 'SMEMBERS', k)).map(text).sort());
+          break;
+        case 'hash': {
+          const flat = list(await call(c, 'HGETALL', k)).map(text);
+          const pairs: string[] = [];
+          for (let i = 0; i < flat.length; i += 2) pairs.push(`${flat[i]}=${flat[i + 1]}`);
+          value = JSON.stringify(pairs.sort());
+          break;
+        }
+        case 'zset':
+          value = JSON.stringify(list(await call(c, 'ZRANGE', k, 0, -1, 'WITHSCORES')).map(text));
+          break;
+        default:
+          value = '?';
+      }
+      const pttl = Number(await call(c, 'PTTL', k));
+      const ttl = pttl < 0 ? String(pttl) : `~${Math.round(pttl / 60000)}m`;
+      lines.push(`${db} ${JSON.stringify(key)} ${type} ttl=${ttl} ${value}`);
+    }
+  }
+  await call(c, 'SELECT', 0);
+  return lines.join('\n');
+}
