@@ -2,9 +2,14 @@
 // moves between RustyPotato and Redis in both directions and redis-check-rdb accepts our files.
 //
 // Writing walks every database with the per-type element visitors; each type has its own encoder
-// (rdb.cc), so a new type adds one encoder and one decoder. Loading accepts everything Redis 7.0
-// writes (listpack, intset, quicklist and the older ziplist / zipmap encodings, LZF-compressed
-// strings) and rebuilds values in the encodings our limits choose.
+// (rdb.cc), so a new type adds one encoder and one decoder. We write what Redis 7.0 writes: strings
+// (type 0, with the int8/16/32 encodings and LZF for texts over 20 bytes when it saves space),
+// lists as quicklist 2 (18, packed listpack nodes of at most 8 KB), intset sets as intsets (11),
+// other sets as 2, listpack hashes / sorted sets as listpacks (16 / 17), the others as 4 / 5.
+// Loading accepts everything Redis 7.0 writes (listpack, intset, quicklist and the older ziplist /
+// zipmap encodings, LZF-compressed strings) and rebuilds values through the types' insert
+// functions, so they get the encodings our limits choose. Streams, module values, module aux data
+// and function libraries are refused with an error (we have none of them yet).
 #pragma once
 
 #include <cstddef>
