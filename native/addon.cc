@@ -34,10 +34,13 @@ namespace {
 constexpr size_t kMaxNameLength = 64;
 constexpr int kCommandsPerClockRead = 8;
 
+constexpr int kFlagWrite = 1;  // init flags: the command writes
+
 struct Subcommand {
   std::string name;  // lowercase, the part after '|'
   std::string fullName;
   int arity = 0;
+  int flags = 0;
   CommandHandler handler = nullptr;
 };
 
@@ -45,6 +48,7 @@ struct Command {
   std::string name;
   std::string upperName;  // for "Try OBJECT HELP."
   int arity = 0;
+  int flags = 0;
   CommandHandler handler = nullptr;
   std::vector<Subcommand> subcommands;  // non-empty for containers (OBJECT)
 };
@@ -98,6 +102,8 @@ struct State {
   CommandTable commands;
   ReplyWriter reply;
   std::vector<std::string_view> args;
+  // MISCONF while persistence fails (setWriteRefusal); empty when writes are allowed.
+  std::string writeRefusal;
   // Reply views: small replies are copied into a shared JS ArrayBuffer slab and returned as
   // Uint8Array views over it, never overwritten (a full slab is replaced by a new one; the old one
   // lives while views reference it). Measured on this machine: ~0.3 us per execute() call against
@@ -142,6 +148,12 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   }
   Napi::Array names = info[1].As<Napi::Array>();
   Napi::Int32Array arities = info[2].As<Napi::Int32Array>();
+  const bool hasFlags = info.Length() > 3 && info[3].IsTypedArray();
+  Napi::Int32Array flagsArr = hasFlags ? info[3].As<Napi::Int32Array>() : Napi::Int32Array();
+  if (hasFlags && flagsArr.ElementLength() < names.Length()) {
+    Napi::TypeError::New(env, "flags shorter than names").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
   if (arities.ElementLength() < names.Length()) {
     Napi::TypeError::New(env, "arities shorter than names").ThrowAsJavaScriptException();
     return env.Undefined();
@@ -158,6 +170,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     std::string name = names.Get(i).As<Napi::String>().Utf8Value();
     for (char& c : name) c = static_cast<char>(lowerAscii(static_cast<unsigned char>(c)));
     int arity = arities[i];
+    int flags = hasFlags ? flagsArr[i] : 0;
     size_t bar = name.find('|');
     if (bar != std::string::npos) {
       PendingSub p;
@@ -165,6 +178,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
       p.sub.name = name.substr(bar + 1);
       p.sub.fullName = name;
       p.sub.arity = arity;
+      p.sub.flags = flags;
       p.sub.handler = findRegisteredHandler(name);
       if (!p.sub.handler) missing.push_back(name);
       subs.push_back(std::move(p));
@@ -175,6 +189,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     c.upperName = name;
     for (char& ch : c.upperName) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     c.arity = arity;
+    c.flags = flags;
     c.handler = findRegisteredHandler(name);
     commands.push_back(std::move(c));
   }
@@ -328,6 +343,7 @@ void runBatch(BatchRun& run) {
     }
     CommandHandler handler = cmd->handler;
     std::string_view name = cmd->name;
+    int flags = cmd->flags;
     if (!cmd->subcommands.empty()) {
       std::string_view sub = args[1];
       const Subcommand* found = nullptr;
@@ -352,6 +368,11 @@ void runBatch(BatchRun& run) {
       }
       handler = found->handler;
       name = found->fullName;
+      flags = found->flags;
+    }
+    if ((flags & kFlagWrite) && !state->writeRefusal.empty()) {
+      reply.error(state->writeRefusal);
+      continue;
     }
     if (++sinceClockRead == kCommandsPerClockRead) {
       now = Engine::wallClockMs();
@@ -380,7 +401,7 @@ void runBatch(BatchRun& run) {
       if (engine.overridden()) {
         engine.recordOverride(dbIndex);
       } else {
-        aof.record(dbIndex, std::span<const std::string_view>(args.data(), args.size()));
+        aof.record(dbIndex, std::span<const std::string_view>(args.data(), args.size()), now);
       }
     }
     if (name == "debug") sinceClockRead = kCommandsPerClockRead - 1;
@@ -801,19 +822,27 @@ Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
   if (pid < 0) return Napi::Number::New(env, -errno);
   if (pid == 0) {
     // The child: no JavaScript, no N-API; write the file and leave without running destructors.
-    bool ok = false;
+    std::string error;
     if (kind == "rewrite") {
       OwnedFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-      if (fd.valid()) {
+      if (!fd.valid()) {
+        error = "Failed opening " + path + ": " + std::strerror(errno);
+      } else {
         BufferedFileWriter out(fd.get());
-        ok = writeAofBase(engine, now, out) && ::fsync(fd.get()) == 0;
+        if (!writeAofBase(engine, now, out)) error = std::string("Write error on ") + path + ": " + std::strerror(out.error());
+        else if (::fsync(fd.get()) != 0) error = std::string("Failed to fsync ") + path + ": " + std::strerror(errno);
       }
     } else {
-      ok = writeFileAtomically(path, [&engine, now](BufferedFileWriter& out) {
-             return rdbWrite(engine, now, [&out](const char* data, size_t size) { return out.write(data, size); });
-           }).empty();
+      error = writeFileAtomically(path, [&engine, now](BufferedFileWriter& out) {
+        return rdbWrite(engine, now, [&out](const char* data, size_t size) { return out.write(data, size); });
+      });
     }
-    ::_exit(ok ? 0 : 1);
+    if (!error.empty()) {
+      // The parent only sees the exit code: the reason goes to the log stream (stderr) from here.
+      std::string line = "rustypotato background " + kind + " child " + std::to_string(::getpid()) + ": " + error + "\n";
+      writeAll(2, line.data(), line.size());
+    }
+    ::_exit(error.empty() ? 0 : 1);
   }
   if (kind == "rewrite") engine.aof().beginRewrite();
   return Napi::Number::New(env, pid);
@@ -851,7 +880,14 @@ Napi::Value AofRewriteDone(const Napi::CallbackInfo& info) {
   return error.empty() ? env.Null() : Napi::String::New(env, error);
 }
 
+Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (state && info.Length() > 0 && info[0].IsString()) state->writeRefusal = info[0].As<Napi::String>().Utf8Value();
+  return env.Undefined();
+}
+
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
   exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));
   exports.Set("aofFlush", Napi::Function::New(env, AofFlush, "aofFlush"));

@@ -209,6 +209,10 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_AOF_REWRITE_PERCENTAGE: ['50', 50],
   RUSTYPOTATO_AOF_REWRITE_MIN_SIZE: ['1mb', 1024 ** 2],
   RUSTYPOTATO_AOF_LOAD_TRUNCATED: ['no', false],
+  RUSTYPOTATO_AOF_TIMESTAMPS: ['true', true],
+  RUSTYPOTATO_SAVE: ['3600 1 300 100', '3600 1 300 100'],
+  RUSTYPOTATO_SNAPSHOT_PATH: ['/data/dump.rdb', '/data/dump.rdb'],
+  RUSTYPOTATO_STOP_WRITES_ON_BGSAVE_ERROR: ['false', false],
   RUSTYPOTATO_LOG_FORMAT: ['json', 'json'],
   RUSTYPOTATO_LOG_FILE: ['/tmp/rustypotato.log', '/tmp/rustypotato.log'],
 };
@@ -402,8 +406,8 @@ test('file errors name file:line, the key and what is expected', () => {
   [file, message] = f('[server]\nport = 1\nport = 2\n');
   assert.ok(message.startsWith(`${file}:3:`) && message.includes('invalid TOML'), message);
   // Keys that CONFIG knows but the file does not are unknown in the file.
-  [file, message] = f('[storage]\nsave = ""\n');
-  assert.ok(message.startsWith(`${file}:2: [storage] save: unknown key`), message);
+  [file, message] = f('[server]\nnotify_keyspace_events = ""\n');
+  assert.ok(message.startsWith(`${file}:2: [server] notify_keyspace_events: unknown key`), message);
   const missing = path.join(tmp, 'missing.toml');
   assert.ok(failure(['-c', missing]).startsWith(`${missing}: cannot read the configuration file given by --config: ENOENT`));
   assert.ok(failure([], { RUSTYPOTATO_CONFIG: missing }).includes('given by RUSTYPOTATO_CONFIG'));
@@ -547,7 +551,7 @@ test('CONFIG SET: Redis checks, in Redis order, and all-or-nothing', () => {
   assert.is(c.set([['port', 'abc']]), fail('port', "argument couldn't be parsed into an integer"));
   assert.is(c.set([['port', '65536']]), fail('port', 'argument must be between 0 and 65535 inclusive'));
   assert.is(c.set([['maxmemory', '1gb']]), fail('maxmemory', 'memory limiting (max_memory, eviction) is not available in this version'));
-  assert.is(c.set([['save', '3600 1']]), fail('save', 'RDB snapshots is not available in this version'));
+  assert.is(c.set([['notify-keyspace-events', 'KEA']]), fail('notify-keyspace-events', 'keyspace notifications is not available in this version'));
   assert.is(c.set([['requirepass', 'secret']]), fail('requirepass', 'authentication is not available in this version'));
   assert.is(c.set([['maxmemory', '0'], ['appendonly', 'no'], ['save', ''], ['requirepass', '']]), null);
   // The second pair is bad: the first is not applied either.

@@ -6,7 +6,8 @@ import { setCommandTable } from './commands/command-command';
 import { tsHandlers } from './handlers';
 import { createLogger } from './log';
 import { native } from './native';
-import { AofManager, type AofSettings } from './persistence/aof';
+import { Persistence, aofSettingsOf } from './persistence';
+import { parseRestoreTime } from './config/schema';
 import { Server, type ServerOptions } from './server/server';
 
 export { Server } from './server/server';
@@ -84,28 +85,19 @@ export async function startServer(settings: Settings, configFile: string | null 
   config.onChange('server.port', rebind);
   config.onChange('server.bind_address', rebind);
   config.onChange('logging.level', (level) => void (log.level = level));
-  // The AOF: replayed before the first client is accepted, then appended to.
-  const aofSettings = (): AofSettings => {
-    const st = config.settings.storage;
-    return {
-      enabled: st.aof_enabled,
-      path: st.aof_path,
-      fsync: st.aof_fsync,
-      autoRewritePercentage: st.aof_rewrite_percentage,
-      autoRewriteMinSize: st.aof_rewrite_min_size,
-    };
-  };
-  const aof = new AofManager(aofSettings(), log);
-  aof.start(settings.storage.aof_load_truncated);
-  server.aof = aof;
+  // Persistence: the data is loaded before the first client is accepted.
+  const persistence = new Persistence(config.settings, log, () => server.stats.dirty);
+  persistence.start(parseRestoreTime(settings.storage.restore_to) ?? 0);
+  server.persistence = persistence;
+  server.aof = persistence.aof;
   config.onChange('storage.aof_enabled', (on) => {
-    if (!on) return void aof.disable();
-    const error = aof.enable(aofSettings());
+    if (!on) return void persistence.aof.disable();
+    const error = persistence.aof.enable(aofSettingsOf(config.settings));
     return error === null ? undefined : error;
   });
-  config.onChange('storage.aof_fsync', (policy) => void aof.setPolicy(policy));
-  for (const path of ['storage.aof_rewrite_percentage', 'storage.aof_rewrite_min_size'] as const) {
-    config.onChange(path, () => void aof.updateSettings(aofSettings()));
+  config.onChange('storage.aof_fsync', (policy) => void persistence.aof.setPolicy(policy));
+  for (const path of ['storage.aof_rewrite_percentage', 'storage.aof_rewrite_min_size', 'storage.aof_timestamps', 'storage.save', 'storage.stop_writes_on_bgsave_error'] as const) {
+    config.onChange(path, () => void setImmediate(() => persistence.update(config.settings)));
   }
   await server.listen();
   return server;

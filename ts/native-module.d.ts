@@ -39,10 +39,16 @@
 export interface NativeModule {
   /**
    * Called once at start-up. `names[i]` (lowercase) is native command id i, `arities[i]` its Redis
-   * arity (N exact, -N at least N). Returns the names the engine has no handler for (start-up fails
+   * arity (N exact, -N at least N), `flags[i]` bit 0 set when it writes. Returns the names the engine has no handler for (start-up fails
    * if any), so the TypeScript command table and the C++ handlers cannot drift apart.
    */
-  init(databases: number, names: string[], arities: Int32Array): string[];
+  init(databases: number, names: string[], arities: Int32Array, flags?: Int32Array): string[];
+
+  /**
+   * While persistence fails, every command flagged as a write at init (flags bit 0) is answered
+   * with this error instead of running (Redis's MISCONF). An empty text lifts the refusal.
+   */
+  setWriteRefusal(message: string): void;
 
   /**
    * Runs a framed batch (see above). Returns the concatenated replies, or null when there are none.

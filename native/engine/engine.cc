@@ -96,6 +96,10 @@ bool Engine::sharedIntegers() const {
 bool Engine::setConfig(std::string_view name, std::string_view value) {
   std::string v(value);
   for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "aof-timestamp-enabled") {
+    aof_.setTimestamps(v == "yes");
+    return true;
+  }
   if (name == "appendfsync") {
     if (v == "always") aof_.setPolicy(FsyncPolicy::Always);
     else if (v == "everysec") aof_.setPolicy(FsyncPolicy::EverySec);

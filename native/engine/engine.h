@@ -152,14 +152,14 @@ class Engine {
     std::vector<std::string_view> argv;
     for (const std::vector<std::string>& cmd : override_) {
       argv.assign(cmd.begin(), cmd.end());
-      aof_.record(db, argv);
+      aof_.record(db, argv, nowMs_);
     }
   }
   // A key removed because it expired (lazily or by the active cycle): logged as DEL, as Redis does.
   void propagateExpired(int db, std::string_view key) {
     if (!aof_.active()) return;
     std::string_view argv[2] = {"DEL", key};
-    aof_.record(db, argv);
+    aof_.record(db, argv, nowMs_);
   }
 
  private:

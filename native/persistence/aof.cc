@@ -140,7 +140,11 @@ void AofLog::appendSelect(std::string& out, int& selected, int db) {
   selected = db;
 }
 
-void AofLog::record(int db, std::span<const std::string_view> argv) {
+void AofLog::record(int db, std::span<const std::string_view> argv, long long nowMs) {
+  if (timestamps_ && nowMs / 1000 > lastTimestamp_) {
+    lastTimestamp_ = nowMs / 1000;
+    annotate("#TS:" + std::to_string(lastTimestamp_) + "\r\n");
+  }
   if (file_.valid()) {
     appendSelect(buffer_, selectedDb_, db);
     appendRespCommand(buffer_, argv);

@@ -78,10 +78,12 @@ class AofLog {
   std::string close();
   const std::string& path() const { return path_; }
   void setPolicy(FsyncPolicy p) { policy_ = p; }
+  // aof-timestamp-enabled: a "#TS:<unix seconds>" line before the first record of each second.
+  void setTimestamps(bool on) { timestamps_ = on; }
   FsyncPolicy policy() const { return policy_; }
 
-  // One command executed against database `db`.
-  void record(int db, std::span<const std::string_view> argv);
+  // One command executed against database `db` at unix ms `nowMs`.
+  void record(int db, std::span<const std::string_view> argv, long long nowMs = 0);
   // Text added verbatim (e.g. "#TS:<unix seconds>\r\n" annotations).
   void annotate(std::string_view text);
   size_t pendingBytes() const { return buffer_.size(); }
@@ -128,7 +130,9 @@ class AofLog {
   uint64_t fileSize_ = 0;
   uint64_t baseSize_ = 0;
   long long lastFsyncMs_ = 0;
-  bool unsynced_ = false;  // written since the last fsync (everysec)
+  bool unsynced_ = false;
+  bool timestamps_ = false;
+  long long lastTimestamp_ = 0;  // written since the last fsync (everysec)
   int lastWriteError_ = 0;
   BackgroundFsync fsync_;
 };

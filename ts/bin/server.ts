@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   // Loaded only now, so that --help, --version and config errors work without the engine.
   const { startServer } = await import('../index');
   const server = await startServer(loaded.settings, loaded.configFile);
-  const stop = (): void => server.shutdown(0);
+  const stop = (): void => {
+    // As Redis: a failed final save keeps the server running (the error is logged).
+    if (server.persistence?.prepareShutdown('default') != null) return;
+    server.shutdown(0);
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -13,6 +13,9 @@ import { listCommands } from './lists';
 import { setCommands } from './sets';
 import { sortedSetCommands } from './zsets';
 
+/** native init flags: the command writes (see native-module.d.ts). */
+export const NATIVE_FLAG_WRITE = 1;
+
 export interface CommandTable {
   /** Top-level commands in table order. */
   all: CommandSpec[];
@@ -21,6 +24,8 @@ export interface CommandTable {
   /** Names (lowercase, "container|sub" for subcommands) and arities of engine-owned commands. */
   nativeNames: string[];
   nativeArities: Int32Array;
+  /** Per native command: bit 0 = it writes (refused while persistence fails: MISCONF). */
+  nativeFlags: Int32Array;
 }
 
 /** Joins the family tables; throws if a TypeScript-owned command has no handler or vice versa. */
@@ -38,12 +43,14 @@ export function buildCommandTable(handlers: Record<string, TsHandler>): CommandT
   const byName = new Map<string, CommandSpec>();
   const nativeNames: string[] = [];
   const nativeArities: number[] = [];
+  const nativeFlags: number[] = [];
   const used = new Set<string>();
 
   const bind = (spec: CommandSpec): void => {
     if (spec.owner === 'native') {
       nativeNames.push(spec.name);
       nativeArities.push(spec.arity);
+      nativeFlags.push(spec.flags.includes('write') ? NATIVE_FLAG_WRITE : 0);
       return;
     }
     const handler = handlers[spec.name];
@@ -67,7 +74,7 @@ export function buildCommandTable(handlers: Record<string, TsHandler>): CommandT
   for (const name of Object.keys(handlers)) {
     if (!used.has(name)) throw new Error(`command table: handler '${name}' has no command spec`);
   }
-  return { all, byName, nativeNames, nativeArities: Int32Array.from(nativeArities) };
+  return { all, byName, nativeNames, nativeArities: Int32Array.from(nativeArities), nativeFlags: Int32Array.from(nativeFlags) };
 }
 
 /** Finds the subcommand spec of a container ("client" + "list" -> "client|list"). */

@@ -25,7 +25,7 @@ import { bindAddresses, boolean, choice, integer, keepAlive, memory, text, wordL
 export const FEATURES = {
   aof: { name: 'AOF persistence', available: true },
   aofCompression: { name: 'AOF compression', available: false },
-  snapshots: { name: 'RDB snapshots', available: false },
+  snapshots: { name: 'RDB snapshots', available: true },
   memoryLimit: { name: 'memory limiting (max_memory, eviction)', available: false },
   metrics: { name: 'the metrics endpoint', available: false },
   auth: { name: 'authentication', available: false },
@@ -84,8 +84,16 @@ export interface Settings {
     /** Bytes; 0 = no limit. */
     max_memory: number;
     eviction_policy: EvictionPolicy;
-    /** Redis's `save` schedule; not in the file until snapshots exist. */
+    /** Redis's `save` schedule: "<seconds> <changes> ..." pairs; empty = no automatic snapshots. */
     save: string;
+    /** Where SAVE/BGSAVE write the RDB snapshot and start-up reads it (Redis's dir + dbfilename). */
+    snapshot_path: string;
+    /** Refuse writes while the last background save failed (Redis's stop-writes-on-bgsave-error). */
+    stop_writes_on_bgsave_error: boolean;
+    /** Add "#TS:<unix seconds>" annotations to the AOF (point-in-time recovery). */
+    aof_timestamps: boolean;
+    /** Start-up only: replay the AOF up to this time (unix seconds or an ISO date); '' = all of it. */
+    restore_to: string;
     /** Thresholds of the compact collection encodings (Redis's names with '_' for '-'). */
     hash_max_listpack_entries: number;
     hash_max_listpack_value: number;
@@ -373,9 +381,38 @@ const TABLE = [
     kind: text({ check: (t) => /^\s*$|^\s*(\d+\s+\d+\s*)+$/.test(t), redisError: 'Invalid save parameters', expected: '"<seconds> <changes> ..."' }),
     default: '',
     summary: 'snapshot schedule',
-    inFile: false,
     redis: { name: 'save', access: 'runtime', render: (v) => v.trim().split(/\s+/).filter((w) => w !== '').join(' ') },
     feature: 'snapshots',
+  }),
+  row('storage.snapshot_path', {
+    kind: PATH_TEXT,
+    default: 'dump.rdb',
+    summary: 'RDB snapshot file (SAVE, BGSAVE, save points, loaded at start when there is no AOF)',
+    flag: { long: 'snapshot-path', arg: '<PATH>' },
+    redis: { name: 'dbfilename', access: 'protected', render: (v) => path.basename(v) },
+    feature: 'snapshots',
+  }),
+  row('storage.stop_writes_on_bgsave_error', {
+    kind: boolean,
+    default: true,
+    summary: 'refuse writes (MISCONF) while the last background snapshot failed',
+    redis: { name: 'stop-writes-on-bgsave-error', access: 'runtime' },
+    feature: 'snapshots',
+  }),
+  row('storage.restore_to', {
+    kind: text({ check: (t) => t === '' || parseRestoreTime(t) !== null, expected: 'unix seconds or an ISO 8601 date' }),
+    default: '',
+    summary: 'point-in-time recovery: replay the AOF only up to this time (the file is cut there; a copy is kept)',
+    flag: { long: 'restore-to', arg: '<TIME>' },
+    inFile: false,
+    feature: 'aof',
+  }),
+  row('storage.aof_timestamps', {
+    kind: boolean,
+    default: false,
+    summary: 'write "#TS:<unix seconds>" annotations into the AOF for point-in-time recovery',
+    redis: { name: 'aof-timestamp-enabled', access: 'runtime' },
+    feature: 'aof',
   }),
 
   // [logging]
@@ -479,7 +516,6 @@ export const SETTINGS: readonly SettingSpec<unknown>[] = TABLE;
 export const REDIS_FACTS: ReadonlyArray<{ name: string; value: () => string; access: 'immutable' | 'protected' }> = [
   // Redis reports its working directory, where it would write snapshots and AOF files.
   { name: 'dir', value: () => process.cwd(), access: 'protected' },
-  { name: 'dbfilename', value: () => 'dump.rdb', access: 'protected' },
 ];
 
 export function featureOf(spec: SettingSpec<unknown>): { name: string; available: boolean } | undefined {
@@ -508,4 +544,11 @@ export function settingByPath(p: SettingPath): SettingSpec<unknown> {
   const spec = SETTINGS.find((s) => s.path === p);
   if (!spec) throw new Error(`no setting ${p}`);
   return spec;
+}
+
+/** --restore-to: unix seconds, or a date Date.parse understands (ISO 8601); null when neither. */
+export function parseRestoreTime(text: string): number | null {
+  if (/^\d+$/.test(text)) return Number(text);
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { TsHandler } from '../commands/types';
 import type { Server } from '../server/server';
 import { native } from '../native';
+import type { ShutdownSave } from '../persistence';
 import { REDIS_VERSION, VERSION } from '../version';
 
 const RUN_ID = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
@@ -81,20 +82,13 @@ const sections: Record<string, Section> = {
       ['lazyfree_pending_objects', 0],
     ];
   },
-  persistence: (server) => [
-    ['loading', server.aof?.loading ? 1 : 0],
-    ['async_loading', 0],
-    ['rdb_changes_since_last_save', server.stats.dirty],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', Math.floor(server.startTime / 1000)],
-    ['rdb_last_bgsave_status', 'ok'],
-    ...(server.aof?.infoFields() ?? [
+  persistence: (server) =>
+    server.persistence?.infoFields() ?? [
+      ['loading', 0],
+      ['rdb_changes_since_last_save', server.stats.dirty],
+      ['rdb_bgsave_in_progress', 0],
       ['aof_enabled', 0],
-      ['aof_rewrite_in_progress', 0],
-      ['aof_rewrite_scheduled', 0],
-      ['aof_last_write_status', 'ok'],
-    ]),
-  ],
+    ],
   stats: (server) => {
     const engine = native.info();
     const s = server.stats;
@@ -174,21 +168,53 @@ const time: TsHandler = (ctx) => {
 };
 
 const shutdown: TsHandler = (ctx, args) => {
+  let mode: ShutdownSave = 'default';
   for (const a of args.slice(1)) {
     const opt = a.toString('latin1').toLowerCase();
     if (!['nosave', 'save', 'now', 'force', 'abort'].includes(opt)) return void ctx.reply.error('ERR syntax error');
     if (opt === 'abort') return void ctx.reply.error('ERR No shutdown in progress.');
+    if (opt === 'nosave' || opt === 'save') {
+      if (mode !== 'default' && mode !== opt) return void ctx.reply.error('ERR syntax error');
+      mode = opt;
+    }
   }
+  // A failed save keeps the server up, with an error, as Redis does.
+  const error = ctx.server.persistence?.prepareShutdown(mode) ?? null;
+  if (error !== null) return void ctx.reply.error(error);
   // No reply on success: the connection closes, as with Redis.
   ctx.server.shutdown(0);
 };
 
+/** Writes [ok, text] as +text or -text. */
+function statusOrError(ctx: Parameters<TsHandler>[0], [ok, text]: [boolean, string]): void {
+  if (ok) ctx.reply.simple(text);
+  else ctx.reply.error(text);
+}
+
 const bgrewriteaof: TsHandler = (ctx) => {
-  const aof = ctx.server.aof;
-  if (aof === null) return void ctx.reply.error('ERR the append-only file is not available');
-  const error = aof.startRewrite();
-  if (error !== null) return void ctx.reply.error(error);
-  ctx.reply.simple('Background append only file rewriting started');
+  const p = ctx.server.persistence;
+  if (p === null) return void ctx.reply.error('ERR persistence is not available');
+  statusOrError(ctx, p.bgrewriteaof());
 };
 
-export const serverHandlers: Record<string, TsHandler> = { info, time, shutdown, bgrewriteaof };
+const bgsave: TsHandler = (ctx, args) => {
+  const p = ctx.server.persistence;
+  if (p === null) return void ctx.reply.error('ERR persistence is not available');
+  if (args.length > 2 || (args.length === 2 && args[1].toString('latin1').toLowerCase() !== 'schedule')) {
+    return void ctx.reply.error('ERR syntax error');
+  }
+  statusOrError(ctx, p.bgsave(args.length === 2));
+};
+
+const save: TsHandler = (ctx) => {
+  const p = ctx.server.persistence;
+  if (p === null) return void ctx.reply.error('ERR persistence is not available');
+  statusOrError(ctx, p.save());
+};
+
+const lastsave: TsHandler = (ctx) => {
+  const at = ctx.server.persistence?.snapshots.lastSave ?? ctx.server.startTime;
+  ctx.reply.integer(Math.floor(at / 1000));
+};
+
+export const serverHandlers: Record<string, TsHandler> = { info, time, shutdown, bgrewriteaof, bgsave, save, lastsave };

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { native } from '../native';
 import type { FsyncPolicy } from '../config/schema';
+import { sleepSync } from './snapshot';
 
 /** What a client needs from the AOF on its request path. */
 export interface ReplyGate {
@@ -50,6 +51,8 @@ export class AofManager implements ReplyGate {
   /** Set when a rewrite was asked for while another child ran (BGREWRITEAOF scheduled). */
   rewriteScheduled = false;
   loading = false;
+  /** Told when lastWriteStatus changes (MISCONF is lifted or imposed at once). */
+  onWriteStatus: () => void = () => {};
 
   constructor(
     private settings: AofSettings,
@@ -94,6 +97,7 @@ export class AofManager implements ReplyGate {
       }
       this.lastWriteStatus = 'err';
       this.lastWriteErrno = errno;
+      this.onWriteStatus();
       if (this.policy === 'always' && this.held.length > 0) {
         // Redis exits here too: with `always`, no write may be acknowledged before it is on disk.
         this.log.error({ errno }, "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
@@ -103,17 +107,24 @@ export class AofManager implements ReplyGate {
       this.log.info('AOF write error looks solved, the server can write again.');
       this.lastWriteStatus = 'ok';
       this.lastWriteErrno = 0;
+      this.onWriteStatus();
     }
     const held = this.held;
     this.held = [];
     for (const flush of held) flush();
   }
 
-  /** Start-up: replays the file when it exists, then opens it for appending. Throws on corruption. */
-  start(truncatedOk: boolean): void {
+  /**
+   * Start-up: replays the file when it exists (up to restoreToSeconds when > 0, cutting the file
+   * there), then opens it for appending. Throws on corruption.
+   */
+  start(truncatedOk: boolean, restoreToSeconds = 0): void {
     if (!this.settings.enabled) return;
     const file = this.filePath;
-    if (fs.existsSync(file)) this.load(file, truncatedOk, 0);
+    if (fs.existsSync(file)) {
+      const loaded = this.load(file, truncatedOk, restoreToSeconds);
+      if (loaded.stoppedAt !== null) fs.truncateSync(file, loaded.stoppedAt);
+    }
     const error = native.aofOpen(file);
     if (error !== null) throw new Error(error);
     native.setConfig('appendfsync', this.policy);
@@ -121,13 +132,14 @@ export class AofManager implements ReplyGate {
   }
 
   /** Replays `file`; stops at the first #TS annotation later than stopAtSeconds when given. */
-  load(file: string, truncatedOk: boolean, stopAtSeconds: number): { commands: number; truncatedAt: number | null } {
+  load(file: string, truncatedOk: boolean, stopAtSeconds: number): { commands: number; truncatedAt: number | null; stoppedAt: number | null } {
     const size = native.aofLoadBegin(file, stopAtSeconds);
     if (typeof size === 'string') throw new Error(size);
     this.loading = true;
     const started = Date.now();
     const progress = new LoadProgress(size, this.log);
     let truncatedAt: number | null = null;
+    let stoppedAt: number | null = null;
     let commands = 0;
     try {
       for (;;) {
@@ -147,6 +159,7 @@ export class AofManager implements ReplyGate {
           fs.truncateSync(file, truncatedAt);
         }
         if (step.stoppedAt !== undefined) {
+          stoppedAt = step.stoppedAt;
           this.log.info({ file, offset: step.stoppedAt }, 'Point-in-time recovery: stopped at the requested timestamp');
         }
         if (step.done) break;
@@ -156,7 +169,7 @@ export class AofManager implements ReplyGate {
       this.loading = false;
     }
     this.log.info({ file, commands, ms: Date.now() - started }, `DB loaded from append only file: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
-    return { commands, truncatedAt };
+    return { commands, truncatedAt, stoppedAt };
   }
 
   updateSettings(settings: AofSettings): void {
@@ -177,7 +190,7 @@ export class AofManager implements ReplyGate {
 
   /** CONFIG SET appendonly no. */
   disable(): void {
-    if (this.child !== null) this.killChild();
+    this.killRewrite();
     if (!this.open) return;
     const error = native.aofClose();
     if (error !== null) this.log.warn({ error }, 'closing the AOF');
@@ -200,7 +213,7 @@ export class AofManager implements ReplyGate {
   }
 
   /** Called by the server cron: fsync cadence, finished rewrites, automatic rewrites. */
-  cron(): void {
+  cron(otherChildActive: boolean): void {
     if (this.open) {
       const errno = native.aofFlush(false);
       if (errno === 0 && this.lastWriteStatus === 'err') this.flushNow();
@@ -211,7 +224,7 @@ export class AofManager implements ReplyGate {
       if (reaped !== null) this.rewriteFinished(reaped[1] === 0);
       return;
     }
-    if (this.open && this.settings.autoRewritePercentage > 0) {
+    if (this.open && !otherChildActive && this.settings.autoRewritePercentage > 0) {
       const info = native.info();
       const base = Math.max(info.aofBaseSize, 1);
       const growth = ((info.aofSize - base) * 100) / base;
@@ -238,22 +251,24 @@ export class AofManager implements ReplyGate {
     this.log.info({ ms: Date.now() - child.startedAt }, 'Background AOF rewrite finished successfully');
   }
 
-  private killChild(): void {
-    const child = this.child as RewriteChild;
+  /** Stops a running rewrite (shutdown, appendonly no); its temp file is removed. */
+  killRewrite(): void {
+    if (this.child === null) return;
+    const child = this.child;
     try {
       process.kill(child.pid, 'SIGKILL');
     } catch {
       // already gone
     }
     // Bounded wait for the exit so no zombie is left.
-    for (let i = 0; i < 100 && native.reapChild(child.pid) === null; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    for (let i = 0; i < 100 && native.reapChild(child.pid) === null; i++) sleepSync(10);
     native.aofRewriteDone(false, child.tempPath, child.targetPath);
     this.child = null;
   }
 
   /** Shutdown: every record written and fsynced, whatever the policy. */
   shutdown(): void {
-    if (this.child !== null) this.killChild();
+    this.killRewrite();
     if (!this.open) return;
     const error = native.aofClose();
     if (error !== null) this.log.error({ error }, 'Error flushing the AOF at shutdown');
@@ -265,7 +280,7 @@ export class AofManager implements ReplyGate {
     const fields: Array<[string, string | number]> = [
       ['aof_enabled', this.open ? 1 : 0],
       ['aof_rewrite_in_progress', this.child !== null ? 1 : 0],
-      ['aof_rewrite_scheduled', 0],
+      ['aof_rewrite_scheduled', this.rewriteScheduled ? 1 : 0],
       ['aof_last_bgrewrite_status', this.lastRewriteStatus],
       ['aof_rewrites', this.rewritesDone],
       ['aof_last_write_status', this.lastWriteStatus],

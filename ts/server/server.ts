@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import type { AofManager } from '../persistence/aof';
+import type { Persistence } from '../persistence';
 import type { Logger } from 'pino';
 import { native } from '../native';
 import type { CommandTable } from '../commands/table';
@@ -92,6 +93,7 @@ export class Server {
   onShutdown: Array<() => void> = [];
   /** The append-only file (set by startServer; a server without one never holds replies). */
   aof: AofManager | null = null;
+  persistence: Persistence | null = null;
 
   constructor(
     readonly opts: ServerOptions,
@@ -100,7 +102,7 @@ export class Server {
     /** The CONFIG layer; typed loosely here so that the server does not depend on its internals. */
     readonly config: import('../config/runtime').RuntimeConfig,
   ) {
-    const missing = native.init(opts.databases, table.nativeNames, table.nativeArities);
+    const missing = native.init(opts.databases, table.nativeNames, table.nativeArities, table.nativeFlags);
     if (missing.length > 0) throw new Error(`the engine has no handler for: ${missing.join(', ')}`);
   }
 
@@ -218,7 +220,7 @@ export class Server {
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
     native.cron(budgetMicros);
-    this.aof?.cron();
+    this.persistence?.cron();
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {
       for (const client of this.clients.values()) {
