@@ -24,6 +24,7 @@
 #include "commands/registry.h"
 #include "engine/engine.h"
 #include "persistence/aof.h"
+#include "persistence/compress.h"
 #include "persistence/files.h"
 #include "persistence/rdb.h"
 #include "protocol/reply.h"
@@ -583,6 +584,18 @@ Napi::Value TakeReadyKeys(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// The snapshot image through the configured codec into `out`; "" or the error.
+std::string writeSnapshot(Engine& engine, long long now, BufferedFileWriter& out) {
+  std::string error;
+  std::unique_ptr<Compressor> codec =
+      makeCompressor(engine.codec(), [&out](const char* data, size_t size) { return out.write(data, size); }, error);
+  if (!codec) return error;
+  bool ok = rdbWrite(engine, now, [&codec](const char* data, size_t size) { return codec->write(data, size); }) &&
+            codec->finish();
+  if (!ok) return codec->error().empty() ? "write error" : codec->error();
+  return "";
+}
+
 // SAVE: writes an RDB snapshot of the whole keyspace to `path` atomically. Returns null, or the
 // error text (the file at `path` is then untouched).
 Napi::Value SaveSnapshot(const Napi::CallbackInfo& info) {
@@ -593,10 +606,12 @@ Napi::Value SaveSnapshot(const Napi::CallbackInfo& info) {
   }
   std::string path = info[0].As<Napi::String>().Utf8Value();
   Engine& engine = *state->engine;
-  std::string error = writeFileAtomically(path, [&engine](BufferedFileWriter& out) {
-    return rdbWrite(engine, Engine::wallClockMs(),
-                    [&out](const char* data, size_t size) { return out.write(data, size); });
+  std::string codecError;
+  std::string error = writeFileAtomically(path, [&engine, &codecError](BufferedFileWriter& out) {
+    codecError = writeSnapshot(engine, Engine::wallClockMs(), out);
+    return codecError.empty();
   });
+  if (!codecError.empty() && codecError != "write error") error = codecError;
   if (error.empty()) return env.Null();
   return Napi::String::New(env, error);
 }
@@ -612,6 +627,7 @@ Napi::Value LoadSnapshot(const Napi::CallbackInfo& info) {
   std::string image;
   std::string error;
   if (!readWholeFile(path, image, error)) return Napi::String::New(env, error);
+  if (!decompressLeadingFrame(image, error)) return Napi::String::New(env, "Bad RDB file " + path + ": " + error);
   RdbLoadResult result = rdbLoad(*state->engine, image.data(), image.size(), Engine::wallClockMs());
   if (!result.ok) return Napi::String::New(env, result.error);
   Napi::Object out = Napi::Object::New(env);
@@ -701,6 +717,8 @@ Napi::Value AofLoadBegin(const Napi::CallbackInfo& info) {
   auto load = std::make_unique<AofLoad>();
   std::string error;
   if (!readWholeFile(info[0].As<Napi::String>().Utf8Value(), load->image, error)) return Napi::String::New(env, error);
+  // A rewrite may have written a compressed base; the records appended after it are plain.
+  if (!decompressLeadingFrame(load->image, error)) return Napi::String::New(env, "Bad AOF base: " + error);
   if (info.Length() > 1 && info[1].IsNumber()) load->stopAtSeconds = info[1].As<Napi::Number>().Int64Value();
   load->reader = std::make_unique<AofReader>(load->image.data(), load->image.size());
   size_t size = load->image.size();
@@ -829,13 +847,22 @@ Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
         error = "Failed opening " + path + ": " + std::strerror(errno);
       } else {
         BufferedFileWriter out(fd.get());
-        if (!writeAofBase(engine, now, out)) error = std::string("Write error on ") + path + ": " + std::strerror(out.error());
-        else if (::fsync(fd.get()) != 0) error = std::string("Failed to fsync ") + path + ": " + std::strerror(errno);
+        std::unique_ptr<Compressor> codec =
+            makeCompressor(engine.codec(), [&out](const char* data, size_t size) { return out.write(data, size); }, error);
+        if (codec) {
+          bool ok = writeAofBase(engine, now, [&codec](const char* data, size_t size) { return codec->write(data, size); }) &&
+                    codec->finish() && out.flush();
+          if (!ok) error = std::string("Write error on ") + path + ": " + (codec->error().empty() ? std::strerror(out.error()) : codec->error());
+          else if (::fsync(fd.get()) != 0) error = std::string("Failed to fsync ") + path + ": " + std::strerror(errno);
+        }
       }
     } else {
-      error = writeFileAtomically(path, [&engine, now](BufferedFileWriter& out) {
-        return rdbWrite(engine, now, [&out](const char* data, size_t size) { return out.write(data, size); });
+      std::string codecError;
+      error = writeFileAtomically(path, [&engine, now, &codecError](BufferedFileWriter& out) {
+        codecError = writeSnapshot(engine, now, out);
+        return codecError.empty();
       });
+      if (!codecError.empty() && codecError != "write error") error = codecError;
     }
     if (!error.empty()) {
       // The parent only sees the exit code: the reason goes to the log stream (stderr) from here.

@@ -329,4 +329,37 @@ test('active expiry logs DEL, so a replay long after does not resurrect or keep 
   assert.match(text, /\$4\r\nPXAT\r\n/);
 });
 
+test('#TS annotations and --restore-to: the data set as of a given second, the AOF cut there (a copy kept)', async () => {
+  const aof = file('pitr.aof');
+  const s = await start(aof, ['--config', tomlWith('aof_timestamps = true')]);
+  let cutoff = 0;
+  await withConn(s, async (c) => {
+    await call(c, 'SET', 'early', '1');
+    await call(c, 'RPUSH', 'list', 'a');
+    cutoff = Math.floor(Date.now() / 1000);
+    // The next records carry a later second.
+    while (Math.floor(Date.now() / 1000) === cutoff) await sleep(20);
+    await call(c, 'SET', 'late', '1');
+    await call(c, 'RPUSH', 'list', 'b');
+    await call(c, 'DEL', 'early');
+  });
+  await stop(s);
+  const text = fs.readFileSync(aof, 'latin1');
+  assert.match(text, new RegExp(`#TS:${cutoff}\r\n`));
+  assert.ok(checkAof(aof).ok, checkAof(aof).output);
+
+  const restored = await start(aof, ['--restore-to', String(cutoff)]);
+  await withConn(restored, async (c) => {
+    assert.is(await call(c, 'GET', 'early'), '1');
+    assert.is(await call(c, 'GET', 'late'), null);
+    assert.equal(await call(c, 'LRANGE', 'list', 0, -1), ['a']);
+  });
+  await stop(restored);
+  assert.ok(fs.readdirSync(tmp).some((f) => f.startsWith('pitr.aof.before-restore-')), 'the full AOF was kept');
+  // The cut is durable: a plain restart sees the restored data set.
+  const plain = await start(aof);
+  assert.is(await withConn(plain, (c) => call(c, 'GET', 'late')), null);
+  await stop(plain);
+});
+
 test.run();

@@ -210,6 +210,7 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_AOF_REWRITE_MIN_SIZE: ['1mb', 1024 ** 2],
   RUSTYPOTATO_AOF_LOAD_TRUNCATED: ['no', false],
   RUSTYPOTATO_AOF_TIMESTAMPS: ['true', true],
+  RUSTYPOTATO_AOF_COMPRESSION: ['zstd', 'zstd'],
   RUSTYPOTATO_SAVE: ['3600 1 300 100', '3600 1 300 100'],
   RUSTYPOTATO_SNAPSHOT_PATH: ['/data/dump.rdb', '/data/dump.rdb'],
   RUSTYPOTATO_STOP_WRITES_ON_BGSAVE_ERROR: ['false', false],
@@ -218,7 +219,6 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
 };
 /** Variables of features that do not exist yet: [the default, accepted; a non-default value, refused]. */
 const ENV_UNAVAILABLE: Record<string, [string, string]> = {
-  RUSTYPOTATO_AOF_COMPRESSION: ['none', 'lz4'],
   RUSTYPOTATO_MAX_MEMORY: ['0', '2GB'],
   RUSTYPOTATO_EVICTION_POLICY: ['noeviction', 'lru'],
   RUSTYPOTATO_LOG_ROTATION: ['never', 'daily'],
@@ -304,7 +304,6 @@ test('file: every key of the seed example is recognised; features not in this ve
   }
   assert.is(recognised, 26);
   assert.equal(refused, [
-    'storage.aof_compression',
     'storage.max_memory',
     'storage.eviction_policy',
     'logging.rotation',
@@ -319,7 +318,7 @@ test('file: every key of the seed example is recognised; features not in this ve
   const seed = tomlFile(SEED_TOML, 'rustypotato.toml');
   assert.is(
     failure(['-c', seed]),
-    `${seed}:13: [storage] aof_compression: AOF compression is not available in this version; only the default, "none", is accepted`,
+    `${seed}:16: [storage] max_memory: memory limiting (max_memory, eviction) is not available in this version; only the default, 0, is accepted`,
   );
 });
 

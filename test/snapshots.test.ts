@@ -201,6 +201,45 @@ test('MISCONF while background saves fail; writes come back when the save succee
   await stop(s);
 });
 
+test('compressed snapshots and AOF bases (gzip, lz4, zstd) are self-describing and load transparently', async () => {
+  const magic: Record<string, number[]> = { gzip: [0x1f, 0x8b], lz4: [0x04, 0x22, 0x4d, 0x18], zstd: [0x28, 0xb5, 0x2f, 0xfd] };
+  let plainSize = 0;
+  for (const codec of ['none', 'gzip', 'lz4', 'zstd']) {
+    const rdb = path.join(tmp, `z-${codec}.rdb`);
+    const aof = path.join(tmp, `z-${codec}.aof`);
+    const cfg = tomlFile(`[storage]\naof_compression = "${codec}"\nsnapshot_path = ${JSON.stringify(rdb)}\naof_path = ${JSON.stringify(aof)}\naof_enabled = true\n`);
+    const s = await start(['--config', cfg]);
+    const expected = await withConn(s, async (c) => {
+      await populateEveryType(c, 21, { dbs: 2, scale: 3 });
+      assert.is(await call(c, 'BGSAVE'), 'Background saving started');
+      await until('the snapshot', async () => (await infoField(c, 'rdb_bgsave_in_progress')) === '0');
+      assert.is(await call(c, 'BGREWRITEAOF'), 'Background append only file rewriting started');
+      await until('the rewrite', async () => (await infoField(c, 'aof_rewrites')) === '1');
+      await call(c, 'SET', 'after-rewrite', codec); // a plain record after the compressed base
+      return dumpDataset(c);
+    });
+    await stop(s);
+    const head = fs.readFileSync(rdb).subarray(0, 4);
+    if (codec === 'none') {
+      assert.is(head.toString('latin1'), 'REDI');
+      plainSize = fs.statSync(rdb).size;
+    } else {
+      assert.equal([...head.subarray(0, magic[codec].length)], magic[codec], `${codec} snapshot magic`);
+      assert.ok(fs.statSync(rdb).size < plainSize, `${codec} snapshot is smaller than the plain one`);
+      assert.equal([...fs.readFileSync(aof).subarray(0, magic[codec].length)], magic[codec], `${codec} AOF base magic`);
+    }
+    // From the AOF (compressed base + plain tail), then from the snapshot alone.
+    const fromAof = await start(['--config', cfg]);
+    assert.fixture(await withConn(fromAof, (c) => dumpDataset(c)), expected);
+    await stop(fromAof);
+    fs.rmSync(aof);
+    const fromRdb = await start(['--snapshot-path', rdb]);
+    const got = await withConn(fromRdb, (c) => dumpDataset(c));
+    assert.fixture(got, expected.split('\n').filter((l) => !l.includes('after-rewrite')).join('\n'));
+    await stop(fromRdb);
+  }
+});
+
 function mountSmallTmpfs(dir: string, size: string): void {
   fs.mkdirSync(dir, { recursive: true });
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });

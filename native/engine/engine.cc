@@ -96,6 +96,12 @@ bool Engine::sharedIntegers() const {
 bool Engine::setConfig(std::string_view name, std::string_view value) {
   std::string v(value);
   for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "compression") {
+    Codec codec;
+    if (!parseCodec(v, codec)) return false;
+    codec_ = codec;
+    return true;
+  }
   if (name == "aof-timestamp-enabled") {
     aof_.setTimestamps(v == "yes");
     return true;

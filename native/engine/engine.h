@@ -12,6 +12,7 @@
 #include "engine/background.h"
 #include "engine/keyspace.h"
 #include "persistence/aof.h"
+#include "persistence/compress.h"
 
 namespace rp {
 
@@ -122,8 +123,10 @@ class Engine {
 
   BackgroundFreer& freer() { return freer_; }
 
-  // ---- propagation (the AOF) ----
+  // ---- persistence ----
   AofLog& aof() { return aof_; }
+  // How snapshots and the AOF rewrite's base are compressed ([storage] aof_compression).
+  Codec codec() const { return codec_; }
   // What the running command's record should be instead of its own argv (commands with random or
   // time-dependent effects: relative expiries become PEXPIREAT/PXAT, SPOP becomes SREM, ...).
   // Several commands may replace one; an empty override with `overridden` set logs nothing.
@@ -164,6 +167,7 @@ class Engine {
 
  private:
   AofLog aof_;
+  Codec codec_ = Codec::None;
   std::vector<std::vector<std::string>> override_;
   bool overridden_ = false;
   std::vector<std::unique_ptr<Db>> dbs_;

@@ -331,7 +331,7 @@ void writeValue(std::string& out, const KeyRef& ref) {
 
 }  // namespace
 
-bool writeAofBase(Engine& engine, long long nowMs, BufferedFileWriter& out) {
+bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink) {
   std::string chunk;
   for (int i = 0; i < engine.databaseCount(); ++i) {
     Db& db = engine.db(i);
@@ -347,13 +347,13 @@ bool writeAofBase(Engine& engine, long long nowMs, BufferedFileWriter& out) {
       if (at >= 0 && at < nowMs) return;
       writeValue(chunk, ref);
       if (chunk.size() >= (size_t{1} << 20)) {
-        ok = out.write(chunk.data(), chunk.size());
+        ok = sink(chunk.data(), chunk.size());
         chunk.clear();
       }
     });
     if (!ok) return false;
   }
-  return out.write(chunk.data(), chunk.size()) && out.flush();
+  return sink(chunk.data(), chunk.size());
 }
 
 // ---- AofReader ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <span>
 #include <string>
@@ -140,7 +141,7 @@ class AofLog {
 // Writes the whole data set as commands (the rewrite's base): per database a SELECT, per key the
 // commands that rebuild it (SET / RPUSH / SADD / HSET / ZADD, at most 64 elements per command as
 // Redis does) and a PEXPIREAT for keys with a TTL. Keys already expired at nowMs are skipped.
-bool writeAofBase(Engine& engine, long long nowMs, BufferedFileWriter& out);
+bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink);
 
 // Reading an AOF: one RESP command at a time from an in-memory image.
 struct AofCommand {

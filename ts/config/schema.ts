@@ -24,7 +24,7 @@ import { bindAddresses, boolean, choice, integer, keepAlive, memory, text, wordL
 
 export const FEATURES = {
   aof: { name: 'AOF persistence', available: true },
-  aofCompression: { name: 'AOF compression', available: false },
+  aofCompression: { name: 'AOF compression', available: true },
   snapshots: { name: 'RDB snapshots', available: true },
   memoryLimit: { name: 'memory limiting (max_memory, eviction)', available: false },
   metrics: { name: 'the metrics endpoint', available: false },
@@ -332,7 +332,7 @@ const TABLE = [
   row('storage.aof_compression', {
     kind: choice<AofCompression>(['none', 'gzip', 'lz4', 'zstd']),
     default: 'none',
-    summary: 'compression of the append-only file',
+    summary: 'compression of snapshots and of the AOF rewrite base (none keeps Redis\'s tools working)',
     feature: 'aofCompression',
   }),
   ...(
