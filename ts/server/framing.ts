@@ -43,7 +43,7 @@ export class RequestParser {
    */
   inlineBatch = false;
   readonly scratch = new ArgBytes();
-  private readonly spans: number[] = [];
+  private readonly spans = new Spans();
 
   constructor(
     public maxBulkLen = 512 * 1024 * 1024,
@@ -216,20 +216,39 @@ export class RequestParser {
     let lineEnd = lf;
     if (lineEnd > pos && buf[lineEnd - 1] === CR) lineEnd--;
     const spans = this.spans;
-    spans.length = 0;
+    spans.len = 0;
     if (!splitInline(buf, pos, lineEnd, this.scratch, spans)) {
       this.status = this.fail('Protocol error: unbalanced quotes in request');
       return -1;
     }
-    const argc = spans.length / 2;
+    const argc = spans.len / 2;
     if (argc > 0) {
-      this.ensureFrames(1 + spans.length);
+      this.ensureFrames(1 + spans.len);
       this.frames[this.framesEnd++] = argc;
-      for (const v of spans) this.frames[this.framesEnd++] = v;
+      for (let i = 0; i < spans.len; i++) this.frames[this.framesEnd++] = spans.data[i];
       this.inlineBatch = true;
       this.recordCommandEnd(lf + 1);
     }
     return lf + 1;
+  }
+}
+
+/**
+ * [offset, length] pairs of an inline line's arguments: a reused typed array (a JS array reset per
+ * line cost a runtime call per PING_INLINE).
+ */
+export class Spans {
+  data = new Int32Array(64);
+  len = 0;
+
+  push(offset: number, length: number): void {
+    if (this.len + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.len++] = offset;
+    this.data[this.len++] = length;
   }
 }
 
@@ -290,7 +309,7 @@ function hexValue(c: number): number {
  * each argument's bytes are appended to `out`, and its [offset, length] in out.buf to `spans`.
  * Returns false for unbalanced quotes.
  */
-export function splitInline(buf: Buffer, start: number, end: number, out: ArgBytes, spans: number[]): boolean {
+export function splitInline(buf: Buffer, start: number, end: number, out: ArgBytes, spans: Spans): boolean {
   // Redis splits the line as a C string: it ends at the first NUL byte.
   for (let i = start; i < end; i++) {
     if (buf[i] === 0) {
@@ -353,9 +372,10 @@ export function splitInline(buf: Buffer, start: number, end: number, out: ArgByt
 /** The arguments of one inline line as Buffers (null for unbalanced quotes). */
 export function splitInlineArgs(buf: Buffer, start: number, end: number): Buffer[] | null {
   const out = new ArgBytes();
-  const spans: number[] = [];
+  const spans = new Spans();
   if (!splitInline(buf, start, end, out, spans)) return null;
   const args: Buffer[] = [];
-  for (let i = 0; i < spans.length; i += 2) args.push(Buffer.from(out.buf.subarray(spans[i], spans[i] + spans[i + 1])));
+  const d = spans.data;
+  for (let i = 0; i < spans.len; i += 2) args.push(Buffer.from(out.buf.subarray(d[i], d[i] + d[i + 1])));
   return args;
 }
