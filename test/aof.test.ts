@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from './support/connection';
-import { call, dumpDataset, populateEveryType } from './support/dataset';
+import { call, dumpDataset, populateEveryType, withConn } from './support/dataset';
 import { Rng } from './support/random';
 import { ServerHandle, startCandidate, startRedis, sleep } from './support/servers';
 
@@ -42,15 +42,6 @@ function kill9(s: ServerHandle): void {
 async function waitExit(s: ServerHandle): Promise<void> {
   for (let i = 0; i < 200 && !s.exited(); i++) await sleep(10);
   running.delete(s);
-}
-
-async function withConn<T>(s: ServerHandle, fn: (c: Connection) => Promise<T>): Promise<T> {
-  const c = await s.connect();
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
-  }
 }
 
 function checkAof(file: string): { ok: boolean; output: string } {

@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { native, Control, CONTROL_SIZE, CLIENT_FLAG_NO_TOUCH } from '../ts/native';
+import { frameBatch } from './support/engine-batch';
 
 // The engine-owned commands this file exercises (names and Redis arities, as the command table
 // passes them). Containers are listed with their subcommands.
@@ -43,28 +44,8 @@ interface RunOptions {
 
 const control = new Int32Array(CONTROL_SIZE);
 
-function frame(batch: Arg[][]): { input: Buffer; frames: Int32Array } {
-  const parts: Buffer[] = [];
-  let words = 0;
-  for (const cmd of batch) words += 1 + 2 * cmd.length;
-  const frames = new Int32Array(words);
-  let offset = 0;
-  let w = 0;
-  for (const cmd of batch) {
-    frames[w++] = cmd.length;
-    for (const a of cmd) {
-      const b = typeof a === 'string' ? Buffer.from(a) : a;
-      parts.push(b);
-      frames[w++] = offset;
-      frames[w++] = b.length;
-      offset += b.length;
-    }
-  }
-  return { input: Buffer.concat(parts), frames };
-}
-
 function run(batch: Arg[][], opts: RunOptions = {}): RunResult {
-  const { input, frames } = frame(batch);
+  const { input, frames } = frameBatch(batch);
   control[Control.FrameCursor] = opts.start ?? 0;
   control[Control.FrameEnd] = frames.length;
   control[Control.Db] = opts.db ?? 0;
@@ -686,7 +667,7 @@ test('binary-safe keys and values; big values grow in place', () => {
 
 test('replies are views that later calls never overwrite', () => {
   {
-    const { input, frames } = frame([['PING', 'first']]);
+    const { input, frames } = frameBatch([['PING', 'first']]);
     control[Control.FrameCursor] = 0;
     control[Control.FrameEnd] = frames.length;
     const first = native.execute(input, frames, control) as Uint8Array;

@@ -28,6 +28,7 @@ import { serverCommands } from '../ts/commands/server';
 import { connectionCommands } from '../ts/commands/connection';
 import type { CommandSpec } from '../ts/commands/types';
 import { Rng } from './support/random';
+import { frameBatch } from './support/engine-batch';
 import { parseAll, RespValue } from './support/resp';
 import { Connection } from './support/connection';
 import { redisServerAvailable, startRedis, ServerHandle } from './support/servers';
@@ -57,28 +58,13 @@ function usExec(db: number, cmds: Arg[][]): RespValue[] {
   const out: RespValue[] = [];
   for (let i = 0; i < cmds.length; i += 2000) {
     const chunk = cmds.slice(i, i + 2000);
-    const parts: Buffer[] = [];
-    let words = 0;
-    for (const c of chunk) words += 1 + 2 * c.length;
-    const frames = new Int32Array(words);
-    let offset = 0;
-    let w = 0;
-    for (const c of chunk) {
-      frames[w++] = c.length;
-      for (const a of c) {
-        const b = Buffer.isBuffer(a) ? a : Buffer.from(String(a));
-        parts.push(b);
-        frames[w++] = offset;
-        frames[w++] = b.length;
-        offset += b.length;
-      }
-    }
+    const { input, frames } = frameBatch(chunk);
     control[Control.FrameCursor] = 0;
     control[Control.FrameEnd] = frames.length;
     control[Control.Db] = db;
     control[Control.Resp] = 2;
     control[Control.ClientFlags] = 0;
-    const reply = native.execute(Buffer.concat(parts), frames, control);
+    const reply = native.execute(input, frames, control);
     assert.is(control[Control.Stopped], 0, `engine stopped at a command (${String(chunk[0]?.[0])}...)`);
     const bytes = reply ? Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength) : Buffer.alloc(0);
     const replies = parseAll(bytes).map((r) => r.value);

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from './support/connection';
-import { call, dumpDataset, populateEveryType } from './support/dataset';
+import { call, dumpDataset, populateEveryType, withConn } from './support/dataset';
 import { toPlain } from './support/resp';
 import { ServerHandle, startCandidate, startRedis, sleep } from './support/servers';
 
@@ -35,15 +35,6 @@ async function start(args: string[]): Promise<ServerHandle> {
 async function stop(s: ServerHandle): Promise<void> {
   await s.stop();
   running.delete(s);
-}
-
-async function withConn<T>(s: ServerHandle, fn: (c: Connection) => Promise<T>): Promise<T> {
-  const c = await s.connect();
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
-  }
 }
 
 async function infoField(c: Connection, field: string): Promise<string> {

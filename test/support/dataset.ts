@@ -18,6 +18,16 @@ function list(v: Value): Value[] {
   return v as Value[];
 }
 
+/** Runs fn over a new connection to `server`, closed afterwards. */
+export async function withConn<T>(server: { connect(): Promise<Connection> }, fn: (c: Connection) => Promise<T>): Promise<T> {
+  const c = await server.connect();
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
 /** One command's reply as a plain value (strings latin1, integers as bigint). */
 export async function call(c: Connection, ...args: Array<string | Buffer | number>): Promise<Value> {
   const r = await c.call(args, 10000);
