@@ -578,7 +578,8 @@ Napi::Value TakeReadyKeys(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < ready.size(); ++i) {
     Napi::Array pair = Napi::Array::New(env, 2);
     pair.Set(0u, Napi::Number::New(env, ready[i].db));
-    pair.Set(1u, Napi::Buffer<char>::Copy(env, ready[i].key.data(), ready[i].key.size()));
+    if (ready[i].wholeDb) pair.Set(1u, env.Null());
+    else pair.Set(1u, Napi::Buffer<char>::Copy(env, ready[i].key.data(), ready[i].key.size()));
     out.Set(static_cast<uint32_t>(i), pair);
   }
   return out;

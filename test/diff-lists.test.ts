@@ -331,6 +331,16 @@ test('blocking: first blocked, first served; one push of several elements serves
   ]);
 });
 
+test('blocking: SWAPDB serves clients blocked on keys that the swap filled', async () => {
+  await checkScenario('swapdb', 3, [
+    { c: 0, send: [['SELECT', '1'], ['BLPOP', 'k', 'other', '0']] }, { c: 0, read: 1 }, { c: 0, none: 100 },
+    { c: 2, send: [['SELECT', '1'], ['BZPOPMIN', 'z', '0']] }, { c: 2, read: 1 }, { c: 2, none: 100 },
+    { c: 1, send: [['RPUSH', 'k', 'a', 'b'], ['ZADD', 'z', '1', 'm']] }, { c: 1, read: 2 },
+    { c: 1, send: [['SWAPDB', '0', '1']] }, { c: 1, read: 1 }, { c: 0, read: 1 }, { c: 2, read: 1 },
+    { c: 1, send: [['SELECT', '1'], ['LRANGE', 'k', '0', '-1'], ['SELECT', '0'], ['DBSIZE']] }, { c: 1, read: 4 },
+  ]);
+});
+
 test('blocking: timeouts answer a null array', async () => {
   await checkScenario('timeouts', 2, [
     { c: 0, send: [['BLPOP', 'none', '0.1']] }, { c: 0, read: 1 },

@@ -64,8 +64,11 @@ export interface NativeModule {
    */
   cron(budgetMicros: number): number;
 
-  /** Keys that received elements while bit 1 of ClientFlags was set, as [db, key]; clears them. */
-  takeReadyKeys(): Array<[number, Buffer]>;
+  /**
+   * Keys that received elements while bit 1 of ClientFlags was set, as [db, key]; clears them. A
+   * null key means every key of that database (after SWAPDB).
+   */
+  takeReadyKeys(): Array<[number, Buffer | null]>;
 
   /**
    * SAVE: writes an RDB (version 10, Redis 7.0's format) snapshot of every database to `path`

@@ -86,6 +86,9 @@ void swapdbCommand(CommandContext& c) {
     return;
   }
   c.engine.swapDbs(static_cast<int>(a), static_cast<int>(b));
+  // Clients blocked on keys of either database may find data there now.
+  c.engine.signalDbReady(static_cast<int>(a));
+  if (b != a) c.engine.signalDbReady(static_cast<int>(b));
   c.addDirty();
   c.reply.ok();
 }

@@ -42,6 +42,8 @@ struct EncodingLimits {
 struct ReadyKey {
   int db;
   std::string key;
+  // SWAPDB: every key of the database may now hold data for its waiters (key is then empty).
+  bool wholeDb = false;
 };
 
 class Engine {
@@ -109,6 +111,11 @@ class Engine {
   void signalKeyReady(int db, std::string_view key) {
     if (!signalReadyKeys_) return;
     readyKeys_.push_back(ReadyKey{db, std::string(key)});
+  }
+  // After SWAPDB: waiters on any key of `db` may be served now (Redis's scanDatabaseForReadyKeys).
+  void signalDbReady(int db) {
+    if (!signalReadyKeys_) return;
+    readyKeys_.push_back(ReadyKey{db, std::string(), true});
   }
   bool hasReadyKeys() const { return !readyKeys_.empty(); }
   std::vector<ReadyKey> takeReadyKeys() { return std::exchange(readyKeys_, {}); }

@@ -97,7 +97,15 @@ export class BlockingRegistry {
     this.serving = true;
     try {
       for (let ready = native.takeReadyKeys(); ready.length > 0; ready = native.takeReadyKeys()) {
-        for (const [db, key] of ready) this.serveKey(registryKey(db, key));
+        for (const [db, key] of ready) {
+          if (key !== null) {
+            this.serveKey(registryKey(db, key));
+            continue;
+          }
+          // SWAPDB: every waited-on key of the database, in the order they were first waited on.
+          const prefix = `${db}:`;
+          for (const k of [...this.waiters.keys()]) if (k.startsWith(prefix)) this.serveKey(k);
+        }
       }
     } finally {
       this.serving = false;
