@@ -386,7 +386,9 @@ AofReader::Status AofReader::next() {
   }
   if (!readLine(pos, line)) return Status::Truncated;
   long long argc = 0;
-  if (!parseLongLong(line.substr(1), argc) || argc < 1 || argc > 1024 * 1024) {
+  // No small upper bound (Redis has none): the arguments are read one by one, so a corrupt count
+  // only runs into the end of the data.
+  if (!parseLongLong(line.substr(1), argc) || argc < 1 || argc > INT32_MAX) {
     error_ = "bad argument count";
     return Status::Corrupt;
   }
