@@ -11,6 +11,9 @@
  *
  * Each server is pinned to CPU 0 and redis-benchmark to CPU 1 when `taskset` exists, so "CPU per op"
  * compares the same work on the same core.
+ *
+ * Its helpers (starting the servers, running redis-benchmark, reading INFO) are exported for the
+ * other benches (bench/persistence.ts); main() runs only when this file is the one started.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,14 +49,14 @@ function parseOptions(argv: string[]): Options {
   return opts;
 }
 
-const root = path.resolve(__dirname, '..', '..');
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+export const root = path.resolve(__dirname, '..', '..');
+export const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-function pinned(cpu: number, cmd: string, args: string[]): [string, string[]] {
+export function pinned(cpu: number, cmd: string, args: string[]): [string, string[]] {
   return hasTaskset ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args];
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -64,7 +67,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs = 10000): Promise<void> {
+export async function waitForPort(port: number, timeoutMs = 10000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -80,25 +83,37 @@ async function waitForPort(port: number, timeoutMs = 10000): Promise<void> {
   throw new Error(`nothing listening on ${port}`);
 }
 
-interface Target {
+export interface Target {
   name: string;
   port: number;
   proc: ChildProcess;
 }
 
-async function startTarget(name: 'redis' | 'rustypotato'): Promise<Target> {
+export interface StartOptions {
+  /** Added after the defaults (a later redis directive overrides an earlier one). */
+  args?: string[];
+  /** Added to the environment. */
+  env?: NodeJS.ProcessEnv;
+  /** How long to wait for the port (a big AOF or RDB to load takes a while). */
+  timeoutMs?: number;
+  /** Return right after spawning, without waiting for the port (to time the start-up). */
+  noWait?: boolean;
+}
+
+export async function startTarget(name: 'redis' | 'rustypotato', options: StartOptions = {}): Promise<Target> {
   const port = await freePort();
+  const extra = options.args ?? [];
   const [cmd, args] =
     name === 'redis'
-      ? pinned(0, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', '', '--enable-debug-command', 'yes'])
-      : pinned(0, process.execPath, [path.join(root, 'dist', 'ts', 'bin', 'server.js'), '--port', String(port), '--bind', '127.0.0.1', '--log-level', 'warn']);
-  const proc = spawn(cmd, args, { stdio: 'ignore' });
-  await waitForPort(port);
+      ? pinned(0, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', '', '--enable-debug-command', 'yes', ...extra])
+      : pinned(0, process.execPath, [path.join(root, 'dist', 'ts', 'bin', 'server.js'), '--port', String(port), '--bind', '127.0.0.1', '--log-level', 'warn', ...extra]);
+  const proc = spawn(cmd, args, { stdio: 'ignore', env: { ...process.env, ...options.env } });
+  if (!options.noWait) await waitForPort(port, options.timeoutMs);
   return { name, port, proc };
 }
 
 /** CPU time of every thread of the process, in nanoseconds. */
-function processCpuNs(pid: number): number {
+export function processCpuNs(pid: number): number {
   let total = 0;
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
@@ -110,32 +125,34 @@ function processCpuNs(pid: number): number {
   return total;
 }
 
-function serverPid(t: Target): number {
+export function serverPid(t: Target): number {
   // With taskset the child execs the server, so the pid is the server's.
   return t.proc.pid as number;
 }
 
-function cli(port: number, ...args: string[]): string {
+export function cli(port: number, ...args: string[]): string {
   return execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).trim();
 }
 
-function infoField(port: number, section: string, field: string): number {
+export function infoField(port: number, section: string, field: string): number {
   const line = cli(port, 'info', section)
     .split(/\r?\n/)
     .find((l) => l.startsWith(field + ':'));
   return line ? Number(line.split(':')[1]) : NaN;
 }
 
-function rssBytes(pid: number): number {
+export function rssBytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const m = /VmRSS:\s+(\d+) kB/.exec(status);
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-interface Sample {
+export interface Sample {
   rps: number;
   p50: number;
   p99: number;
+  /** Largest latency of the run, ms. */
+  max: number;
   cpuUsPerOp: number;
 }
 
@@ -144,7 +161,7 @@ interface Sample {
  * of their own); their CPU per op subtracts that fill, costed by the LPUSH test of the same round
  * (`lpushUsPerOp`), so the figure is the LRANGE's.
  */
-function runBenchmark(t: Target, test: string, pipeline: number, opts: Options, lpushUsPerOp: number): Sample {
+export function runBenchmark(t: Target, test: string, pipeline: number, opts: Pick<Options, 'requests' | 'clients'>, lpushUsPerOp: number): Sample {
   const pid = serverPid(t);
   cli(t.port, 'flushall');
   const before = processCpuNs(pid);
@@ -160,11 +177,11 @@ function runBenchmark(t: Target, test: string, pipeline: number, opts: Options, 
   const cols = row.split(',').map((c) => c.replace(/"/g, ''));
   const fillUs = rows.length > 1 ? lpushUsPerOp * opts.requests : 0;
   // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-  return { rps: Number(cols[1]), p50: Number(cols[4]), p99: Number(cols[6]), cpuUsPerOp: (cpuNs / 1000 - fillUs) / opts.requests };
+  return { rps: Number(cols[1]), p50: Number(cols[4]), p99: Number(cols[6]), max: Number(cols[7]), cpuUsPerOp: (cpuNs / 1000 - fillUs) / opts.requests };
 }
 
 /** Sends commands pipelined in chunks over one connection and waits for all replies. */
-async function pipelineCommands(port: number, commands: string[][]): Promise<void> {
+export async function pipelineCommands(port: number, commands: string[][]): Promise<void> {
   const socket = net.connect(port, '127.0.0.1');
   await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   const encode = (args: string[]): string => `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
@@ -233,12 +250,12 @@ async function collectionBytes(t: Target, c: CollectionCase): Promise<number> {
   return (after - before) / elements;
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-function fmt(n: number, digits = 2): string {
+export function fmt(n: number, digits = 2): string {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 }
 
@@ -313,7 +330,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Only when run, not when another bench imports the helpers above.
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,457 @@
+/**
+ * Persistence benchmark, side by side with redis-server (servers started as bench/side-by-side.ts
+ * does, with its helpers):
+ *
+ * 1. Throughput with the AOF off / appendfsync everysec / appendfsync always: redis-benchmark
+ *    -c 50 -t set,incr,lpush at -P 1 and -P 16 (redis: --appendonly yes --appendfsync X --dir tmp;
+ *    RustyPotato: --aof-path tmp/x.aof with RUSTYPOTATO_AOF_FSYNC=X).
+ * 2. Start-up time on one AOF of 1,000,000 SET commands (generated as RESP, keys as
+ *    redis-benchmark -r names them): from spawn until PING answers PONG and DBSIZE is 1000000.
+ *    Redis 7.0 is given the file as an old-style AOF (appendfilename in `dir`, no appendonlydir):
+ *    it loads it and then upgrades it into appendonlydir, as it does for any pre-7.0 AOF.
+ * 3. Latency while BGREWRITEAOF runs with those 1,000,000 keys: redis-benchmark -t set -P 1 runs,
+ *    BGREWRITEAOF is sent during it; max latency from redis-benchmark and from our own probe client
+ *    (one connection, one SET at a time), against a baseline run of the same load without rewrite.
+ *
+ *   node dist/bench/persistence.js [--quick] [--requests N] [--rounds N] [--keys N]
+ *
+ * Everything listens on 127.0.0.1; each server's files live in a temp dir removed at the end.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { cli, fmt, hasTaskset, median, pinned, runBenchmark, startTarget, type Sample, type Target } from './side-by-side';
+
+interface Options {
+  requests: number;
+  rounds: number;
+  keys: number;
+  clients: number;
+  /** Requests of the background load during the rewrite test. */
+  rewriteLoad: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const opts: Options = { requests: 100000, rounds: 2, keys: 1000000, clients: 50, rewriteLoad: 600000 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') Object.assign(opts, { requests: 30000, rounds: 1, rewriteLoad: 300000 });
+    else if (a === '--requests') opts.requests = Number(argv[++i]);
+    else if (a === '--rounds') opts.rounds = Number(argv[++i]);
+    else if (a === '--keys') opts.keys = Number(argv[++i]);
+    else if (a === '--clients') opts.clients = Number(argv[++i]);
+    else throw new Error(`unknown option ${a}`);
+  }
+  return opts;
+}
+
+type Mode = 'off' | 'everysec' | 'always';
+type Name = 'redis' | 'rustypotato';
+const NAMES: Name[] = ['redis', 'rustypotato'];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-bench-persistence-'));
+let dirCounter = 0;
+function freshDir(label: string): string {
+  const dir = path.join(tmpRoot, `${label}-${dirCounter++}`);
+  fs.mkdirSync(dir);
+  return dir;
+}
+
+const running = new Set<Target>();
+async function stop(t: Target): Promise<void> {
+  running.delete(t);
+  if (t.proc.exitCode !== null || t.proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => t.proc.once('exit', () => resolve()));
+  t.proc.kill('SIGKILL');
+  await Promise.race([exited, sleep(5000)]);
+}
+function cleanup(): void {
+  for (const t of running) t.proc.kill('SIGKILL');
+  fs.rmSync(tmpRoot, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+
+/** Starts one server with the AOF in `mode` (files in `dir`); `aofFile` is the AOF's base name. */
+async function startWithAof(name: Name, mode: Mode, dir: string, opts: { noWait?: boolean; aofFile?: string } = {}): Promise<Target> {
+  const file = opts.aofFile ?? 'appendonly.aof';
+  const t =
+    name === 'redis'
+      ? await startTarget('redis', {
+          args: mode === 'off' ? ['--dir', dir] : ['--appendonly', 'yes', '--appendfsync', mode, '--dir', dir, '--appendfilename', file],
+          noWait: opts.noWait,
+          timeoutMs: 120000,
+        })
+      : await startTarget('rustypotato', {
+          args: mode === 'off' ? [] : ['--aof-path', path.join(dir, file)],
+          env: mode === 'off' ? {} : { RUSTYPOTATO_AOF_FSYNC: mode },
+          noWait: opts.noWait,
+          timeoutMs: 120000,
+        });
+  running.add(t);
+  return t;
+}
+
+// ---------------------------------------------------------------- a minimal client
+
+/** One connection that sends a command and reads its one-line reply (no bulk payloads needed). */
+class LineClient {
+  private buffered = '';
+  private waiting: ((line: string) => void) | null = null;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (d) => {
+      this.buffered += d.toString('latin1');
+      this.deliver();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  static connect(port: number, timeoutMs = 1000): Promise<LineClient> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1');
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new Error('connect timeout'));
+      }, timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new LineClient(s));
+      });
+      s.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  }
+
+  private deliver(): void {
+    const nl = this.buffered.indexOf('\r\n');
+    if (nl < 0 || !this.waiting) return;
+    const line = this.buffered.slice(0, nl);
+    this.buffered = this.buffered.slice(nl + 2);
+    const w = this.waiting;
+    this.waiting = null;
+    w(line);
+  }
+
+  /** Sends and resolves with the reply's first line ("+PONG", ":1000000", "-LOADING ..."). */
+  call(args: string[], timeoutMs = 30000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = null;
+        reject(new Error(`no reply to ${args[0]} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiting = (line) => {
+        clearTimeout(timer);
+        resolve(line);
+      };
+      this.socket.write(`*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join(''));
+      this.deliver();
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+// ---------------------------------------------------------------- 1. throughput
+
+const TESTS = ['set', 'incr', 'lpush'];
+
+async function throughput(opts: Options): Promise<void> {
+  console.log(`== 1. throughput: redis-benchmark -c ${opts.clients} -n ${opts.requests} -r 100000, median of ${opts.rounds} alternating round(s)`);
+  console.log(['aof', 'test', 'P', 'redis ops/s', 'rp ops/s', 'ratio', 'redis p99/max ms', 'rp p99/max ms'].join('\t'));
+  for (const mode of ['off', 'everysec', 'always'] as Mode[]) {
+    const targets: Record<Name, Target> = {
+      redis: await startWithAof('redis', mode, freshDir(`tp-redis-${mode}`)),
+      rustypotato: await startWithAof('rustypotato', mode, freshDir(`tp-rp-${mode}`)),
+    };
+    try {
+      for (const name of NAMES) {
+        // Auto-rewrites would land in some runs and not others: keep them out of this part.
+        cli(targets[name].port, 'config', 'set', 'auto-aof-rewrite-percentage', '0');
+      }
+      for (const pipeline of [1, 16]) {
+        for (const test of TESTS) {
+          const samples: Record<Name, Sample[]> = { redis: [], rustypotato: [] };
+          for (let round = 0; round < opts.rounds; round++) {
+            const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
+            for (const name of order) samples[name].push(runBenchmark(targets[name], test, pipeline, opts, 0));
+          }
+          const pick = (name: Name, k: keyof Sample): number => median(samples[name].map((s) => s[k]));
+          console.log(
+            [
+              mode, test.toUpperCase(), pipeline, fmt(pick('redis', 'rps'), 0), fmt(pick('rustypotato', 'rps'), 0),
+              fmt(pick('rustypotato', 'rps') / pick('redis', 'rps')),
+              `${fmt(pick('redis', 'p99'), 3)}/${fmt(pick('redis', 'max'), 3)}`,
+              `${fmt(pick('rustypotato', 'p99'), 3)}/${fmt(pick('rustypotato', 'max'), 3)}`,
+            ].join('\t'),
+          );
+        }
+      }
+    } finally {
+      for (const name of NAMES) await stop(targets[name]);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- 2. load time
+
+/** An AOF of `keys` SET commands, named as redis-benchmark -r names keys ("key:%012d"). */
+function writeLoadFile(file: string, keys: number): number {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let chunk = '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n';
+    for (let i = 0; i < keys; i++) {
+      const key = `key:${String(i).padStart(12, '0')}`;
+      const value = `value:${i}:xxxxxxxx`;
+      chunk += `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${value.length}\r\n${value}\r\n`;
+      if (chunk.length > 1 << 20) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return fs.statSync(file).size;
+}
+
+/** Polls until PING answers PONG and DBSIZE is `keys`; returns the ms since `started`. */
+async function waitLoaded(t: Target, keys: number, started: number, timeoutMs = 180000): Promise<{ pongMs: number; readyMs: number }> {
+  // `started` is a performance.now() reading.
+  const deadline = started + timeoutMs;
+  let pongMs = NaN;
+  while (performance.now() < deadline) {
+    if (t.proc.exitCode !== null) throw new Error(`${t.name} exited while loading`);
+    let c: LineClient;
+    try {
+      c = await LineClient.connect(t.port, 200);
+    } catch {
+      await sleep(2);
+      continue;
+    }
+    try {
+      while (performance.now() < deadline) {
+        const pong = await c.call(['PING']);
+        if (pong === '+PONG') {
+          if (Number.isNaN(pongMs)) pongMs = performance.now() - started;
+          const size = await c.call(['DBSIZE']);
+          if (size === `:${keys}`) return { pongMs, readyMs: performance.now() - started };
+        }
+        await sleep(2);
+      }
+    } catch {
+      // connection dropped: reconnect
+    } finally {
+      c.close();
+    }
+  }
+  throw new Error(`${t.name} did not load ${keys} keys within ${timeoutMs} ms`);
+}
+
+async function loadTime(opts: Options, file: string): Promise<void> {
+  const size = fs.statSync(file).size;
+  console.log('');
+  console.log(`== 2. start-up on an AOF of ${opts.keys} SET commands (${(size / (1 << 20)).toFixed(1)} MB), median of ${opts.rounds} round(s)`);
+  const times: Record<Name, Array<{ pongMs: number; readyMs: number }>> = { redis: [], rustypotato: [] };
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
+    for (const name of order) {
+      const dir = freshDir(`load-${name}`);
+      fs.copyFileSync(file, path.join(dir, 'appendonly.aof'));
+      const started = performance.now();
+      const t = await startWithAof(name, 'everysec', dir, { noWait: true });
+      try {
+        times[name].push(await waitLoaded(t, opts.keys, started));
+      } finally {
+        await stop(t);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  console.log(['server', 'first PONG ms', 'PONG + DBSIZE ok ms', 'keys/s'].join('\t'));
+  for (const name of NAMES) {
+    const ready = median(times[name].map((x) => x.readyMs));
+    console.log([name, fmt(median(times[name].map((x) => x.pongMs)), 0), fmt(ready, 0), fmt(opts.keys / (ready / 1000), 0)].join('\t'));
+  }
+  const ratio = median(times.rustypotato.map((x) => x.readyMs)) / median(times.redis.map((x) => x.readyMs));
+  console.log(`ratio rustypotato/redis load time: ${fmt(ratio)} (lower is better)`);
+}
+
+// ---------------------------------------------------------------- 3. latency during BGREWRITEAOF
+
+interface LatencyRun {
+  benchMaxMs: number;
+  benchP99Ms: number;
+  benchRps: number;
+  probeMaxMs: number;
+  probeP999Ms: number;
+  probeCount: number;
+  /** BGREWRITEAOF's own reply time (includes the fork). */
+  bgrewriteReplyMs: number;
+  /** From BGREWRITEAOF until INFO shows the rewrite done. */
+  rewriteMs: number;
+  /** The rewrite ended before the load did. */
+  rewriteInsideLoad: boolean;
+}
+
+function runBenchmarkAsync(port: number, requests: number, clients: number): Promise<{ rps: number; p99: number; max: number }> {
+  const [cmd, args] = pinned(1, 'redis-benchmark', ['-p', String(port), '-c', String(clients), '-n', String(requests), '-P', '1', '-t', 'set', '-r', '1000000', '--csv']);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300000);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      const row = out.trim().split('\n').filter((l) => !l.startsWith('"test"')).pop();
+      if (!row) return reject(new Error(`no result from redis-benchmark: ${out}`));
+      const cols = row.split(',').map((c) => Number(c.replace(/"/g, '')));
+      resolve({ rps: cols[1], p99: cols[6], max: cols[7] });
+    });
+  });
+}
+
+/** One SET at a time on its own connection until `stop()`; every request's latency. */
+function startProbe(port: number): { stop: () => Promise<number[]> } {
+  const latencies: number[] = [];
+  let stopping = false;
+  const deadline = Date.now() + 300000;
+  const loop = (async (): Promise<void> => {
+    const c = await LineClient.connect(port);
+    try {
+      for (let i = 0; !stopping && Date.now() < deadline; i++) {
+        const t0 = performance.now();
+        await c.call(['SET', `probe:${i % 1000}`, 'v']);
+        latencies.push(performance.now() - t0);
+        // A short pause so that the probe samples time evenly without loading the server itself.
+        await sleep(1);
+      }
+    } finally {
+      c.close();
+    }
+  })();
+  return {
+    stop: async () => {
+      stopping = true;
+      await loop;
+      return latencies;
+    },
+  };
+}
+
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+function infoValue(port: number, field: string): string | undefined {
+  const line = cli(port, 'info', 'persistence').split(/\r?\n/).find((l) => l.startsWith(field + ':'));
+  return line?.split(':')[1];
+}
+
+async function latencyRun(t: Target, opts: Options, rewrite: boolean): Promise<LatencyRun> {
+  const probe = startProbe(t.port);
+  const bench = runBenchmarkAsync(t.port, opts.rewriteLoad, opts.clients);
+  let benchDone = false;
+  void bench.then(() => (benchDone = true), () => (benchDone = true));
+  let bgrewriteReplyMs = NaN;
+  let rewriteMs = NaN;
+  let rewriteInsideLoad = true;
+  if (rewrite) {
+    await sleep(700);
+    const rewritesBefore = Number(infoValue(t.port, 'aof_rewrites') ?? NaN);
+    const c = await LineClient.connect(t.port);
+    const t0 = performance.now();
+    const reply = await c.call(['BGREWRITEAOF']);
+    bgrewriteReplyMs = performance.now() - t0;
+    c.close();
+    if (!reply.startsWith('+')) throw new Error(`${t.name}: BGREWRITEAOF: ${reply}`);
+    const deadline = Date.now() + 180000;
+    while (Date.now() < deadline) {
+      const inProgress = infoValue(t.port, 'aof_rewrite_in_progress');
+      const done = Number(infoValue(t.port, 'aof_rewrites') ?? NaN);
+      if (inProgress === '0' && (Number.isNaN(rewritesBefore) || done > rewritesBefore)) break;
+      await sleep(10);
+    }
+    rewriteMs = performance.now() - t0;
+    rewriteInsideLoad = !benchDone;
+    if (infoValue(t.port, 'aof_last_bgrewrite_status') !== 'ok') throw new Error(`${t.name}: the rewrite failed`);
+  }
+  const b = await bench;
+  const lat = await probe.stop();
+  return {
+    benchMaxMs: b.max,
+    benchP99Ms: b.p99,
+    benchRps: b.rps,
+    probeMaxMs: lat.reduce((m, x) => Math.max(m, x), 0),
+    probeP999Ms: percentile(lat, 99.9),
+    probeCount: lat.length,
+    bgrewriteReplyMs,
+    rewriteMs,
+    rewriteInsideLoad,
+  };
+}
+
+async function rewriteLatency(opts: Options, file: string): Promise<void> {
+  console.log('');
+  console.log(`== 3. latency while BGREWRITEAOF runs with ${opts.keys} keys (appendfsync everysec): redis-benchmark -t set -P 1 -c ${opts.clients} -n ${opts.rewriteLoad} -r 1000000,`);
+  console.log(`   plus a probe client (one SET at a time); BGREWRITEAOF sent 0.7 s into the load. Redis rewrites with its default RDB preamble.`);
+  console.log(['server', 'run', 'bench ops/s', 'bench p99/max ms', 'probe p99.9/max ms', 'BGREWRITEAOF reply ms', 'rewrite ms'].join('\t'));
+  for (const name of NAMES) {
+    const dir = freshDir(`rewrite-${name}`);
+    fs.copyFileSync(file, path.join(dir, 'appendonly.aof'));
+    const t = await startWithAof(name, 'everysec', dir);
+    try {
+      await waitLoaded(t, opts.keys, performance.now());
+      cli(t.port, 'config', 'set', 'auto-aof-rewrite-percentage', '0');
+      // Redis upgraded the old-style file into appendonlydir at load: start both from a rewritten AOF.
+      for (const rewrite of [false, true]) {
+        const r = await latencyRun(t, opts, rewrite);
+        console.log(
+          [
+            name, rewrite ? 'BGREWRITEAOF' : 'baseline', fmt(r.benchRps, 0), `${fmt(r.benchP99Ms, 3)}/${fmt(r.benchMaxMs, 3)}`,
+            `${fmt(r.probeP999Ms, 3)}/${fmt(r.probeMaxMs, 3)} (${r.probeCount} req)`,
+            rewrite ? fmt(r.bgrewriteReplyMs, 2) : '-',
+            rewrite ? `${fmt(r.rewriteMs, 0)}${r.rewriteInsideLoad ? '' : ' (outlasted the load)'}` : '-',
+          ].join('\t'),
+        );
+      }
+    } finally {
+      await stop(t);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  console.log(`persistence bench${process.argv.includes('--quick') ? ' (--quick)' : ''}; taskset: ${hasTaskset ? 'servers cpu0 (their fork()ed rewrite children too), redis-benchmark cpu1' : 'no'}; temp dir ${tmpRoot}`);
+  console.log('');
+  await throughput(opts);
+  const file = path.join(tmpRoot, 'load.aof');
+  writeLoadFile(file, opts.keys);
+  await loadTime(opts, file);
+  await rewriteLatency(opts, file);
+  console.log('');
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+}).finally(() => {
+  for (const t of running) t.proc.kill('SIGKILL');
+});
