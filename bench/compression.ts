@@ -11,20 +11,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, root } from './side-by-side';
 
-const root = path.resolve(__dirname, '..', '..');
 const serverScript = path.join(root, 'dist', 'ts', 'bin', 'server.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** One command over a fresh connection (inline form is enough for these commands). */
 function command(port: number, line: string, timeoutMs = 600000): Promise<string> {
