@@ -145,6 +145,12 @@ void AofLog::record(int db, std::span<const std::string_view> argv, long long no
     lastTimestamp_ = nowMs / 1000;
     annotate("#TS:" + std::to_string(lastTimestamp_) + "\r\n");
   }
+  if (inTransaction_) {
+    std::string encoded;
+    appendRespCommand(encoded, argv);
+    transaction_.emplace_back(db, std::move(encoded));
+    return;
+  }
   if (file_.valid()) {
     appendSelect(buffer_, selectedDb_, db);
     appendRespCommand(buffer_, argv);
@@ -153,6 +159,23 @@ void AofLog::record(int db, std::span<const std::string_view> argv, long long no
     appendSelect(rewriteBuffer_, rewriteSelectedDb_, db);
     appendRespCommand(rewriteBuffer_, argv);
   }
+}
+
+void AofLog::endTransaction() {
+  inTransaction_ = false;
+  if (transaction_.empty()) return;
+  const bool wrap = transaction_.size() > 1;
+  auto emit = [&](std::string& out, int& selected) {
+    if (wrap) out.append("*1\r\n$5\r\nMULTI\r\n");
+    for (const auto& [db, encoded] : transaction_) {
+      appendSelect(out, selected, db);
+      out.append(encoded);
+    }
+    if (wrap) out.append("*1\r\n$4\r\nEXEC\r\n");
+  };
+  if (file_.valid()) emit(buffer_, selectedDb_);
+  if (rewriting_) emit(rewriteBuffer_, rewriteSelectedDb_);
+  transaction_.clear();
 }
 
 void AofLog::annotate(std::string_view text) {
