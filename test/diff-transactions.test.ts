@@ -110,6 +110,77 @@ test('WATCH on one connection: own modifications, UNWATCH, DISCARD, databases, w
   await checkScript(p(), cmds);
 });
 
+test('WATCH: which writes count as modifications (no-ops included) follows Redis', async () => {
+  // Each case: set up, WATCH the key, run the write, then an EXEC that fails or not.
+  const cases: Array<[Cmd[], Cmd]> = [
+    [[['SET', 'k', 'ab']], ['APPEND', 'k', '']],
+    [[['SET', 'k', 'ab']], ['SETRANGE', 'k', '0', '']],
+    [[['SET', 'k', 'ab']], ['SETRANGE', 'k', '0', 'ab']],
+    [[['SET', 'k', 'ab']], ['SET', 'k', 'ab']],
+    [[['SET', 'k', 'ab']], ['SETNX', 'k', 'x']],
+    [[['SET', 'k', 'ab']], ['SET', 'k', 'x', 'NX']],
+    [[['SET', 'k', 'ab']], ['SET', 'k', 'x', 'XX', 'GET']],
+    [[['SET', 'k', 'ab']], ['MSETNX', 'k', 'x', 'k2', 'y']],
+    [[['SET', 'k', 'ab']], ['GETEX', 'k']],
+    [[['SET', 'k', 'ab']], ['GETEX', 'k', 'PERSIST']],
+    [[['SET', 'k', 'ab', 'EX', '100']], ['GETEX', 'k', 'PERSIST']],
+    [[['SET', 'k', 'ab']], ['GETDEL', 'k']],
+    [[['SET', 'k', '1']], ['INCRBY', 'k', '0']],
+    [[['SET', 'k', '1']], ['INCRBYFLOAT', 'k', '0']],
+    [[['SET', 'k', 'ab']], ['EXPIRE', 'k', '100', 'XX']],
+    [[['SET', 'k', 'ab', 'EX', '100']], ['EXPIRE', 'k', '100']],
+    [[['SET', 'k', 'ab', 'EX', '100']], ['EXPIRE', 'k', '1000', 'LT']],
+    [[['SET', 'k', 'ab']], ['PEXPIREAT', 'k', '1']],
+    [[['SET', 'k', 'ab']], ['TOUCH', 'k']],
+    [[['SET', 'k', 'ab']], ['RENAME', 'k', 'k']],
+    [[['SET', 'k', 'ab']], ['RENAMENX', 'k', 'k']],
+    [[['SET', 'k', 'ab'], ['SET', 'o', '1']], ['RENAMENX', 'k', 'o']],
+    [[['SET', 'k', 'ab']], ['COPY', 'k', 'k2']],
+    [[['SET', 'k', 'ab']], ['MOVE', 'k', '0']],
+    [[['SET', 'k', 'ab'], ['SELECT', '1'], ['SET', 'k', 'x'], ['SELECT', '0']], ['MOVE', 'k', '1']],
+    [[['RPUSH', 'k', 'a', 'b']], ['LTRIM', 'k', '0', '-1']],
+    [[['RPUSH', 'k', 'a', 'b']], ['LTRIM', 'k', '5', '10']],
+    [[['RPUSH', 'k', 'a', 'b']], ['LREM', 'k', '0', 'zz']],
+    [[['RPUSH', 'k', 'a', 'b']], ['LSET', 'k', '0', 'a']],
+    [[['RPUSH', 'k', 'a', 'b']], ['LINSERT', 'k', 'BEFORE', 'zz', 'x']],
+    [[['RPUSH', 'k', 'a', 'b']], ['LPUSHX', 'nokey', 'x']],
+    [[['RPUSH', 'k', 'a', 'b']], ['RPOPLPUSH', 'k', 'k']],
+    [[['RPUSH', 'k', 'a', 'b']], ['LMOVE', 'k', 'k', 'LEFT', 'LEFT']],
+    [[['RPUSH', 'k', 'a']], ['LPOP', 'k']],
+    [[['HSET', 'k', 'f', 'v']], ['HSET', 'k', 'f', 'v']],
+    [[['HSET', 'k', 'f', 'v']], ['HSETNX', 'k', 'f', 'x']],
+    [[['HSET', 'k', 'f', 'v']], ['HDEL', 'k', 'zz']],
+    [[['HSET', 'k', 'f', '1']], ['HINCRBY', 'k', 'f', '0']],
+    [[['SADD', 'k', 'a']], ['SADD', 'k', 'a']],
+    [[['SADD', 'k', 'a', 'b']], ['SMOVE', 'k', 'k', 'a']],
+    [[['SADD', 'k', 'a', 'b']], ['SMOVE', 'k', 'other', 'zz']],
+    [[['SADD', 'k', 'a', 'b']], ['SPOP', 'k', '0']],
+    [[['SADD', 'k', 'a', 'b']], ['SINTERSTORE', 'k', 'nothing']],
+    [[['SADD', 's', 'a']], ['SINTERSTORE', 'k', 'nothing']],
+    [[['SADD', 's', 'a']], ['SUNIONSTORE', 'k', 's']],
+    [[['SADD', 's', 'a'], ['SADD', 'k', 'a']], ['SUNIONSTORE', 'k', 's']],
+    [[['ZADD', 'k', '1', 'a']], ['ZADD', 'k', '1', 'a']],
+    [[['ZADD', 'k', '1', 'a']], ['ZADD', 'k', 'INCR', '0', 'a']],
+    [[['ZADD', 'k', '1', 'a']], ['ZINCRBY', 'k', '0', 'a']],
+    [[['ZADD', 'k', '1', 'a']], ['ZREM', 'k', 'zz']],
+    [[['ZADD', 'k', '1', 'a']], ['ZREMRANGEBYSCORE', 'k', '5', '10']],
+    [[['ZADD', 'k', '1', 'a']], ['ZUNIONSTORE', 'k', '1', 'nothing']],
+    [[['ZADD', 'z', '1', 'a']], ['ZRANGESTORE', 'k', 'z', '5', '10']],
+    [[['RPUSH', 'l', '3', '1']], ['SORT', 'l', 'STORE', 'k']],
+    [[['SET', 'k', 'x']], ['SORT', 'nothing', 'STORE', 'k']],
+    [[['SET', 'k', 'x']], ['DEL', 'nothing']],
+    [[['SET', 'k', 'x']], ['UNLINK', 'k']],
+    [[['SET', 'k', 'x']], ['PERSIST', 'k']],
+    [[['SET', 'k', 'x']], ['SWAPDB', '0', '0']],
+    [[['SET', 'k', 'x']], ['FLUSHDB', 'ASYNC']],
+  ];
+  const cmds: Cmd[] = [];
+  for (const [setup, write] of cases) {
+    cmds.push(['FLUSHALL'], ...setup, ['WATCH', 'k'], write, ['MULTI'], ['PING'], ['EXEC']);
+  }
+  await checkScript(p(), cmds, { modes: ['pipelined'] });
+});
+
 /** Steps for several connections: [connection index, command], or a pause in ms. */
 type Step = [number, Cmd] | number;
 

@@ -66,21 +66,19 @@ void WatchTable::markDirtyAndDrop(uint64_t client) {
   dropKeys(it->second);  // nothing more to learn from its keys
 }
 
-void WatchTable::modified(int db, std::string_view key) {
+void WatchTable::modified(int db, std::string_view key, bool always) {
   if (deferring_) {
-    pending_.emplace_back(db, std::string(key));
+    pending_.push_back(Pending{db, std::string(key), always});
     return;
   }
   touch(db, key);
 }
 
-void WatchTable::endCommand(bool changedData) {
-  deferring_ = false;
-  if (pending_.empty()) return;
-  std::vector<std::pair<int, std::string>> pending = std::move(pending_);
+void WatchTable::applyPending(bool changedData) {
+  std::vector<Pending> pending = std::move(pending_);
   pending_.clear();
-  if (!changedData) return;
-  for (const auto& [db, key] : pending) touch(db, key);
+  for (const Pending& p : pending)
+    if (changedData || p.always) touch(p.db, p.key);
 }
 
 // Redis's touchWatchedKey, including its treatment of keys that were expired when watched.

@@ -39,10 +39,13 @@ class WatchTable {
   // A command is about to run / has run: changes reported in between are kept, then applied only
   // when `changedData` (the command incremented dirty).
   void beginCommand() { deferring_ = true; }
-  void endCommand(bool changedData);
+  void endCommand(bool changedData) {
+    deferring_ = false;
+    if (!pending_.empty()) applyPending(changedData);
+  }
 
   // The key in db was (or may have been) modified. Deferred while a command runs.
-  void modified(int db, std::string_view key);
+  void modified(int db, std::string_view key, bool always = false);
   // The key was just deleted because it expired: applied at once.
   void expired(int db, std::string_view key) { touch(db, key); }
   // Before db `emptied` is flushed (replacedWith -1) or gets the contents of `replacedWith` (SWAPDB).
@@ -62,6 +65,7 @@ class WatchTable {
   using KeyWatchers = std::unordered_map<std::string, std::vector<Watcher*>>;
 
   void touch(int db, std::string_view key);
+  void applyPending(bool changedData);
   void markDirtyAndDrop(uint64_t client);
   void dropKeys(ClientWatches& watches);
   bool present(int db, std::string_view key);
@@ -72,7 +76,12 @@ class WatchTable {
   std::vector<KeyWatchers> byDb_;  // indexed by db, grown on demand
   size_t watchedKeys_ = 0;
   bool deferring_ = false;
-  std::vector<std::pair<int, std::string>> pending_;
+  struct Pending {
+    int db;
+    std::string key;
+    bool always;  // reported even when the command's dirty delta is 0 (LTRIM, as Redis)
+  };
+  std::vector<Pending> pending_;
 };
 
 }  // namespace rp
