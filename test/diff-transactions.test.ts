@@ -403,4 +403,44 @@ test('AOF: a transaction is recorded as MULTI ... EXEC and replays', async () =>
   }
 });
 
+test('AOF: BGREWRITEAOF queued inside a transaction does not record the earlier writes twice', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-tx-aof-'));
+  const aof = path.join(tmp, 'tx.aof');
+  try {
+    const s = await startCandidate(['--aof-path', aof]);
+    try {
+      await withConn(s, async (c) => {
+        await call(c, 'SET', 'n', '10');
+        await call(c, 'MULTI');
+        await call(c, 'INCR', 'n');
+        await call(c, 'RPUSH', 'l', 'a');
+        await call(c, 'BGREWRITEAOF');
+        await call(c, 'INCR', 'n');
+        await call(c, 'RPUSH', 'l', 'b');
+        const replies = await call(c, 'EXEC');
+        assert.equal((replies as unknown[]).length, 5);
+        for (let i = 0; i < 200; i++) {
+          const info = String(await call(c, 'INFO', 'persistence'));
+          if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrites:1')) break;
+          await sleep(20);
+        }
+        await call(c, 'INCR', 'n');
+      });
+    } finally {
+      await s.stop();
+    }
+    const again = await startCandidate(['--aof-path', aof]);
+    try {
+      await withConn(again, async (c) => {
+        assert.is(await call(c, 'GET', 'n'), '13');
+        assert.equal(await call(c, 'LRANGE', 'l', '0', '-1'), ['a', 'b']);
+      });
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test.run();

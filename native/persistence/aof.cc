@@ -164,18 +164,19 @@ void AofLog::record(int db, std::span<const std::string_view> argv, long long no
 void AofLog::endTransaction() {
   inTransaction_ = false;
   if (transaction_.empty()) return;
-  const bool wrap = transaction_.size() > 1;
-  auto emit = [&](std::string& out, int& selected) {
+  auto emit = [&](std::string& out, int& selected, size_t from) {
+    const bool wrap = transaction_.size() - from > 1;
     if (wrap) out.append("*1\r\n$5\r\nMULTI\r\n");
-    for (const auto& [db, encoded] : transaction_) {
-      appendSelect(out, selected, db);
-      out.append(encoded);
+    for (size_t i = from; i < transaction_.size(); ++i) {
+      appendSelect(out, selected, transaction_[i].first);
+      out.append(transaction_[i].second);
     }
     if (wrap) out.append("*1\r\n$4\r\nEXEC\r\n");
   };
-  if (file_.valid()) emit(buffer_, selectedDb_);
-  if (rewriting_) emit(rewriteBuffer_, rewriteSelectedDb_);
+  if (file_.valid()) emit(buffer_, selectedDb_, 0);
+  if (rewriting_ && transactionRewriteFrom_ < transaction_.size()) emit(rewriteBuffer_, rewriteSelectedDb_, transactionRewriteFrom_);
   transaction_.clear();
+  transactionRewriteFrom_ = 0;
 }
 
 void AofLog::annotate(std::string_view text) {

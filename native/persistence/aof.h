@@ -94,6 +94,7 @@ class AofLog {
   void beginTransaction() {
     inTransaction_ = true;
     transaction_.clear();
+    transactionRewriteFrom_ = 0;
   }
   void endTransaction();
   // A rewrite or a reopen starts a new file: the next record selects its database again.
@@ -112,6 +113,9 @@ class AofLog {
   bool rewriting() const { return rewriting_; }
   // Called in the parent right after fork(): from now on records are also kept for the new file.
   void beginRewrite() {
+    // A rewrite forked inside EXEC (BGREWRITEAOF queued in MULTI): the base already holds the
+    // effects of the records held so far, so only the later ones go to the rewrite buffer.
+    transactionRewriteFrom_ = transaction_.size();
     rewriting_ = true;
     rewriteBuffer_.clear();
     rewriteSelectedDb_ = -1;
@@ -143,6 +147,7 @@ class AofLog {
   bool timestamps_ = false;
   bool inTransaction_ = false;
   std::vector<std::pair<int, std::string>> transaction_;  // [db, encoded command]
+  size_t transactionRewriteFrom_ = 0;
   long long lastTimestamp_ = 0;  // written since the last fsync (everysec)
   int lastWriteError_ = 0;
   BackgroundFsync fsync_;
