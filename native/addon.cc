@@ -943,6 +943,13 @@ Napi::Value Unwatch(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, engine.watches().unwatch(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value())));
 }
 
+// CLIENT LIST flag d: a watched key of the client was modified.
+Napi::Value WatchDirty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsNumber()) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, state->engine->watches().dirty(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value())));
+}
+
 // EXEC begins (true) / ends (false): the AOF records of the commands in between form one transaction.
 Napi::Value Transaction(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -962,6 +969,7 @@ Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("watch", Napi::Function::New(env, Watch, "watch"));
   exports.Set("unwatch", Napi::Function::New(env, Unwatch, "unwatch"));
+  exports.Set("watchDirty", Napi::Function::New(env, WatchDirty, "watchDirty"));
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));

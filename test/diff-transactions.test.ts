@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Cmd, DiffSession } from './support/diff';
+import { Cmd, DiffSession, clientFields } from './support/diff';
 import { checkScript, reportError, usePair } from './support/harness';
 import { escapeBytes, formatCommand } from './support/resp';
 import { Rng } from './support/random';
@@ -179,6 +179,30 @@ test('WATCH: which writes count as modifications (no-ops included) follows Redis
     cmds.push(['FLUSHALL'], ...setup, ['WATCH', 'k'], write, ['MULTI'], ['PING'], ['EXEC']);
   }
   await checkScript(p(), cmds, { modes: ['pipelined'] });
+});
+
+test('CLIENT INFO inside MULTI/EXEC and with a modified watched key (flags x and d, multi=N)', async () => {
+  // Inside EXEC the reply is an array (not compared field by field by the harness): compare the
+  // connection-state fields of the CLIENT INFO lines here.
+  const fields = ['flags', 'multi', 'db', 'name'];
+  for (const protocol of [2, 3] as const) {
+    const s = await DiffSession.open(p(), protocol);
+    try {
+      for (const cmd of [['MULTI'], ['CLIENT', 'INFO'], ['SET', 'a', '1'], ['CLIENT', 'INFO']] as Cmd[]) await s.both(cmd);
+      const [o, c] = await s.both(['EXEC']);
+      const pick = (raw: Buffer): string =>
+        (raw.toString('latin1').match(/id=[^\r]*/g) ?? []).map((line) => fields.map((f) => `${f}=${clientFields(line).get(f)}`).join(' ')).join(' | ');
+      assert.is(pick(c.raw), pick(o.raw));
+      assert.ok(pick(o.raw).includes('flags=x multi=3'), pick(o.raw));
+    } finally {
+      s.close();
+    }
+  }
+  const cmds: Cmd[] = [
+    ['CLIENT', 'INFO'], ['WATCH', 'k'], ['CLIENT', 'INFO'], ['SET', 'k', '1'], ['CLIENT', 'INFO'], ['WATCH', 'j'], ['CLIENT', 'INFO'], ['MULTI'], ['EXEC'], ['CLIENT', 'INFO'],
+    ['WATCH', 'k'], ['SET', 'k', '2'], ['UNWATCH'], ['CLIENT', 'INFO'], ['CLIENT', 'NO-EVICT', 'on'], ['WATCH', 'k'], ['DEL', 'k'], ['CLIENT', 'INFO'], ['UNWATCH'], ['CLIENT', 'NO-EVICT', 'off'],
+  ];
+  await checkScript(p(), cmds);
 });
 
 /** Steps for several connections: [connection index, command], or a pause in ms. */

@@ -75,6 +75,8 @@ export interface NativeModule {
    * it was watched: EXEC must then answer the null array and run nothing.
    */
   unwatch(clientId: number): boolean;
+  /** True when a key the client watches was modified since (CLIENT LIST flag `d`); no change. */
+  watchDirty(clientId: number): boolean;
   /**
    * EXEC begins (true) / ends (false): the AOF records of the commands run in between are written at
    * the end, wrapped in MULTI ... EXEC when there are several (as Redis 7.0). Returns true when AOF

@@ -35,6 +35,11 @@ class WatchTable {
   void watch(uint64_t client, int db, std::string_view key);
   // Forgets every watch of the client. Returns true when its watch was violated (EXEC must fail).
   bool unwatch(uint64_t client);
+  // A watched key of the client was modified (Redis's CLIENT_DIRTY_CAS, CLIENT LIST flag d).
+  bool dirty(uint64_t client) const {
+    auto it = clients_.find(client);
+    return it != clients_.end() && it->second.dirty;
+  }
 
   // A command is about to run / has run: changes reported in between are kept, then applied only
   // when `changedData` (the command incremented dirty).

@@ -111,7 +111,11 @@ const reset: TsHandler = (ctx) => {
 
 /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields (buffer figures are ours). */
 export function clientInfoLine(client: Client, now = Date.now()): string {
-  const flags = (client.multi !== null ? 'x' : '') + (client.blocked !== null ? 'b' : '') + (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
+  const flags =
+    (client.multiCount >= 0 ? 'x' : '') +
+    (client.blocked !== null ? 'b' : '') +
+    (client.watchDirty ? 'd' : '') +
+    (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
   const qbuf = client.queryBufferLength;
   const fields: Array<[string, string | number]> = [
     ['id', client.id],
@@ -126,7 +130,7 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     ['sub', 0],
     ['psub', 0],
     ['ssub', 0],
-    ['multi', client.multi === null ? -1 : client.multi.length],
+    ['multi', client.multiCount],
     ['qbuf', qbuf],
     ['qbuf-free', 0],
     ['argv-mem', 0],

@@ -47,6 +47,8 @@ export class Client {
   multiAborted = false;
   /** EXEC is running the queue: blocking is denied, ready keys are served after it. */
   private inExec = false;
+  /** Commands in the transaction EXEC is running (CLIENT LIST shows multi=N then), or -1. */
+  private execCount = -1;
   private readyKeysDuringExec = false;
   /** The engine holds WATCHes for this client (see watch/unwatchAll). */
   private watching = false;
@@ -333,6 +335,7 @@ export class Client {
       }
     }
     this.inExec = true;
+    this.execCount = queued.length;
     this.readyKeysDuringExec = false;
     native.transaction(true);
     let aofPending = false;
@@ -341,6 +344,7 @@ export class Client {
     } finally {
       aofPending = native.transaction(false);
       this.inExec = false;
+      this.execCount = -1;
     }
     if (aofPending) this.server.aof?.scheduleFlush();
     if (this.readyKeysDuringExec) {
@@ -360,6 +364,16 @@ export class Client {
   watch(keys: Buffer[]): void {
     native.watch(this.id, this.db, keys);
     this.watching = true;
+  }
+
+  /** CLIENT LIST: multi=N while queueing or running EXEC (flag x), else -1. */
+  get multiCount(): number {
+    return this.multi !== null ? this.multi.length : this.execCount;
+  }
+
+  /** CLIENT LIST flag d: a watched key was modified. */
+  get watchDirty(): boolean {
+    return this.watching && native.watchDirty(this.id);
   }
 
   /** Forgets this client's watches; true when one was violated (EXEC must fail). */
