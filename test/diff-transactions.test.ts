@@ -205,6 +205,16 @@ test('CLIENT INFO inside MULTI/EXEC and with a modified watched key (flags x and
   await checkScript(p(), cmds);
 });
 
+test('a large transaction (3000 queued commands, binary arguments)', async () => {
+  const cmds: Cmd[] = [['MULTI']];
+  for (let i = 0; i < 3000; i++) {
+    const key = Buffer.from([i & 0xff, 0, 13, 10, (i >> 8) & 0xff]);
+    cmds.push(i % 3 === 0 ? ['SET', key, Buffer.alloc(i % 50, i & 0xff)] : i % 3 === 1 ? ['RPUSH', 'list', key] : ['INCR', 'counter']);
+  }
+  cmds.push(['EXEC'], ['DBSIZE'], ['LLEN', 'list'], ['GET', 'counter']);
+  await checkScript(p(), cmds, { modes: ['pipelined'], chunk: 500, compareStateOf: [0] });
+});
+
 /** Steps for several connections: [connection index, command], or a pause in ms. */
 type Step = [number, Cmd] | number;
 
