@@ -215,6 +215,31 @@ test('a large transaction (3000 queued commands, binary arguments)', async () =>
   await checkScript(p(), cmds, { modes: ['pipelined'], chunk: 500, compareStateOf: [0] });
 });
 
+test('CLIENT KILL of oneself inside EXEC: the transaction completes, its later replies are not sent, the connection closes', async () => {
+  const pair = p();
+  const outcomes: string[] = [];
+  for (const server of [pair.oracle, pair.candidate]) {
+    const c = await server.connect({ recordRaw: true });
+    try {
+      const id = (await c.call(['CLIENT', 'ID'])).raw.toString('latin1').trim().slice(1);
+      await c.call(['DEL', 'killed-tx']);
+      c.send('MULTI');
+      c.send('CLIENT', 'KILL', 'ID', id, 'SKIPME', 'no');
+      c.send('SET', 'killed-tx', '1');
+      c.send('GET', 'killed-tx');
+      c.send('EXEC');
+      c.send('PING');
+      const out = await c.collectRaw(300, 5000);
+      const after = await withConn(server, (other) => call(other, 'GET', 'killed-tx'));
+      outcomes.push(JSON.stringify({ bytes: out.bytes.toString('latin1').replace(/^:\d+\r\n/, ''), closed: out.closed, after }));
+    } finally {
+      c.close();
+    }
+  }
+  assert.is(outcomes[1], outcomes[0]);
+  assert.ok(outcomes[0].includes('closed":true'), outcomes[0]);
+});
+
 /** Steps for several connections: [connection index, command], or a pause in ms. */
 type Step = [number, Cmd] | number;
 

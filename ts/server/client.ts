@@ -49,6 +49,8 @@ export class Client {
   private inExec = false;
   /** Commands in the transaction EXEC is running (CLIENT LIST shows multi=N then), or -1. */
   private execCount = -1;
+  /** Replies queued when a command inside EXEC asked to close: later ones are not sent. */
+  private execOutLimit = -1;
   private readyKeysDuringExec = false;
   /** The engine holds WATCHes for this client (see watch/unwatchAll). */
   private watching = false;
@@ -346,6 +348,10 @@ export class Client {
       this.inExec = false;
       this.execCount = -1;
     }
+    if (this.execOutLimit >= 0) {
+      this.out.length = this.execOutLimit;
+      this.execOutLimit = -1;
+    }
     if (aofPending) this.server.aof?.scheduleFlush();
     if (this.readyKeysDuringExec) {
       this.readyKeysDuringExec = false;
@@ -428,7 +434,12 @@ export class Client {
     writer.resp = this.resp;
     dispatchTsCommand(this, writer, args);
     if (writer.length > 0) this.out.push(writer.take());
-    if (this.closeAfterReply) this.closeAfterFlush();
+    if (this.closeAfterReply) {
+      // Inside EXEC (CLIENT KILL of oneself) the rest of the transaction still runs but, as in
+      // Redis, nothing more is sent; EXEC's own runTs then closes.
+      if (!this.inExec) this.closeAfterFlush();
+      else if (this.execOutLimit < 0) this.execOutLimit = this.out.length;
+    }
   }
 
   /** Writes a TypeScript-produced reply in order with the engine's. */
