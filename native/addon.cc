@@ -391,6 +391,8 @@ void runBatch(BatchRun& run) {
                        name};
     const long long dirtyBefore = engine.dirty();
     engine.beginCommand();
+    WatchTable& watches = engine.watches();
+    watches.beginCommand();
     try {
       handler(ctx);
     } catch (const std::bad_alloc&) {
@@ -398,6 +400,7 @@ void runBatch(BatchRun& run) {
     } catch (...) {
       reply.error("ERR internal error");
     }
+    watches.endCommand(engine.dirty() != dirtyBefore);
     if (aof.active() && (engine.dirty() != dirtyBefore || engine.overridden())) {
       if (engine.overridden()) {
         engine.recordOverride(dbIndex);
@@ -908,6 +911,56 @@ Napi::Value AofRewriteDone(const Napi::CallbackInfo& info) {
   return error.empty() ? env.Null() : Napi::String::New(env, error);
 }
 
+// ---- transactions ----
+
+// WATCH: watch(clientId, db, keys).
+Napi::Value Watch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsArray()) {
+    Napi::TypeError::New(env, "watch(clientId, db, keys)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Engine& engine = *state->engine;
+  uint64_t client = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+  int db = info[1].As<Napi::Number>().Int32Value();
+  if (db < 0 || db >= engine.databaseCount()) return env.Undefined();
+  engine.setNowMs(Engine::wallClockMs());
+  Napi::Array keys = info[2].As<Napi::Array>();
+  for (uint32_t i = 0; i < keys.Length(); ++i) {
+    Napi::Value k = keys.Get(i);
+    if (!k.IsBuffer()) continue;
+    Napi::Buffer<char> b = k.As<Napi::Buffer<char>>();
+    engine.watches().watch(client, db, std::string_view(b.Data(), b.Length()));
+  }
+  return env.Undefined();
+}
+
+// Forgets the client's watches; true when one was violated (EXEC must answer the null array).
+Napi::Value Unwatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsNumber()) return Napi::Boolean::New(env, false);
+  Engine& engine = *state->engine;
+  engine.setNowMs(Engine::wallClockMs());
+  return Napi::Boolean::New(env, engine.watches().unwatch(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value())));
+}
+
+// CLIENT LIST flag d: a watched key of the client was modified.
+Napi::Value WatchDirty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsNumber()) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, state->engine->watches().dirty(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value())));
+}
+
+// EXEC begins (true) / ends (false): the AOF records of the commands in between form one transaction.
+Napi::Value Transaction(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsBoolean()) return Napi::Boolean::New(env, false);
+  AofLog& aof = state->engine->aof();
+  if (info[0].As<Napi::Boolean>().Value()) aof.beginTransaction();
+  else aof.endTransaction();
+  return Napi::Boolean::New(env, aof.pendingBytes() > 0);
+}
+
 Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (state && info.Length() > 0 && info[0].IsString()) state->writeRefusal = info[0].As<Napi::String>().Utf8Value();
@@ -915,6 +968,10 @@ Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  exports.Set("watch", Napi::Function::New(env, Watch, "watch"));
+  exports.Set("unwatch", Napi::Function::New(env, Unwatch, "unwatch"));
+  exports.Set("watchDirty", Napi::Function::New(env, WatchDirty, "watchDirty"));
+  exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
   exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));

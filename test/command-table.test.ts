@@ -26,6 +26,7 @@ import { hashCommands } from '../ts/commands/hashes';
 import { listCommands } from '../ts/commands/lists';
 import { setCommands } from '../ts/commands/sets';
 import { sortedSetCommands } from '../ts/commands/zsets';
+import { transactionCommands } from '../ts/commands/transactions';
 import {
   commandHandlers,
   lookupCommandByFullName,
@@ -43,6 +44,7 @@ const allSpecs: CommandSpec[] = [
   ...setCommands,
   ...sortedSetCommands,
   ...connectionCommands,
+  ...transactionCommands,
   ...serverCommands,
 ];
 setCommandTable(allSpecs);

@@ -65,6 +65,26 @@ export interface NativeModule {
   cron(budgetMicros: number): number;
 
   /**
+   * WATCH: the client (its id) watches these keys of database `db` until `unwatch`. The engine
+   * tracks changes to watched keys only while some client watches (no cost otherwise).
+   */
+  watch(clientId: number, db: number, keys: Buffer[]): void;
+  /**
+   * Forgets every watch of the client (UNWATCH, EXEC, DISCARD, RESET, disconnect). Returns true when
+   * a watched key was modified (by anyone, by expiry, FLUSHDB/FLUSHALL/SWAPDB) or has expired since
+   * it was watched: EXEC must then answer the null array and run nothing.
+   */
+  unwatch(clientId: number): boolean;
+  /** True when a key the client watches was modified since (CLIENT LIST flag `d`); no change. */
+  watchDirty(clientId: number): boolean;
+  /**
+   * EXEC begins (true) / ends (false): the AOF records of the commands run in between are written at
+   * the end, wrapped in MULTI ... EXEC when there are several (as Redis 7.0). Returns true when AOF
+   * records wait to be written (as Control.AofPending).
+   */
+  transaction(begin: boolean): boolean;
+
+  /**
    * Keys that received elements while bit 1 of ClientFlags was set, as [db, key]; clears them. A
    * null key means every key of that database (after SWAPDB).
    */

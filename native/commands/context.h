@@ -64,6 +64,12 @@ struct CommandContext {
   void propagateNothing() { engine.propagateNothing(); }
   // Commands that add elements to a list or sorted set call this for the key they grew.
   void signalKeyReady(std::string_view key) { engine.signalKeyReady(dbIndex, key); }
+  // For WATCH: the key counts as modified even if the command leaves `dirty` unchanged (Redis
+  // calls signalModifiedKey there regardless, e.g. LTRIM that removes nothing). Changes made
+  // through Db methods are reported without this.
+  void signalModified(std::string_view key) {
+    if (engine.watches().watching()) engine.watches().modified(dbIndex, key, true);
+  }
 
   // Parses arg(i) as a long long with Redis's strict rules; on failure replies
   // kErrNotInteger (or `message` when given) and returns false.

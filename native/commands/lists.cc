@@ -510,6 +510,7 @@ void ltrimCommand(CommandContext& c) {
   if (list.empty()) c.db.remove(ref);
   else c.db.objectResized(ref, before);
   c.addDirty(left + right);
+  c.signalModified(c.arg(1));  // even when nothing was trimmed, as Redis
   c.reply.ok();
 }
 

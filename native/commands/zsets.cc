@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "batch_abi.h"
 #include "commands/context.h"
 #include "commands/registry.h"
 #include "engine/dict.h"
@@ -585,6 +586,8 @@ void blockingPop(CommandContext& c, std::span<const std::string_view> keys, int 
     if (!lookupZSet(c, keys[j], kLookupWrite, ref)) return;
     if (ref) return popGeneric(c, keys.subspan(j, 1), max, true, count, nested, nilWhenEmpty);
   }
+  // Inside MULTI (or a script) blocking is not allowed: answer as on timeout.
+  if (c.clientFlags & abi::kClientFlagDenyBlocking) return c.reply.nullArray();
   c.block(timeoutMs);
 }
 

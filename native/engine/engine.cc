@@ -182,6 +182,8 @@ bool Engine::setConfig(std::string_view name, std::string_view value) {
 
 void Engine::swapDbs(int a, int b) {
   if (a == b) return;
+  watches_.touchAllInDb(a, b);
+  watches_.touchAllInDb(b, a);
   db(a).swapContents(db(b));
 }
 

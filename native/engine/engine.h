@@ -11,6 +11,7 @@
 
 #include "engine/background.h"
 #include "engine/keyspace.h"
+#include "engine/watch.h"
 #include "persistence/aof.h"
 #include "persistence/compress.h"
 
@@ -130,6 +131,9 @@ class Engine {
 
   BackgroundFreer& freer() { return freer_; }
 
+  // WATCH bookkeeping (MULTI/EXEC); the keyspace reports changes to it while anyone watches.
+  WatchTable& watches() { return watches_; }
+
   // ---- persistence ----
   AofLog& aof() { return aof_; }
   // How snapshots and the AOF rewrite's base are compressed ([storage] aof_compression).
@@ -178,6 +182,7 @@ class Engine {
   std::vector<std::vector<std::string>> override_;
   bool overridden_ = false;
   std::vector<std::unique_ptr<Db>> dbs_;
+  WatchTable watches_{*this};
   BackgroundFreer freer_;
   EngineStats stats_;
   long long nowMs_ = 0;

@@ -247,6 +247,7 @@ void Db::replaceBlock(KeyRef& ref, uint32_t fresh, bool oldHadExpire, bool newHa
 }
 
 KeyRef Db::insertNew(std::string_view key, uint64_t hash, const Parts& parts) {
+  modified(key);
   (void)key;
   uint32_t ref = writeEntry(parts);
   HashTable::Position pos = keys_.insert(pool_, ref, hash);
@@ -262,6 +263,7 @@ KeyRef Db::insertNew(std::string_view key, uint64_t hash, const Parts& parts) {
 // Replaces the value (and expiry state) of an existing entry, keeping its key. The new value in
 // `parts` must not refer to the entry's current heap value (which is released here).
 void Db::rebuildValue(KeyRef& ref, Parts& parts) {
+  modifiedRef(ref);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   bool oldHadExpire = m & entry::kHasExpire;
@@ -306,9 +308,13 @@ KeyRef Db::lookup(std::string_view key, unsigned flags) {
   uint32_t m = entry::meta(e);
   if ((m & entry::kHasExpire) && entry::load<long long>(e + entry::kHeader) < engine_->nowMs()) {
     engine_->propagateExpired(index_, entry::key(e));
+    std::string watchedKey;
+    const bool watching = engine_->watches().watching();
+    if (watching) watchedKey = entry::key(e);
     keys_.unlink(pool_, pos);
     expireIndexRemove(pos.ref);
     freeEntry(pos.ref, true);
+    if (watching) engine_->watches().expired(index_, watchedKey);
     ++engine_->stats().expiredKeys;
     if (countStats) ++engine_->stats().keyspaceMisses;
     return {};
@@ -329,6 +335,22 @@ bool Db::exists(std::string_view key) {
   if (!pos.ref) return false;
   long long when = entry::expireAt(pool_.at(pos.ref));
   return when < 0 || when >= engine_->nowMs();
+}
+
+long long Db::peekExpire(std::string_view key) {
+  HashTable::Position pos = keys_.findNoStep(pool_, key, hashKey(key));
+  if (!pos.ref) return -2;
+  return entry::expireAt(pool_.at(pos.ref));
+}
+
+void Db::modified(std::string_view key) {
+  WatchTable& w = engine_->watches();
+  if (w.watching()) w.modified(index_, key);
+}
+
+void Db::modifiedRef(const KeyRef& ref) {
+  WatchTable& w = engine_->watches();
+  if (w.watching()) w.modified(index_, ref.key());
 }
 
 KeyRef Db::setString(std::string_view key, std::string_view value, Ttl ttl, StrHint hint) {
@@ -412,6 +434,7 @@ void Db::overwriteInteger(KeyRef& ref, long long value, Ttl ttl) {
   if (keepsExpire && ((m & entry::kEncMask) >> entry::kEncShift) == static_cast<uint32_t>(StrEncoding::Int) &&
       ((m & entry::kTypeMask) >> entry::kTypeShift) == static_cast<uint32_t>(ObjType::String)) {
     // INCR fast path: the int64 is rewritten where it is.
+    modifiedRef(ref);
     entry::store<long long>(e + entry::valueOffset(e, m), value);
     if (!engine_->lfuSelected()) entry::setMeta(e, (m & ~entry::kLruMask) | engine_->freshLruField());
     return;
@@ -426,6 +449,7 @@ void Db::overwriteInteger(KeyRef& ref, long long value, Ttl ttl) {
 }
 
 std::span<char> Db::stringForWrite(KeyRef& ref, size_t minLength) {
+  modifiedRef(ref);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   uint32_t rawMeta = (m & ~entry::kEncMask) | (static_cast<uint32_t>(StrEncoding::Raw) << entry::kEncShift);
@@ -519,6 +543,7 @@ KeyRef Db::setObject(std::string_view key, std::unique_ptr<Value> value, Ttl ttl
 }
 
 void Db::objectResized(KeyRef& ref, size_t oldBytes) {
+  modifiedRef(ref);
   Value* v = ref.object();
   if (v) heapBytes_ += v->memoryUsage() - oldBytes;
 }
@@ -536,6 +561,7 @@ bool Db::remove(std::string_view key) {
 }
 
 void Db::remove(KeyRef& ref) {
+  modifiedRef(ref);
   char* e = pool_.at(ref.ref_);
   if (entry::meta(e) & entry::kHasExpire) expireIndexRemove(ref.ref_);
   keys_.unlink(pool_, HashTable::Position{ref.link_, ref.ref_, ref.table_});
@@ -544,6 +570,7 @@ void Db::remove(KeyRef& ref) {
 }
 
 void Db::setExpire(KeyRef& ref, long long whenMs) {
+  modifiedRef(ref);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   if (m & entry::kHasExpire) {
@@ -566,6 +593,7 @@ bool Db::removeExpire(KeyRef& ref) {
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   if (!(m & entry::kHasExpire)) return false;
+  modifiedRef(ref);
   size_t oldSize = entry::entrySize(e);
   size_t tail = oldSize - entry::kHeader - entry::kExpireBytes;
   uint32_t fresh = pool_.allocate(oldSize - entry::kExpireBytes);
@@ -594,6 +622,8 @@ KeyRef Db::randomKey() {
 }
 
 void Db::transfer(KeyRef& ref, Db& target, std::string_view newKey) {
+  modifiedRef(ref);
+  target.modified(newKey);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   Parts p;
@@ -639,6 +669,7 @@ void Db::transfer(KeyRef& ref, Db& target, std::string_view newKey) {
 }
 
 void Db::copyTo(const KeyRef& ref, Db& target, std::string_view newKey) {
+  target.modified(newKey);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   Parts p;
@@ -711,6 +742,7 @@ struct DetachedDb {
 }  // namespace
 
 void Db::clear(bool async) {
+  engine_->watches().touchAllInDb(index_, -1);
   // Small databases are cheaper to free inline than to hand over.
   constexpr size_t kAsyncThreshold = 64;
   if (async && keys_.size() > kAsyncThreshold) {
@@ -748,9 +780,13 @@ void Db::deleteExpired(uint32_t ref) {
   HashTable::Position pos = keys_.locate(pool_, ref, hashKey(entry::key(e)));
   if (!pos.ref) return;  // cannot happen: every indexed entry is in the table
   engine_->propagateExpired(index_, entry::key(e));
+  std::string watchedKey;
+  const bool watching = engine_->watches().watching();
+  if (watching) watchedKey = entry::key(e);
   keys_.unlink(pool_, pos);
   expireIndexRemove(ref);
   freeEntry(ref, true);
+  if (watching) engine_->watches().expired(index_, watchedKey);
 }
 
 std::pair<size_t, size_t> Db::activeExpireRound(size_t samples, long long nowMs) {

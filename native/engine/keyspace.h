@@ -138,6 +138,9 @@ class Db {
   KeyRef lookupWrite(std::string_view key) { return lookup(key, kLookupWrite); }
   // True when the key exists and is not expired; no stats, no touch, no deletion.
   bool exists(std::string_view key);
+  // The key's expiry as stored, without expiring it or touching stats: -2 when the key is not
+  // in the table at all, -1 when it has no expiry, else unix ms (possibly in the past).
+  long long peekExpire(std::string_view key);
 
   // Creates or replaces a string value. With Ttl::Clear an existing expiry is removed.
   KeyRef setString(std::string_view key, std::string_view value, Ttl ttl, StrHint hint = StrHint::Auto);
@@ -212,6 +215,9 @@ class Db {
   void expireIndexRemove(uint32_t ref);
   void deleteExpired(uint32_t ref);
   void walkHeapParts(bool free);
+  // Reports a change of key to WATCH (only while some client watches).
+  void modified(std::string_view key);
+  void modifiedRef(const KeyRef& ref);
 
   Engine* engine_;
   int index_;

@@ -145,6 +145,12 @@ void AofLog::record(int db, std::span<const std::string_view> argv, long long no
     lastTimestamp_ = nowMs / 1000;
     annotate("#TS:" + std::to_string(lastTimestamp_) + "\r\n");
   }
+  if (inTransaction_) {
+    std::string encoded;
+    appendRespCommand(encoded, argv);
+    transaction_.emplace_back(db, std::move(encoded));
+    return;
+  }
   if (file_.valid()) {
     appendSelect(buffer_, selectedDb_, db);
     appendRespCommand(buffer_, argv);
@@ -153,6 +159,24 @@ void AofLog::record(int db, std::span<const std::string_view> argv, long long no
     appendSelect(rewriteBuffer_, rewriteSelectedDb_, db);
     appendRespCommand(rewriteBuffer_, argv);
   }
+}
+
+void AofLog::endTransaction() {
+  inTransaction_ = false;
+  if (transaction_.empty()) return;
+  auto emit = [&](std::string& out, int& selected, size_t from) {
+    const bool wrap = transaction_.size() - from > 1;
+    if (wrap) out.append("*1\r\n$5\r\nMULTI\r\n");
+    for (size_t i = from; i < transaction_.size(); ++i) {
+      appendSelect(out, selected, transaction_[i].first);
+      out.append(transaction_[i].second);
+    }
+    if (wrap) out.append("*1\r\n$4\r\nEXEC\r\n");
+  };
+  if (file_.valid()) emit(buffer_, selectedDb_, 0);
+  if (rewriting_ && transactionRewriteFrom_ < transaction_.size()) emit(rewriteBuffer_, rewriteSelectedDb_, transactionRewriteFrom_);
+  transaction_.clear();
+  transactionRewriteFrom_ = 0;
 }
 
 void AofLog::annotate(std::string_view text) {

@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "persistence/files.h"
@@ -88,6 +89,14 @@ class AofLog {
   // Text added verbatim (e.g. "#TS:<unix seconds>\r\n" annotations).
   void annotate(std::string_view text);
   size_t pendingBytes() const { return buffer_.size(); }
+  // EXEC: the records of the commands in between are held, then written at the end, wrapped in
+  // MULTI ... EXEC when there are several (Redis 7.0 does not wrap a single write).
+  void beginTransaction() {
+    inTransaction_ = true;
+    transaction_.clear();
+    transactionRewriteFrom_ = 0;
+  }
+  void endTransaction();
   // A rewrite or a reopen starts a new file: the next record selects its database again.
   void forgetSelectedDb() { selectedDb_ = -1; }
 
@@ -104,6 +113,9 @@ class AofLog {
   bool rewriting() const { return rewriting_; }
   // Called in the parent right after fork(): from now on records are also kept for the new file.
   void beginRewrite() {
+    // A rewrite forked inside EXEC (BGREWRITEAOF queued in MULTI): the base already holds the
+    // effects of the records held so far, so only the later ones go to the rewrite buffer.
+    transactionRewriteFrom_ = transaction_.size();
     rewriting_ = true;
     rewriteBuffer_.clear();
     rewriteSelectedDb_ = -1;
@@ -133,6 +145,9 @@ class AofLog {
   long long lastFsyncMs_ = 0;
   bool unsynced_ = false;
   bool timestamps_ = false;
+  bool inTransaction_ = false;
+  std::vector<std::pair<int, std::string>> transaction_;  // [db, encoded command]
+  size_t transactionRewriteFrom_ = 0;
   long long lastTimestamp_ = 0;  // written since the last fsync (everysec)
   int lastWriteError_ = 0;
   BackgroundFsync fsync_;

@@ -12,6 +12,7 @@ import { hashCommands } from './hashes';
 import { listCommands } from './lists';
 import { setCommands } from './sets';
 import { sortedSetCommands } from './zsets';
+import { transactionCommands } from './transactions';
 
 /** native init flags: the command writes (see native-module.d.ts). */
 export const NATIVE_FLAG_WRITE = 1;
@@ -38,6 +39,7 @@ export function buildCommandTable(handlers: Record<string, TsHandler>): CommandT
     ...setCommands,
     ...sortedSetCommands,
     ...connectionCommands,
+    ...transactionCommands,
     ...serverCommands,
   ];
   const byName = new Map<string, CommandSpec>();

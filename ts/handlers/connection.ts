@@ -97,6 +97,7 @@ const quit: TsHandler = (ctx) => {
 
 const reset: TsHandler = (ctx) => {
   const client = ctx.client;
+  client.discardTransaction();
   client.db = 0;
   client.resp = 2;
   client.name = null;
@@ -110,7 +111,11 @@ const reset: TsHandler = (ctx) => {
 
 /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields (buffer figures are ours). */
 export function clientInfoLine(client: Client, now = Date.now()): string {
-  const flags = (client.blocked !== null ? 'b' : '') + (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
+  const flags =
+    (client.multiCount >= 0 ? 'x' : '') +
+    (client.blocked !== null ? 'b' : '') +
+    (client.watchDirty ? 'd' : '') +
+    (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
   const qbuf = client.queryBufferLength;
   const fields: Array<[string, string | number]> = [
     ['id', client.id],
@@ -125,7 +130,7 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     ['sub', 0],
     ['psub', 0],
     ['ssub', 0],
-    ['multi', -1],
+    ['multi', client.multiCount],
     ['qbuf', qbuf],
     ['qbuf-free', 0],
     ['argv-mem', 0],

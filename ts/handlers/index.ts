@@ -2,12 +2,14 @@
 import type { TsHandler } from '../commands/types';
 import { connectionHandlers } from './connection';
 import { serverHandlers } from './server';
+import { transactionHandlers } from './transactions';
 import { commandHandlers } from '../commands/command-command';
 import { configHandlers } from '../config/config-command';
 
 export const tsHandlers: Record<string, TsHandler> = {
   ...connectionHandlers,
   ...serverHandlers,
+  ...transactionHandlers,
   ...commandHandlers,
   ...configHandlers,
 };

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import {
   Control,
   CONTROL_SIZE,
+  CLIENT_FLAG_DENY_BLOCKING,
   CLIENT_FLAG_NO_TOUCH,
   CLIENT_FLAG_RETRY_BLOCKED,
   CLIENT_FLAG_SIGNAL_READY,
@@ -16,7 +17,7 @@ import type { BlockedCommand } from './blocking';
 import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
-import { dispatchTsCommand } from './dispatch';
+import { dispatchTsCommand, rejectedExec, resolveCommand } from './dispatch';
 
 /** Shared by every client: the engine call runs synchronously, so one control block suffices. */
 const control = new Int32Array(CONTROL_SIZE);
@@ -40,6 +41,19 @@ export class Client {
   closing = false;
   /** The blocking command this client waits on (BLPOP ...), or null. */
   blocked: BlockedCommand | null = null;
+  /** MULTI: the queued commands (arguments copied), or null outside a transaction. */
+  multi: Buffer[][] | null = null;
+  /** A command was refused while queueing (unknown, wrong arity, no-multi): EXEC answers EXECABORT. */
+  multiAborted = false;
+  /** EXEC is running the queue: blocking is denied, ready keys are served after it. */
+  private inExec = false;
+  /** Commands in the transaction EXEC is running (CLIENT LIST shows multi=N then), or -1. */
+  private execCount = -1;
+  /** Replies queued when a command inside EXEC asked to close: later ones are not sent. */
+  private execOutLimit = -1;
+  private readyKeysDuringExec = false;
+  /** The engine holds WATCHes for this client (see watch/unwatchAll). */
+  private watching = false;
   /** Set by QUIT (and CLIENT KILL of oneself): close once the current reply is sent. */
   closeAfterReply = false;
   readonly addr: string;
@@ -191,11 +205,29 @@ export class Client {
     control[Control.FrameCursor] = 0;
     control[Control.FrameEnd] = framesEnd;
     for (;;) {
+      if (this.multi !== null) {
+        // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself).
+        const cursor = control[Control.FrameCursor];
+        const argc = frames[cursor];
+        const args: Buffer[] = new Array(argc);
+        for (let i = 0; i < argc; i++) {
+          const off = frames[cursor + 1 + 2 * i];
+          args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
+        }
+        this.queueCommand(args);
+        index++;
+        const next = cursor + 1 + 2 * argc;
+        if (this.closing || next >= framesEnd) return -1;
+        control[Control.FrameCursor] = next;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
       control[Control.Db] = this.db;
       control[Control.Resp] = this.resp;
       control[Control.ClientFlags] =
         (this.noTouch ? CLIENT_FLAG_NO_TOUCH : 0) |
         (blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0) |
+        (this.inExec ? CLIENT_FLAG_DENY_BLOCKING : 0) |
         // A parked client runs only to retry its blocking command.
         (this.blocked !== null ? CLIENT_FLAG_RETRY_BLOCKED : 0);
       // The engine may send straight to the socket only when nothing is queued ahead of its replies
@@ -217,8 +249,10 @@ export class Client {
       }
       const cursor = control[Control.FrameCursor];
       if (stopped === StopReason.KeysReady) {
-        // Waiters are served before this client's next command; that reuses the control block.
-        blocking.serveReadyKeys();
+        // Waiters are served before this client's next command (after the whole EXEC inside one);
+        // serving reuses the control block.
+        if (this.inExec) this.readyKeysDuringExec = true;
+        else blocking.serveReadyKeys();
         if (this.closing || cursor >= framesEnd) return -1;
         control[Control.FrameCursor] = cursor;
         control[Control.FrameEnd] = framesEnd;
@@ -241,6 +275,118 @@ export class Client {
       control[Control.FrameCursor] = next;
       control[Control.FrameEnd] = framesEnd;
     }
+  }
+
+  /**
+   * A command sent while in MULTI: EXEC, DISCARD, MULTI, WATCH, QUIT and RESET run; others are
+   * queued (+QUEUED) or refused, which makes EXEC fail (Redis's flagTransaction).
+   */
+  private queueCommand(args: Buffer[]): void {
+    const writer = this.tsReply;
+    writer.resp = this.resp;
+    if (rejectedExec(this, writer, args)) {
+      this.out.push(writer.take());
+      return;
+    }
+    const spec = resolveCommand(this, writer, args);
+    if (spec === null) {
+      this.multiAborted = true;
+    } else {
+      const name = spec.name;
+      if (name === 'exec' || name === 'discard' || name === 'multi' || name === 'watch' || name === 'quit' || name === 'reset') {
+        this.runTs(args);
+        return;
+      }
+      if (spec.flags.includes('no_multi')) {
+        writer.error('ERR Command not allowed inside a transaction');
+        this.multiAborted = true;
+      } else {
+        (this.multi as Buffer[][]).push(args.map((a) => Buffer.from(a)));
+        writer.simple('QUEUED');
+      }
+    }
+    this.out.push(writer.take());
+  }
+
+  /**
+   * EXEC: runs the queued commands in one go through the ordinary path (nothing else runs
+   * meanwhile: it is synchronous) and answers the array of their replies. Blocking commands answer
+   * as on timeout; clients blocked on keys the transaction fed are served after it.
+   */
+  execTransaction(queued: Buffer[][], reply: ReplyWriter): void {
+    reply.array(queued.length);
+    this.out.push(reply.take());
+    if (queued.length === 0) return;
+    let bytes = 0;
+    let slots = 0;
+    for (const args of queued) {
+      slots += 1 + 2 * args.length;
+      for (const a of args) bytes += a.length;
+    }
+    const joined = Buffer.allocUnsafe(bytes);
+    const frames = new Int32Array(slots);
+    let off = 0;
+    let f = 0;
+    for (const args of queued) {
+      frames[f++] = args.length;
+      for (const a of args) {
+        a.copy(joined, off);
+        frames[f++] = off;
+        frames[f++] = a.length;
+        off += a.length;
+      }
+    }
+    this.inExec = true;
+    this.execCount = queued.length;
+    this.readyKeysDuringExec = false;
+    native.transaction(true);
+    let aofPending = false;
+    try {
+      this.runFramed(joined, frames, slots);
+    } finally {
+      aofPending = native.transaction(false);
+      this.inExec = false;
+      this.execCount = -1;
+    }
+    if (this.execOutLimit >= 0) {
+      this.out.length = this.execOutLimit;
+      this.execOutLimit = -1;
+    }
+    if (aofPending) this.server.aof?.scheduleFlush();
+    if (this.readyKeysDuringExec) {
+      this.readyKeysDuringExec = false;
+      this.server.blocking.serveReadyKeys();
+    }
+  }
+
+  /** DISCARD (and RESET, EXEC refused, disconnect): leaves MULTI and forgets the watches. */
+  discardTransaction(): void {
+    this.multi = null;
+    this.multiAborted = false;
+    this.unwatchAll();
+  }
+
+  /** WATCH key...: in the selected database. */
+  watch(keys: Buffer[]): void {
+    native.watch(this.id, this.db, keys);
+    this.watching = true;
+  }
+
+  /** CLIENT LIST: multi=N while queueing or running EXEC (flag x), else -1. */
+  get multiCount(): number {
+    return this.multi !== null ? this.multi.length : this.execCount;
+  }
+
+  /** CLIENT LIST flag d: a watched key was modified. */
+  get watchDirty(): boolean {
+    return this.watching && native.watchDirty(this.id);
+  }
+
+  /** Forgets this client's watches; true when one was violated (EXEC must fail). */
+  unwatchAll(): boolean {
+    if (!this.watching) return false;
+    this.watching = false;
+    return native.unwatch(this.id);
   }
 
   /** Runs the command this client is blocked on again; true when it was served this time. */
@@ -288,7 +434,12 @@ export class Client {
     writer.resp = this.resp;
     dispatchTsCommand(this, writer, args);
     if (writer.length > 0) this.out.push(writer.take());
-    if (this.closeAfterReply) this.closeAfterFlush();
+    if (this.closeAfterReply) {
+      // Inside EXEC (CLIENT KILL of oneself) the rest of the transaction still runs but, as in
+      // Redis, nothing more is sent; EXEC's own runTs then closes.
+      if (!this.inExec) this.closeAfterFlush();
+      else if (this.execOutLimit < 0) this.execOutLimit = this.out.length;
+    }
   }
 
   /** Writes a TypeScript-produced reply in order with the engine's. */
@@ -337,6 +488,7 @@ export class Client {
     this.flush();
     this.closing = true;
     this.server.blocking.release(this);
+    this.discardTransaction();
     this.socket.end();
     this.server.removeClient(this);
   }
@@ -347,6 +499,7 @@ export class Client {
     this.closing = true;
     this.pending = null;
     this.server.blocking.release(this);
+    this.discardTransaction();
     this.server.removeClient(this);
   }
 }

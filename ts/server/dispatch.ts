@@ -70,7 +70,19 @@ export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[
   return sub;
 }
 
+/**
+ * EXEC refused before it runs (wrong arity) answers EXECABORT and discards the transaction, in or
+ * out of MULTI (Redis's rejectCommand -> execCommandAbort). True when that happened.
+ */
+export function rejectedExec(client: Client, reply: ReplyWriter, args: Buffer[]): boolean {
+  if (args.length === 1 || args[0].length !== 4 || args[0].toString('latin1').toLowerCase() !== 'exec') return false;
+  client.discardTransaction();
+  reply.error(`EXECABORT Transaction discarded because of: ${arityError('exec').slice(4)}`);
+  return true;
+}
+
 export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buffer[]): void {
+  if (rejectedExec(client, reply, args)) return;
   const spec = resolveCommand(client, reply, args);
   if (spec === null) return;
   client.lastCommand = spec.name;
