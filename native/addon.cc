@@ -8,6 +8,7 @@
 #include <napi.h>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -844,6 +845,8 @@ Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
   if (pid < 0) return Napi::Number::New(env, -errno);
   if (pid == 0) {
     // The child: no JavaScript, no N-API; write the file and leave without running destructors.
+    // A lower priority: where the child shares a core with the server, requests go first.
+    (void)::setpriority(PRIO_PROCESS, 0, 10);
     std::string error;
     if (kind == "rewrite") {
       OwnedFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
