@@ -6,7 +6,61 @@
  * Redis 7.0 reports through COMMAND INFO / COMMAND DOCS; test/command-table.test.ts checks it.
  * The summaries are our own wording.
  */
-import type { CommandSpec } from './types';
+import type { ArgSpec, CommandSpec } from './types';
+
+/**
+ * ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE: `destination numkeys key [key ...]` (plus WEIGHTS and
+ * AGGREGATE for union and intersection) share their table entry but for the texts.
+ */
+function storeCommand(name: string, summary: string, since: string, complexity: string, weighted: boolean): CommandSpec {
+  return {
+    name,
+    arity: -4,
+    flags: ['write', 'denyoom', 'movablekeys'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    acl: ['write', 'sortedset', 'slow'],
+    keySpecs: [
+      {
+        flags: ['OW', 'update'],
+        beginSearch: { type: 'index', index: 1 },
+        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 }
+      },
+      {
+        flags: ['RO', 'access'],
+        beginSearch: { type: 'index', index: 2 },
+        findKeys: { type: 'keynum', keyNumIdx: 0, firstKey: 1, step: 1 }
+      }
+    ],
+    summary,
+    since,
+    group: 'sorted-set',
+    complexity,
+    arguments: [
+      { name: 'destination', type: 'key', keySpecIndex: 0 },
+      { name: 'numkeys', type: 'integer' },
+      { name: 'key', type: 'key', keySpecIndex: 1, multiple: true },
+      ...(weighted
+        ? ([
+            { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
+            {
+              name: 'aggregate',
+              type: 'oneof',
+              token: 'AGGREGATE',
+              optional: true,
+              arguments: [
+                { name: 'sum', type: 'pure-token', token: 'SUM' },
+                { name: 'min', type: 'pure-token', token: 'MIN' },
+                { name: 'max', type: 'pure-token', token: 'MAX' }
+              ]
+            }
+          ] satisfies ArgSpec[])
+        : [])
+    ],
+    owner: 'native'
+  };
+}
 
 export const sortedSetCommands: CommandSpec[] = [
   {
@@ -986,123 +1040,9 @@ export const sortedSetCommands: CommandSpec[] = [
     ],
     owner: 'native'
   },
-  {
-    name: 'zunionstore',
-    arity: -4,
-    flags: ['write', 'denyoom', 'movablekeys'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    acl: ['write', 'sortedset', 'slow'],
-    keySpecs: [
-      {
-        flags: ['OW', 'update'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 }
-      },
-      {
-        flags: ['RO', 'access'],
-        beginSearch: { type: 'index', index: 2 },
-        findKeys: { type: 'keynum', keyNumIdx: 0, firstKey: 1, step: 1 }
-      }
-    ],
-    summary: 'Store the union of sorted sets under a key',
-    since: '2.0.0',
-    group: 'sorted-set',
-    complexity: 'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
-    arguments: [
-      { name: 'destination', type: 'key', keySpecIndex: 0 },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', keySpecIndex: 1, multiple: true },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        optional: true,
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' }
-        ]
-      }
-    ],
-    owner: 'native'
-  },
-  {
-    name: 'zinterstore',
-    arity: -4,
-    flags: ['write', 'denyoom', 'movablekeys'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    acl: ['write', 'sortedset', 'slow'],
-    keySpecs: [
-      {
-        flags: ['OW', 'update'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 }
-      },
-      {
-        flags: ['RO', 'access'],
-        beginSearch: { type: 'index', index: 2 },
-        findKeys: { type: 'keynum', keyNumIdx: 0, firstKey: 1, step: 1 }
-      }
-    ],
-    summary: 'Store the intersection of sorted sets under a key',
-    since: '2.0.0',
-    group: 'sorted-set',
-    complexity: 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
-    arguments: [
-      { name: 'destination', type: 'key', keySpecIndex: 0 },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', keySpecIndex: 1, multiple: true },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', optional: true, multiple: true },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        optional: true,
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' }
-        ]
-      }
-    ],
-    owner: 'native'
-  },
-  {
-    name: 'zdiffstore',
-    arity: -4,
-    flags: ['write', 'denyoom', 'movablekeys'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    acl: ['write', 'sortedset', 'slow'],
-    keySpecs: [
-      {
-        flags: ['OW', 'update'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 }
-      },
-      {
-        flags: ['RO', 'access'],
-        beginSearch: { type: 'index', index: 2 },
-        findKeys: { type: 'keynum', keyNumIdx: 0, firstKey: 1, step: 1 }
-      }
-    ],
-    summary: 'Store the difference of the first sorted set and the others under a key',
-    since: '6.2.0',
-    group: 'sorted-set',
-    complexity: 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
-    arguments: [
-      { name: 'destination', type: 'key', keySpecIndex: 0 },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', keySpecIndex: 1, multiple: true }
-    ],
-    owner: 'native'
-  },
+  storeCommand('zunionstore', 'Store the union of sorted sets under a key', '2.0.0', 'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.', true),
+  storeCommand('zinterstore', 'Store the intersection of sorted sets under a key', '2.0.0', 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.', true),
+  storeCommand('zdiffstore', 'Store the difference of the first sorted set and the others under a key', '6.2.0', 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.', false),
   {
     name: 'zintercard',
     arity: -3,
