@@ -9,6 +9,50 @@
 import type { CommandSpec, KeySpec } from './types';
 import { indexRange } from './keyspecs';
 
+/** SINTER, SUNION, SDIFF: `key [key ...]`, read-only; only their texts differ. */
+function setReadCommand(name: string, summary: string, since: string, complexity: string): CommandSpec {
+  return {
+    name,
+    arity: -2,
+    flags: ['readonly'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 1,
+    acl: ['read', 'set', 'slow'],
+    tips: ['nondeterministic_output_order'],
+    keySpecs: [indexRange(['RO', 'access'], 1, -1, 1)],
+    summary,
+    since,
+    group: 'set',
+    complexity,
+    arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, multiple: true }],
+    owner: 'native',
+  };
+}
+
+/** SINTERSTORE, SUNIONSTORE, SDIFFSTORE: `destination key [key ...]`; only their texts differ. */
+function setStoreCommand(name: string, summary: string, since: string, complexity: string): CommandSpec {
+  return {
+    name,
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 1,
+    acl: ['write', 'set', 'slow'],
+    keySpecs: [indexRange(['OW', 'update'], 1), indexRange(['RO', 'access'], 2, -1, 1)],
+    summary,
+    since,
+    group: 'set',
+    complexity,
+    arguments: [
+      { name: 'destination', type: 'key', keySpecIndex: 0 },
+      { name: 'key', type: 'key', keySpecIndex: 1, multiple: true },
+    ],
+    owner: 'native',
+  };
+}
+
 export const setCommands: CommandSpec[] = [
   {
     name: 'sadd',
@@ -214,27 +258,7 @@ export const setCommands: CommandSpec[] = [
     ],
     owner: 'native',
   },
-  {
-    name: 'sinter',
-    arity: -2,
-    flags: ['readonly'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    acl: ['read', 'set', 'slow'],
-    tips: ['nondeterministic_output_order'],
-    keySpecs: [
-      indexRange(['RO', 'access'], 1, -1, 1),
-    ],
-    summary: 'Return the members common to all the given sets',
-    since: '1.0.0',
-    group: 'set',
-    complexity: 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.',
-    arguments: [
-      { name: 'key', type: 'key', keySpecIndex: 0, multiple: true },
-    ],
-    owner: 'native',
-  },
+  setReadCommand('sinter', 'Return the members common to all the given sets', '1.0.0', 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.'),
   {
     name: 'sintercard',
     arity: -3,
@@ -279,92 +303,10 @@ export const setCommands: CommandSpec[] = [
     ],
     owner: 'native',
   },
-  {
-    name: 'sunion',
-    arity: -2,
-    flags: ['readonly'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    acl: ['read', 'set', 'slow'],
-    tips: ['nondeterministic_output_order'],
-    keySpecs: [
-      indexRange(['RO', 'access'], 1, -1, 1),
-    ],
-    summary: 'Return the members present in any of the given sets',
-    since: '1.0.0',
-    group: 'set',
-    complexity: 'O(N) where N is the total number of elements in all given sets.',
-    arguments: [
-      { name: 'key', type: 'key', keySpecIndex: 0, multiple: true },
-    ],
-    owner: 'native',
-  },
-  {
-    name: 'sunionstore',
-    arity: -3,
-    flags: ['write', 'denyoom'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    acl: ['write', 'set', 'slow'],
-    keySpecs: [
-      indexRange(['OW', 'update'], 1),
-      indexRange(['RO', 'access'], 2, -1, 1),
-    ],
-    summary: 'Store the members present in any of the given sets in a destination key',
-    since: '1.0.0',
-    group: 'set',
-    complexity: 'O(N) where N is the total number of elements in all given sets.',
-    arguments: [
-      { name: 'destination', type: 'key', keySpecIndex: 0 },
-      { name: 'key', type: 'key', keySpecIndex: 1, multiple: true },
-    ],
-    owner: 'native',
-  },
-  {
-    name: 'sdiff',
-    arity: -2,
-    flags: ['readonly'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    acl: ['read', 'set', 'slow'],
-    tips: ['nondeterministic_output_order'],
-    keySpecs: [
-      indexRange(['RO', 'access'], 1, -1, 1),
-    ],
-    summary: 'Return the members of the first set that no other given set has',
-    since: '1.0.0',
-    group: 'set',
-    complexity: 'O(N) where N is the total number of elements in all given sets.',
-    arguments: [
-      { name: 'key', type: 'key', keySpecIndex: 0, multiple: true },
-    ],
-    owner: 'native',
-  },
-  {
-    name: 'sdiffstore',
-    arity: -3,
-    flags: ['write', 'denyoom'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    acl: ['write', 'set', 'slow'],
-    keySpecs: [
-      indexRange(['OW', 'update'], 1),
-      indexRange(['RO', 'access'], 2, -1, 1),
-    ],
-    summary: 'Store the members of the first set that no other given set has in a destination key',
-    since: '1.0.0',
-    group: 'set',
-    complexity: 'O(N) where N is the total number of elements in all given sets.',
-    arguments: [
-      { name: 'destination', type: 'key', keySpecIndex: 0 },
-      { name: 'key', type: 'key', keySpecIndex: 1, multiple: true },
-    ],
-    owner: 'native',
-  },
+  setReadCommand('sunion', 'Return the members present in any of the given sets', '1.0.0', 'O(N) where N is the total number of elements in all given sets.'),
+  setStoreCommand('sunionstore', 'Store the members present in any of the given sets in a destination key', '1.0.0', 'O(N) where N is the total number of elements in all given sets.'),
+  setReadCommand('sdiff', 'Return the members of the first set that no other given set has', '1.0.0', 'O(N) where N is the total number of elements in all given sets.'),
+  setStoreCommand('sdiffstore', 'Store the members of the first set that no other given set has in a destination key', '1.0.0', 'O(N) where N is the total number of elements in all given sets.'),
   {
     name: 'sscan',
     arity: -3,
