@@ -29,6 +29,7 @@
 #include "persistence/files.h"
 #include "persistence/rdb.h"
 #include "protocol/reply.h"
+#include "scripting/host.h"
 
 namespace rp {
 namespace {
@@ -36,7 +37,8 @@ namespace {
 constexpr size_t kMaxNameLength = 64;
 constexpr int kCommandsPerClockRead = 8;
 
-constexpr int kFlagWrite = 1;  // init flags: the command writes
+constexpr int kFlagWrite = 1;     // init flags: the command writes
+constexpr int kFlagNoScript = 2;  // init flags: scripts may not call it
 
 struct Subcommand {
   std::string name;  // lowercase, the part after '|'
@@ -106,6 +108,10 @@ struct State {
   std::vector<std::string_view> args;
   // MISCONF while persistence fails (setWriteRefusal); empty when writes are allowed.
   std::string writeRefusal;
+  // Runs a TypeScript-owned command for redis.call (setScriptCallback); the env of the execute()
+  // call in progress, in which the callback is made.
+  Napi::FunctionReference scriptCallback;
+  napi_env env = nullptr;
   // Reply views: small replies are copied into a shared JS ArrayBuffer slab and returned as
   // Uint8Array views over it, never overwritten (a full slab is replaced by a new one; the old one
   // lives while views reference it). Measured on this machine: ~0.3 us per execute() call against
@@ -132,6 +138,8 @@ void wrongArity(ReplyWriter& reply, std::string_view name) {
   msg.append("' command");
   reply.error(msg);
 }
+
+void runScriptCommand(scripting::ScriptCall& call);
 
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -208,6 +216,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 
   state = new State();
   state->engine = std::make_unique<Engine>(databases);
+  scripting::setCommandRunner(runScriptCommand);
   state->commands.build(std::move(commands));
 
   Napi::Array result = Napi::Array::New(env, missing.size());
@@ -247,6 +256,94 @@ void prefetchKeys(Engine& engine, int dbIndex, const int32_t* frames, size_t cur
 
 Napi::Value replyValue(Napi::Env env, ReplyWriter& reply, size_t from);
 
+// Runs a resolved command: WATCH bookkeeping, replies for exceptions, and (when `record`) its AOF
+// record, the override the command asked for or its own argv.
+inline void invokeHandler(Engine& engine, CommandHandler handler, CommandContext& ctx, bool record) {
+  const long long dirtyBefore = engine.dirty();
+  engine.beginCommand();
+  WatchTable& watches = engine.watches();
+  watches.beginCommand();
+  try {
+    handler(ctx);
+  } catch (const std::bad_alloc&) {
+    ctx.reply.error("OOM command not allowed when used memory > 'maxmemory'.");
+  } catch (...) {
+    ctx.reply.error("ERR internal error");
+  }
+  watches.endCommand(engine.dirty() != dirtyBefore);
+  AofLog& aof = engine.aof();
+  if (record && aof.active() && (engine.dirty() != dirtyBefore || engine.overridden())) {
+    if (engine.overridden()) {
+      engine.recordOverride(ctx.dbIndex);
+    } else {
+      aof.record(ctx.dbIndex, ctx.argv, ctx.nowMs);
+    }
+  }
+}
+
+const Subcommand* findSubcommand(const Command& cmd, std::string_view name) {
+  for (const Subcommand& s : cmd.subcommands)
+    if (equalsIgnoreCase(name, s.name)) return &s;
+  return nullptr;
+}
+
+// A TypeScript-owned command called from a script: the callback dispatches it like a client's
+// command and returns its RESP reply bytes.
+void runScriptCommandInJs(scripting::ScriptCall& call) {
+  if (state->scriptCallback.IsEmpty() || state->env == nullptr) return call.out.error(scripting::kErrUnknownFromScript);
+  Napi::Env env(state->env);
+  Napi::HandleScope scope(env);
+  Napi::Array args = Napi::Array::New(env, call.argv.size());
+  for (size_t i = 0; i < call.argv.size(); ++i)
+    args.Set(static_cast<uint32_t>(i), Napi::Buffer<char>::Copy(env, call.argv[i].data(), call.argv[i].size()));
+  Napi::Value result = state->scriptCallback.Call(
+      {args, Napi::Number::New(env, call.db), Napi::Number::New(env, call.out.resp()), Napi::Boolean::New(env, call.readOnly)});
+  if (env.IsExceptionPending()) {
+    Napi::Error err = env.GetAndClearPendingException();
+    return call.out.error("ERR " + err.Message());
+  }
+  if (!result.IsTypedArray()) return call.out.error(scripting::kErrUnknownFromScript);
+  Napi::Uint8Array bytes = result.As<Napi::Uint8Array>();
+  call.out.raw(std::string_view(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength()));
+}
+
+// redis.call from a script: the command runs here, in the script's database, with the checks
+// Redis's scriptCall makes (unknown, arity, noscript, writes from read-only scripts, MISCONF).
+void runScriptCommand(scripting::ScriptCall& call) {
+  Engine& engine = *state->engine;
+  const Command* cmd = state->commands.find(call.argv[0]);
+  if (!cmd) return runScriptCommandInJs(call);
+  const int argc = static_cast<int>(call.argv.size());
+  if (arityMismatch(cmd->arity, argc)) return call.out.error(scripting::kErrArityFromScript);
+  CommandHandler handler = cmd->handler;
+  std::string_view name = cmd->name;
+  int flags = cmd->flags;
+  if (!cmd->subcommands.empty()) {
+    const Subcommand* sub = findSubcommand(*cmd, call.argv[1]);
+    if (!sub) return call.out.error(scripting::kErrUnknownFromScript);
+    if (arityMismatch(sub->arity, argc)) return call.out.error(scripting::kErrArityFromScript);
+    handler = sub->handler;
+    name = sub->fullName;
+    flags = sub->flags;
+  }
+  if (flags & kFlagNoScript) return call.out.error(scripting::kErrNoScript);
+  if (flags & kFlagWrite) {
+    if (call.readOnly) return call.out.error(scripting::kErrWriteFromReadOnly);
+    if (!state->writeRefusal.empty()) return call.out.error(state->writeRefusal);
+  }
+  CommandContext ctx{engine,
+                     engine.db(call.db),
+                     call.db,
+                     call.out,
+                     call.out.resp(),
+                     engine.nowMs(),
+                     abi::kClientFlagDenyBlocking | (engine.touchAllowed() ? 0u : static_cast<unsigned>(abi::kClientFlagNoTouch)),
+                     call.argv,
+                     name};
+  invokeHandler(engine, handler, ctx, call.propagate);
+  engine.takeBlockRequest();
+}
+
 // Writes as much of data as the socket takes now; never blocks, never raises SIGPIPE. Returns the
 // bytes sent. On EAGAIN the rest goes back to JavaScript, which queues it on the socket's stream;
 // on a hard error (peer gone) too, so that the stream reports the error and the client is closed.
@@ -284,7 +381,6 @@ struct BatchRun {
 void runBatch(BatchRun& run) {
   Engine& engine = *state->engine;
   ReplyWriter& reply = state->reply;
-  AofLog& aof = engine.aof();
   const char* input = run.input;
   const size_t inputLength = run.inputLength;
   const int32_t* frames = run.frames;
@@ -348,13 +444,7 @@ void runBatch(BatchRun& run) {
     int flags = cmd->flags;
     if (!cmd->subcommands.empty()) {
       std::string_view sub = args[1];
-      const Subcommand* found = nullptr;
-      for (const Subcommand& s : cmd->subcommands) {
-        if (equalsIgnoreCase(sub, s.name)) {
-          found = &s;
-          break;
-        }
-      }
+      const Subcommand* found = findSubcommand(*cmd, sub);
       if (!found) {
         std::string msg = "ERR unknown subcommand '";
         msg.append(sub.substr(0, 128));
@@ -390,25 +480,7 @@ void runBatch(BatchRun& run) {
                        run.clientFlags,
                        std::span<const std::string_view>(args.data(), args.size()),
                        name};
-    const long long dirtyBefore = engine.dirty();
-    engine.beginCommand();
-    WatchTable& watches = engine.watches();
-    watches.beginCommand();
-    try {
-      handler(ctx);
-    } catch (const std::bad_alloc&) {
-      reply.error("OOM command not allowed when used memory > 'maxmemory'.");
-    } catch (...) {
-      reply.error("ERR internal error");
-    }
-    watches.endCommand(engine.dirty() != dirtyBefore);
-    if (aof.active() && (engine.dirty() != dirtyBefore || engine.overridden())) {
-      if (engine.overridden()) {
-        engine.recordOverride(dbIndex);
-      } else {
-        aof.record(dbIndex, std::span<const std::string_view>(args.data(), args.size()), now);
-      }
-    }
+    invokeHandler(engine, handler, ctx, true);
     if (name == "debug") sinceClockRead = kCommandsPerClockRead - 1;
     if (engine.takeBlockRequest()) {
       // Not answered: TypeScript parks the client on this record and runs it again later.
@@ -448,6 +520,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   }
   int32_t* control = controlArr.Data();
   Engine& engine = *state->engine;
+  state->env = env;
   ReplyWriter& reply = state->reply;
   reply.clear();
   BatchRun run;
@@ -964,6 +1037,18 @@ Napi::Value Transaction(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, aof.pendingBytes() > 0);
 }
 
+// The function that runs a TypeScript-owned command for redis.call: (args, db, resp, readOnly) =>
+// reply bytes.
+Napi::Value SetScriptCallback(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsFunction()) {
+    Napi::TypeError::New(env, "setScriptCallback(fn)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  state->scriptCallback = Napi::Persistent(info[0].As<Napi::Function>());
+  return env.Undefined();
+}
+
 Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (state && info.Length() > 0 && info[0].IsString()) state->writeRefusal = info[0].As<Napi::String>().Utf8Value();
@@ -975,6 +1060,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("unwatch", Napi::Function::New(env, Unwatch, "unwatch"));
   exports.Set("watchDirty", Napi::Function::New(env, WatchDirty, "watchDirty"));
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
+  exports.Set("setScriptCallback", Napi::Function::New(env, SetScriptCallback, "setScriptCallback"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
   exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));

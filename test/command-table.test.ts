@@ -27,6 +27,7 @@ import { listCommands } from '../ts/commands/lists';
 import { setCommands } from '../ts/commands/sets';
 import { sortedSetCommands } from '../ts/commands/zsets';
 import { transactionCommands } from '../ts/commands/transactions';
+import { scriptingCommands } from '../ts/commands/scripting';
 import {
   commandHandlers,
   lookupCommandByFullName,
@@ -45,6 +46,7 @@ const allSpecs: CommandSpec[] = [
   ...sortedSetCommands,
   ...connectionCommands,
   ...transactionCommands,
+  ...scriptingCommands,
   ...serverCommands,
 ];
 setCommandTable(allSpecs);

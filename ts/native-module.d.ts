@@ -39,7 +39,8 @@
 export interface NativeModule {
   /**
    * Called once at start-up. `names[i]` (lowercase) is native command id i, `arities[i]` its Redis
-   * arity (N exact, -N at least N), `flags[i]` bit 0 set when it writes. Returns the names the engine has no handler for (start-up fails
+   * arity (N exact, -N at least N), `flags[i]` bit 0 set when it writes, bit 1 when scripts may not
+   * call it (noscript). Returns the names the engine has no handler for (start-up fails
    * if any), so the TypeScript command table and the C++ handlers cannot drift apart.
    */
   init(databases: number, names: string[], arities: Int32Array, flags?: Int32Array): string[];
@@ -49,6 +50,14 @@ export interface NativeModule {
    * with this error instead of running (Redis's MISCONF). An empty text lifts the refusal.
    */
   setWriteRefusal(message: string): void;
+
+  /**
+   * Installs the function that runs a TypeScript-owned command called from a Lua script
+   * (redis.call('PUBLISH', ...)): args as sent by the script, the script's database and RESP
+   * version, whether the script is read-only (EVAL_RO). Returns the command's reply bytes; it runs
+   * synchronously inside the execute() call of the script.
+   */
+  setScriptCallback(run: (args: Buffer[], db: number, resp: number, readOnly: boolean) => Uint8Array): void;
 
   /**
    * Runs a framed batch (see above). Returns the concatenated replies, or null when there are none.

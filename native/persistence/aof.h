@@ -91,6 +91,7 @@ class AofLog {
   size_t pendingBytes() const { return buffer_.size(); }
   // EXEC: the records of the commands in between are held, then written at the end, wrapped in
   // MULTI ... EXEC when there are several (Redis 7.0 does not wrap a single write).
+  bool inTransaction() const { return inTransaction_; }
   void beginTransaction() {
     inTransaction_ = true;
     transaction_.clear();

@@ -13,9 +13,12 @@ import { listCommands } from './lists';
 import { setCommands } from './sets';
 import { sortedSetCommands } from './zsets';
 import { transactionCommands } from './transactions';
+import { scriptingCommands } from './scripting';
 
 /** native init flags: the command writes (see native-module.d.ts). */
 export const NATIVE_FLAG_WRITE = 1;
+/** native init flags: scripts may not call the command (Redis's noscript). */
+export const NATIVE_FLAG_NOSCRIPT = 2;
 
 export interface CommandTable {
   /** Top-level commands in table order. */
@@ -40,6 +43,7 @@ export function buildCommandTable(handlers: Record<string, TsHandler>): CommandT
     ...sortedSetCommands,
     ...connectionCommands,
     ...transactionCommands,
+    ...scriptingCommands,
     ...serverCommands,
   ];
   const byName = new Map<string, CommandSpec>();
@@ -52,7 +56,9 @@ export function buildCommandTable(handlers: Record<string, TsHandler>): CommandT
     if (spec.owner === 'native') {
       nativeNames.push(spec.name);
       nativeArities.push(spec.arity);
-      nativeFlags.push(spec.flags.includes('write') ? NATIVE_FLAG_WRITE : 0);
+      nativeFlags.push(
+        (spec.flags.includes('write') ? NATIVE_FLAG_WRITE : 0) | (spec.flags.includes('noscript') ? NATIVE_FLAG_NOSCRIPT : 0),
+      );
       return;
     }
     const handler = handlers[spec.name];

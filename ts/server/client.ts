@@ -18,6 +18,7 @@ import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
 import { dispatchTsCommand, rejectedExec, resolveCommand } from './dispatch';
+import { scriptCaller } from '../handlers/scripting';
 
 /** Shared by every client: the engine call runs synchronously, so one control block suffices. */
 const control = new Int32Array(CONTROL_SIZE);
@@ -233,6 +234,7 @@ export class Client {
       // The engine may send straight to the socket only when nothing is queued ahead of its replies
       // (it writes pending AOF records first, and keeps the replies back under appendfsync always).
       control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
+      scriptCaller.client = this;
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
       if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();

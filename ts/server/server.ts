@@ -7,6 +7,7 @@ import type { AofManager } from '../persistence/aof';
 import type { Persistence } from '../persistence';
 import type { Logger } from 'pino';
 import { native } from '../native';
+import { installScriptCallback } from '../handlers/scripting';
 import type { CommandTable } from '../commands/table';
 import { Client } from './client';
 import { BlockingRegistry } from './blocking';
@@ -104,6 +105,7 @@ export class Server {
   ) {
     const missing = native.init(opts.databases, table.nativeNames, table.nativeArities, table.nativeFlags);
     if (missing.length > 0) throw new Error(`the engine has no handler for: ${missing.join(', ')}`);
+    installScriptCallback(this);
   }
 
   nextClientId(): number {

@@ -1,0 +1,71 @@
+// EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT: the command handlers over ScriptEngine.
+#include "commands/registry.h"
+#include "scripting/script_engine.h"
+
+namespace rp::scripting {
+namespace {
+
+void evalCommand(CommandContext& c) { ScriptEngine::instance().eval(c, false, false); }
+void evalShaCommand(CommandContext& c) { ScriptEngine::instance().eval(c, true, false); }
+void evalRoCommand(CommandContext& c) { ScriptEngine::instance().eval(c, false, true); }
+void evalShaRoCommand(CommandContext& c) { ScriptEngine::instance().eval(c, true, true); }
+
+void scriptLoadCommand(CommandContext& c) { ScriptEngine::instance().load(c, c.arg(2)); }
+
+void scriptExistsCommand(CommandContext& c) {
+  ScriptEngine& engine = ScriptEngine::instance();
+  c.reply.arrayHeader(static_cast<size_t>(c.argc() - 2));
+  for (int i = 2; i < c.argc(); ++i) {
+    std::string sha(c.arg(i));
+    for (char& ch : sha) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    c.reply.integer(engine.cached(sha) ? 1 : 0);
+  }
+}
+
+void scriptFlushCommand(CommandContext& c) {
+  if (c.argc() > 3 || (c.argc() == 3 && !equalsIgnoreCase(c.arg(2), "sync") && !equalsIgnoreCase(c.arg(2), "async")))
+    return c.reply.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+  ScriptEngine::instance().flush();
+  c.reply.ok();
+}
+
+// Scripts run to completion before any other command is read (the server is single-threaded and a
+// script never yields), so SCRIPT KILL never finds one running.
+void scriptKillCommand(CommandContext& c) { c.reply.error("NOTBUSY No scripts in execution right now."); }
+
+void scriptHelpCommand(CommandContext& c) {
+  static constexpr std::string_view kLines[] = {
+      "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "EXISTS <sha1> [<sha1> ...]",
+      "    Return information about the existence of the scripts in the script cache.",
+      "FLUSH [ASYNC|SYNC]",
+      "    Flush the Lua scripts cache. Very dangerous on replicas.",
+      "    When called without the optional mode argument, the behavior is determined by the",
+      "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+      "    * ASYNC: Asynchronously flush the scripts cache.",
+      "    * SYNC: Synchronously flush the scripts cache.",
+      "KILL",
+      "    Kill the currently executing Lua script.",
+      "LOAD <script>",
+      "    Load a script into the scripts cache without executing it.",
+      "HELP",
+      "    Prints this help.",
+  };
+  c.reply.arrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) c.reply.simple(line);
+}
+
+const CommandFamily kScriptingCommands{{
+    {"eval", evalCommand},
+    {"evalsha", evalShaCommand},
+    {"eval_ro", evalRoCommand},
+    {"evalsha_ro", evalShaRoCommand},
+    {"script|load", scriptLoadCommand},
+    {"script|exists", scriptExistsCommand},
+    {"script|flush", scriptFlushCommand},
+    {"script|kill", scriptKillCommand},
+    {"script|help", scriptHelpCommand},
+}};
+
+}  // namespace
+}  // namespace rp::scripting

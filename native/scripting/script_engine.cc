@@ -1,0 +1,510 @@
+#include "scripting/script_engine.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+
+#include <unistd.h>
+
+#include "scripting/convert.h"
+#include "scripting/host.h"
+#include "scripting/sha1.h"
+
+namespace rp::scripting {
+namespace {
+
+CommandRunner commandRunner = nullptr;
+
+constexpr int kGcPeriod = 50;  // a GC step every 50 scripts, as Redis does
+constexpr const char* kRedisVersion = "7.0.15";
+constexpr int kRedisVersionNum = 0x00070000 | 15;
+
+// ---- math.random: Redis's rand48 (math.randomseed(n) gives redis-server's sequence for n). ----
+// Redis 7.0 does not reseed per script, and its start-up state differs from one process to the
+// next: ours is seeded from the clock at start.
+uint64_t rand48State = 0x330E;
+constexpr int32_t kRand48Max = INT32_MAX;
+
+void srand48Redis(int32_t seed) { rand48State = (static_cast<uint64_t>(static_cast<uint32_t>(seed)) << 16) | 0x330E; }
+int32_t lrand48Redis() {
+  rand48State = (0x5DEECE66DULL * rand48State + 0xB) & ((uint64_t{1} << 48) - 1);
+  return static_cast<int32_t>(rand48State >> 17);
+}
+
+int mathRandom(lua_State* L) {
+  const lua_Number r = static_cast<lua_Number>(lrand48Redis() % kRand48Max) / static_cast<lua_Number>(kRand48Max);
+  switch (lua_gettop(L)) {
+    case 0:
+      lua_pushnumber(L, r);
+      break;
+    case 1: {
+      int upper = luaL_checkint(L, 1);
+      luaL_argcheck(L, 1 <= upper, 1, "interval is empty");
+      lua_pushnumber(L, std::floor(r * upper) + 1);
+      break;
+    }
+    case 2: {
+      int lower = luaL_checkint(L, 1);
+      int upper = luaL_checkint(L, 2);
+      luaL_argcheck(L, lower <= upper, 2, "interval is empty");
+      lua_pushnumber(L, std::floor(r * (upper - lower + 1)) + lower);
+      break;
+    }
+    default:
+      return luaL_error(L, "wrong number of arguments");
+  }
+  return 1;
+}
+
+int mathRandomSeed(lua_State* L) {
+  srand48Redis(luaL_checkint(L, 1));
+  return 0;
+}
+
+// Raises {err = "ERR <message>"} (luaPushError + lua_error in Redis). No C++ object may be alive in
+// the frames a Lua error unwinds (they are C frames to longjmp): callers return its result at once.
+int raise(lua_State* L, const char* message) {
+  pushErrorTable(L, message);
+  return lua_error(L);
+}
+
+ScriptRun* currentRun(lua_State* L, const char* what) {
+  ScriptRun* run = ScriptEngine::instance().run();
+  if (run == nullptr) luaL_error(L, "%s can only be called inside a script invocation", what);
+  return run;
+}
+
+int redisCall(lua_State* L) {
+  if (ScriptEngine::instance().run() == nullptr) return raise(L, "redis.call/pcall can only be called inside a script invocation");
+  if (ScriptEngine::instance().call(L)) return lua_error(L);
+  return 1;
+}
+
+int redisPcall(lua_State* L) {
+  if (ScriptEngine::instance().run() == nullptr) return raise(L, "redis.call/pcall can only be called inside a script invocation");
+  ScriptEngine::instance().call(L);
+  return 1;
+}
+
+int redisSha1hex(lua_State* L) {
+  if (lua_gettop(L) != 1) return raise(L, "wrong number of arguments");
+  size_t size = 0;
+  const char* s = lua_tolstring(L, 1, &size);
+  char digest[41];
+  {
+    std::string hex = sha1Hex(std::string_view(s ? s : "", s ? size : 0));
+    std::memcpy(digest, hex.data(), 40);
+  }
+  lua_pushlstring(L, digest, 40);
+  return 1;
+}
+
+// redis.error_reply / redis.status_reply: a one-field table; a bad argument is returned (not raised)
+// as an error table, as in Redis.
+int redisErrorReply(lua_State* L) {
+  if (lua_gettop(L) != 1 || lua_type(L, -1) != LUA_TSTRING) {
+    pushErrorTable(L, "wrong number or type of arguments");
+    return 1;
+  }
+  size_t size = 0;
+  const char* s = lua_tolstring(L, -1, &size);
+  if (size > 0 && s[0] == '-') {
+    pushErrorTable(L, std::string_view(s, size));
+  } else {
+    std::string text = "-";
+    text.append(s, size);
+    pushErrorTable(L, text);
+  }
+  return 1;
+}
+
+int redisStatusReply(lua_State* L) {
+  if (lua_gettop(L) != 1 || lua_type(L, -1) != LUA_TSTRING) {
+    pushErrorTable(L, "wrong number or type of arguments");
+    return 1;
+  }
+  lua_newtable(L);
+  lua_pushstring(L, "ok");
+  lua_pushvalue(L, -3);
+  lua_settable(L, -3);
+  return 1;
+}
+
+int redisLog(lua_State* L) {
+  const int argc = lua_gettop(L);
+  if (argc < 2) return raise(L, "redis.log() requires two arguments or more.");
+  if (!lua_isnumber(L, -argc)) return raise(L, "First argument must be a number (log level).");
+  const int level = static_cast<int>(lua_tonumber(L, -argc));
+  if (level < 0 || level > 3) return raise(L, "Invalid debug level.");
+  if (level < 2) return 0;  // below the default verbosity (notice)
+  luaL_Buffer line;
+  luaL_buffinit(L, &line);
+  luaL_addstring(&line, "rustypotato script log: ");
+  for (int i = 2; i <= argc; ++i) {
+    size_t size = 0;
+    const char* s = lua_tolstring(L, i, &size);
+    if (s == nullptr) continue;
+    if (i != 2) luaL_addchar(&line, ' ');
+    luaL_addlstring(&line, s, size);
+  }
+  luaL_addchar(&line, '\n');
+  luaL_pushresult(&line);
+  size_t size = 0;
+  const char* text = lua_tolstring(L, -1, &size);
+  std::fwrite(text, 1, size, stderr);
+  return 0;
+}
+
+int redisSetResp(lua_State* L) {
+  ScriptRun* run = currentRun(L, "redis.setresp");
+  if (lua_gettop(L) != 1) return raise(L, "redis.setresp() requires one argument.");
+  const int resp = static_cast<int>(lua_tonumber(L, -1));
+  if (resp != 2 && resp != 3) return raise(L, "RESP version must be 2 or 3.");
+  run->resp = resp;
+  return 0;
+}
+
+constexpr int kReplAof = 1;
+constexpr int kReplReplica = 2;
+
+int redisSetRepl(lua_State* L) {
+  ScriptRun* run = currentRun(L, "redis.set_repl");
+  if (lua_gettop(L) != 1) return raise(L, "redis.set_repl() requires two arguments.");
+  const int flags = static_cast<int>(lua_tonumber(L, -1));
+  if ((flags & ~(kReplAof | kReplReplica)) != 0)
+    return raise(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+  run->propagate = (flags & kReplAof) != 0;
+  return 0;
+}
+
+// Since 7.0 scripts always replicate their effects: the call is accepted and answers true.
+int redisReplicateCommands(lua_State* L) {
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+// No debugging session (SCRIPT DEBUG) is ever active: breakpoint answers false, debug logs nothing.
+int redisBreakpoint(lua_State* L) {
+  lua_pushboolean(L, 0);
+  return 1;
+}
+int redisDebug(lua_State*) { return 0; }
+
+// Redis's pcall: an error table raised by redis.call comes back as its message string.
+int protectedCall(lua_State* L) {
+  const int argc = lua_gettop(L);
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  if (lua_pcall(L, argc - 1, LUA_MULTRET, 0) != 0) {
+    lua_remove(L, 1);
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "err");
+      if (lua_isstring(L, -1)) lua_replace(L, -2);
+      else lua_pop(L, 1);
+    }
+    lua_pushboolean(L, 0);
+    lua_insert(L, 1);
+  }
+  return lua_gettop(L);
+}
+
+// The message handler of every script run: turns the error into {err=..., source=..., line=...}
+// where source/line name the script position that raised it (skipping a C function such as
+// error() or redis.call).
+int errorHandler(lua_State* L) {
+  lua_Debug where;
+  bool located = lua_getstack(L, 1, &where) && lua_getinfo(L, "nSl", &where);
+  if (located && std::strcmp(where.what, "C") == 0) located = lua_getstack(L, 2, &where) && lua_getinfo(L, "nSl", &where);
+  lua_settop(L, 1);
+  if (!lua_istable(L, 1)) {
+    lua_pushstring(L, "ERR ");
+    lua_getfield(L, LUA_REGISTRYINDEX, "rp_tostring");
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    lua_concat(L, 2);
+    lua_newtable(L);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "err");
+    lua_replace(L, 1);
+  }
+  if (located) {
+    lua_pushstring(L, where.source);
+    lua_setfield(L, 1, "source");
+    lua_pushnumber(L, where.currentline);
+    lua_setfield(L, 1, "line");
+  }
+  return 1;
+}
+
+int globalMissing(lua_State* L) {
+  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
+}
+
+int globalAssign(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+
+void openLibrary(lua_State* L, const char* name, lua_CFunction open) {
+  lua_pushcfunction(L, open);
+  lua_pushstring(L, name);
+  lua_call(L, 1, 0);
+}
+
+void setFunction(lua_State* L, const char* name, lua_CFunction fn) {
+  lua_pushcfunction(L, fn);
+  lua_setfield(L, -2, name);
+}
+
+void setNumber(lua_State* L, const char* name, lua_Number n) {
+  lua_pushnumber(L, n);
+  lua_setfield(L, -2, name);
+}
+
+}  // namespace
+
+void setCommandRunner(CommandRunner runner) { commandRunner = runner; }
+
+ScriptEngine& ScriptEngine::instance() {
+  static ScriptEngine engine;
+  return engine;
+}
+
+ScriptEngine::ScriptEngine() {
+  srand48Redis(static_cast<int32_t>(Engine::wallClockMs() ^ (static_cast<long long>(::getpid()) << 16)));
+  open();
+}
+
+ScriptEngine::~ScriptEngine() {
+  if (L_) lua_close(L_);
+}
+
+void ScriptEngine::open() {
+  L_ = luaL_newstate();
+  lua_State* L = L_;
+  openLibrary(L, "", luaopen_base);
+  openLibrary(L, LUA_TABLIBNAME, luaopen_table);
+  openLibrary(L, LUA_STRLIBNAME, luaopen_string);
+  openLibrary(L, LUA_MATHLIBNAME, luaopen_math);
+  openLibrary(L, LUA_DBLIBNAME, luaopen_debug);
+
+  lua_getglobal(L, "tostring");
+  lua_setfield(L, LUA_REGISTRYINDEX, "rp_tostring");
+  // What Redis 7.0 leaves out of the sandbox.
+  for (const char* name : {"dofile", "loadfile", "print", "getfenv", "setfenv", "newproxy", "debug"}) {
+    lua_pushnil(L);
+    lua_setglobal(L, name);
+  }
+  lua_getglobal(L, "math");
+  setFunction(L, "random", mathRandom);
+  setFunction(L, "randomseed", mathRandomSeed);
+  lua_pop(L, 1);
+  lua_pushcfunction(L, protectedCall);
+  lua_setglobal(L, "pcall");
+  lua_pushcfunction(L, errorHandler);
+  lua_setglobal(L, "__redis__err__handler");
+
+  lua_newtable(L);
+  setFunction(L, "call", redisCall);
+  setFunction(L, "pcall", redisPcall);
+  setFunction(L, "log", redisLog);
+  setNumber(L, "LOG_DEBUG", 0);
+  setNumber(L, "LOG_VERBOSE", 1);
+  setNumber(L, "LOG_NOTICE", 2);
+  setNumber(L, "LOG_WARNING", 3);
+  setFunction(L, "setresp", redisSetResp);
+  setFunction(L, "sha1hex", redisSha1hex);
+  setFunction(L, "error_reply", redisErrorReply);
+  setFunction(L, "status_reply", redisStatusReply);
+  setFunction(L, "set_repl", redisSetRepl);
+  setNumber(L, "REPL_NONE", 0);
+  setNumber(L, "REPL_AOF", kReplAof);
+  setNumber(L, "REPL_SLAVE", kReplReplica);
+  setNumber(L, "REPL_REPLICA", kReplReplica);
+  setNumber(L, "REPL_ALL", kReplAof | kReplReplica);
+  setFunction(L, "replicate_commands", redisReplicateCommands);
+  setFunction(L, "breakpoint", redisBreakpoint);
+  setFunction(L, "debug", redisDebug);
+  lua_pushstring(L, kRedisVersion);
+  lua_setfield(L, -2, "REDIS_VERSION");
+  setNumber(L, "REDIS_VERSION_NUM", kRedisVersionNum);
+  lua_setglobal(L, "redis");
+
+  // Globals are read-only from here on: reading a missing one or assigning one is an error.
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_newtable(L);
+  lua_pushcfunction(L, globalMissing);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, globalAssign);
+  lua_setfield(L, -2, "__newindex");
+  lua_setmetatable(L, -2);
+  lua_pop(L, 1);
+}
+
+void ScriptEngine::flush() {
+  lua_close(L_);
+  L_ = nullptr;
+  shas_.clear();
+  runsSinceGc_ = 0;
+  open();
+}
+
+size_t ScriptEngine::memoryBytes() const {
+  return static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(L_, LUA_GCCOUNTB, 0));
+}
+
+bool ScriptEngine::compile(std::string_view body, const std::string& sha, ReplyWriter& reply) {
+  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
+    std::string msg = "ERR Error compiling script (new function): ";
+    const char* err = lua_tostring(L_, -1);
+    msg.append(err ? err : "");
+    lua_pop(L_, 1);
+    reply.error(msg);
+    return false;
+  }
+  lua_setfield(L_, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
+  shas_.insert(sha);
+  return true;
+}
+
+void ScriptEngine::load(CommandContext& c, std::string_view body) {
+  std::string sha = sha1Hex(body);
+  if (!cached(sha) && !compile(body, sha, c.reply)) return;
+  c.reply.bulk(sha);
+}
+
+void ScriptEngine::setArgs(const char* name, std::span<const std::string_view> values) {
+  lua_pushstring(L_, name);
+  lua_createtable(L_, static_cast<int>(values.size()), 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    lua_pushlstring(L_, values[i].data(), values[i].size());
+    lua_rawseti(L_, -2, static_cast<int>(i + 1));
+  }
+  lua_rawset(L_, LUA_GLOBALSINDEX);
+}
+
+void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
+  long long numkeys = 0;
+  if (!c.argLongLong(2, numkeys)) return;
+  if (numkeys > c.argc() - 3) return c.reply.error("ERR Number of keys can't be greater than number of args");
+  if (numkeys < 0) return c.reply.error("ERR Number of keys can't be negative");
+
+  std::string sha;
+  if (bySha) {
+    std::string_view given = c.arg(1);
+    if (given.size() != 40) return c.reply.error("NOSCRIPT No matching script. Please use EVAL.");
+    sha.assign(given);
+    for (char& ch : sha) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!cached(sha)) return c.reply.error("NOSCRIPT No matching script. Please use EVAL.");
+  } else {
+    sha = sha1Hex(c.arg(1));
+    if (!cached(sha) && !compile(c.arg(1), sha, c.reply)) return;
+  }
+
+  lua_State* L = L_;
+  const size_t keys = static_cast<size_t>(numkeys);
+  setArgs("KEYS", c.argv.subspan(3, keys));
+  setArgs("ARGV", c.argv.subspan(3 + keys));
+
+  ScriptRun run;
+  run.caller = &c;
+  run.sha = sha;
+  run.db = c.dbIndex;
+  run.readOnly = readOnly;
+  // The script's writes reach the AOF as one MULTI/EXEC (unless it already runs inside EXEC).
+  AofLog& aof = c.engine.aof();
+  const bool ownTransaction = aof.active() && !aof.inTransaction();
+  if (ownTransaction) aof.beginTransaction();
+
+  lua_pushcfunction(L, errorHandler);
+  lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
+  run_ = &run;
+  const int status = lua_pcall(L, 0, 1, -2);
+  run_ = nullptr;
+
+  if (status == 0) {
+    replyFromLua(L, c.reply, run.resp);
+  } else if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "err");
+    lua_getfield(L, -2, "source");
+    lua_getfield(L, -3, "line");
+    std::string msg;
+    if (const char* err = lua_tostring(L, -3)) msg = err;
+    else msg = "ERR Error running script " + sha + ", execution failure";
+    if (lua_isstring(L, -2) && lua_isstring(L, -1)) {
+      msg += " script: " + sha + ", on " + lua_tostring(L, -2) + ":" + lua_tostring(L, -1) + ".";
+    }
+    lua_pop(L, 4);
+    c.reply.error(msg);
+  } else {
+    const char* err = lua_tostring(L, -1);
+    c.reply.error("ERR Error running script " + sha + ", " + std::string(err ? err : "execution failure").substr(0, 100));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);  // the message handler
+
+  if (ownTransaction) aof.endTransaction();
+  // EVAL itself is never logged: its effects were, command by command.
+  c.engine.beginCommand();
+  c.propagateNothing();
+  if (++runsSinceGc_ >= kGcPeriod) {
+    lua_gc(L, LUA_GCSTEP, kGcPeriod);
+    runsSinceGc_ = 0;
+  }
+}
+
+bool ScriptEngine::call(lua_State* L) {
+  const int argc = lua_gettop(L);
+  if (argc == 0) {
+    pushErrorTable(L, "Please specify at least one argument for this redis lib call");
+    return true;
+  }
+  if (argStorage_.size() < static_cast<size_t>(argc)) argStorage_.resize(static_cast<size_t>(argc));
+  argv_.clear();
+  bool valid = true;
+  for (int i = 1; i <= argc; ++i) {
+    std::string& arg = argStorage_[static_cast<size_t>(i - 1)];
+    if (lua_type(L, i) == LUA_TNUMBER) {
+      // Not lua_tostring: Lua's "%.14g" loses precision.
+      char buf[64];
+      int n = std::snprintf(buf, sizeof buf, "%.17g", static_cast<double>(lua_tonumber(L, i)));
+      arg.assign(buf, static_cast<size_t>(n));
+    } else {
+      size_t size = 0;
+      const char* s = lua_tolstring(L, i, &size);
+      if (s == nullptr) {
+        valid = false;
+        break;
+      }
+      arg.assign(s, size);
+    }
+    argv_.emplace_back(arg);
+  }
+  lua_pop(L, argc);
+  if (!valid) {
+    pushErrorTable(L, "Lua redis lib command arguments must be strings or integers");
+    return true;
+  }
+  ScriptRun& run = *run_;
+  scratch_.clear();
+  scratch_.setResp(run.resp);
+  if (equalsIgnoreCase(argv_[0], "select")) {
+    // SELECT changes the script's database only (Redis 7.0).
+    long long db = 0;
+    if (argv_.size() != 2) scratch_.error(kErrArityFromScript);
+    else if (!parseLongLong(argv_[1], db)) scratch_.error(kErrNotInteger);
+    else if (db < 0 || db >= run.caller->engine.databaseCount()) scratch_.error(kErrDbIndex);
+    else {
+      run.db = static_cast<int>(db);
+      scratch_.ok();
+    }
+  } else {
+    ScriptCall command{std::span<const std::string_view>(argv_.data(), argv_.size()), run.db, run.readOnly, run.propagate,
+                       scratch_};
+    commandRunner(command);
+  }
+  const char* data = scratch_.data();
+  const size_t size = scratch_.size();
+  pushReply(L, data, data + size);
+  return size > 0 && data[0] == '-';
+}
+
+}  // namespace rp::scripting

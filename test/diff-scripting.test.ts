@@ -1,0 +1,237 @@
+/**
+ * Lua scripting against real redis-server 7.0: EVAL/EVALSHA/EVAL_RO/EVALSHA_RO and SCRIPT, in RESP2
+ * and RESP3, one command at a time and pipelined. Conversions both ways (Lua values to replies,
+ * command replies to Lua values, under redis.setresp(2) and (3)), errors raised and caught
+ * (redis.call, redis.pcall, pcall, error(), error tables), compile errors, sandbox violations,
+ * the script cache (SCRIPT LOAD/EXISTS/FLUSH, NOSCRIPT), read-only scripts refusing writes; then
+ * the AOF records of a script (MULTI ... EXEC) and ioredis defineCommand.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import Redis from 'ioredis';
+import { Cmd } from './support/diff';
+import { checkScript, usePair } from './support/harness';
+import { startCandidate } from './support/servers';
+
+const p = usePair(test);
+
+const sha1 = (text: string): string => crypto.createHash('sha1').update(text).digest('hex');
+
+const evalCmd = (script: string, keys: string[] = [], args: string[] = []): Cmd => ['EVAL', script, String(keys.length), ...keys, ...args];
+
+test('Lua values become replies (numbers truncated, tables to the first nil, ok/err/double/map/set)', async () => {
+  const scripts = [
+    'return 1', 'return -7.9', 'return 3.99', 'return 0.5', "return 'str'", "return ''", 'return true', 'return false', 'return nil',
+    "return {1, 2, 3.7, 'x', nil, 4}", 'return {}', "return {{1, {2, 'a'}}, {}, {false, true}}", "return {ok='fine'}",
+    "return {ok='with\\r\\nnewline'}", "return {err='My Error'}", "return {err='nospace'}", "return {err=3}", "return {err='x', ok='y'}",
+    'return {double=3.5}', 'return {double=1e300}', "return {double='x'}", "return {map={a=1}}", "return {set={x=true}}",
+    "return {big_number='123456789012345678901234567890'}", "return {verbatim_string={format='txt', string='hello'}}",
+    "return {1, {ok='inner'}, {err='ERR inner'}}", 'return {x=1, y=2}', "return {1, 2, x=3}", 'return 2^53', 'return -(2^63)',
+    'return 1/0', 'return -1/0', 'return math.huge', "return redis.status_reply('STATUS')", "return redis.error_reply('ERR custom')",
+    "return redis.error_reply('-WEIRD thing')", "return redis.error_reply('no code here')", 'return redis.status_reply(1)',
+    'return redis.error_reply()', "return {true, false, nil}",
+  ];
+  const cmds: Cmd[] = scripts.map((s) => evalCmd(s));
+  // Booleans and nils under RESP3 as the script chose it.
+  for (const s of ['return true', 'return false', 'return nil', "return {double=2.5}", "return {map={k='v'}}", "return {set={m=true}}",
+    "return {big_number='1234'}", "return {verbatim_string={format='mkd', string='# hi'}}", 'return {true, false}']) {
+    cmds.push(evalCmd('redis.setresp(3); ' + s));
+  }
+  await checkScript(p(), cmds);
+});
+
+test('command replies become Lua values (RESP2 and redis.setresp(3))', async () => {
+  const describe = `
+local function show(v)
+  if type(v) == 'table' then
+    local keys = {}
+    for k in pairs(v) do keys[#keys + 1] = tostring(k) end
+    table.sort(keys)
+    local parts = {}
+    for _, k in ipairs(keys) do
+      local val = v[k] ~= nil and v[k] or v[tonumber(k)]
+      parts[#parts + 1] = k .. '=' .. show(val)
+    end
+    return '{' .. table.concat(parts, ',') .. '}'
+  end
+  return type(v) .. ':' .. tostring(v)
+end
+if ARGV[1] == '3' then redis.setresp(3) end
+return show(redis.pcall(unpack(KEYS)))`;
+  const cmds: Cmd[] = [
+    ['SET', 's', 'v'], ['RPUSH', 'l', 'a', 'b'], ['HSET', 'h', 'f', 'v'], ['SADD', 'set', 'm'], ['ZADD', 'z', '1.5', 'a'], ['SET', 'n', '10'],
+  ];
+  const calls: string[][] = [
+    ['get', 's'], ['get', 'missing'], ['incr', 'n'], ['lrange', 'l', '0', '-1'], ['lrange', 'missing', '0', '-1'], ['hgetall', 'h'],
+    ['smembers', 'set'], ['zscore', 'z', 'a'], ['zrange', 'z', '0', '-1', 'withscores'], ['set', 'x', 'y'], ['ping'],
+    ['incr', 's'], ['lpop', 'missing'], ['exists', 's'], ['type', 'h'], ['hget', 'h', 'nofield'], ['blpop', 'missing', '0'],
+    ['zrandmember', 'missing'], ['object', 'encoding', 'n'], ['echo', 'e'], ['zincrby', 'z', '1', 'a'], ['hrandfield', 'missing', '1'],
+    ['nosuchcommand'], ['get'], ['lpos', 'l', 'zz'], ['zmscore', 'z', 'a', 'nope'], ['set', 'k', 'v', 'get'],
+  ];
+  for (const resp of ['2', '3']) {
+    for (const call of calls) cmds.push(['EVAL', describe, String(call.length), ...call, resp]);
+  }
+  await checkScript(p(), cmds);
+});
+
+test('KEYS/ARGV, numbers as arguments, data commands, SELECT inside scripts', async () => {
+  const cmds: Cmd[] = [
+    evalCmd("return redis.call('set', KEYS[1], ARGV[1])", ['k'], ['v']), evalCmd("return redis.call('get', KEYS[1])", ['k']),
+    evalCmd('return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], #KEYS, #ARGV}', ['a', 'b'], ['c', 'd']),
+    evalCmd("redis.call('set', 'num', 3.0) return redis.call('get', 'num')"),
+    evalCmd("redis.call('set', 'num', 0.1) return redis.call('get', 'num')"),
+    evalCmd("redis.call('set', 'num', 1e20) return redis.call('get', 'num')"),
+    evalCmd("redis.call('set', 'num', -5) return redis.call('incrby', 'num', 2.0)"),
+    evalCmd("for i = 1, 100 do redis.call('rpush', 'list', i) end return redis.call('llen', 'list')"),
+    evalCmd("local t = redis.call('lrange', 'list', 0, 4) return t"),
+    evalCmd("redis.call('select', 2) redis.call('set', 'in2', 'x') return redis.call('get', 'in2')"), ['GET', 'in2'], ['SELECT', '2'], ['GET', 'in2'],
+    ['SELECT', '0'], evalCmd("return redis.call('select', 99)"), evalCmd("return redis.pcall('select', 'x')"), evalCmd("return redis.pcall('select')"),
+    ['EVAL', 'return 1', 'x'], ['EVAL', 'return 1', '-1'], ['EVAL', 'return 1', '2', 'a'], ['EVAL', 'return 1'], ['EVALSHA', 'abc'],
+    evalCmd("return redis.call('hset', 'h', 'a', 1, 'b', 2)"), evalCmd("return redis.call('hgetall', 'h')"),
+    evalCmd("return redis.call('zadd', 'z', 1, 'one', 2.5, 'two')"), evalCmd("return redis.call('zrange', 'z', 0, -1, 'WITHSCORES')"),
+    evalCmd("return redis.sha1hex('abc')"), evalCmd("return redis.sha1hex('')"), evalCmd('return redis.sha1hex()'),
+    evalCmd('return redis.REDIS_VERSION'), evalCmd('return redis.REDIS_VERSION_NUM'), evalCmd('return _VERSION'),
+    evalCmd('return {redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING}'),
+    evalCmd('return {redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL}'),
+    evalCmd('return redis.replicate_commands()'), evalCmd('redis.set_repl(redis.REPL_ALL) return 1'), evalCmd('return redis.set_repl(9)'),
+    evalCmd('return redis.set_repl()'), evalCmd('return redis.setresp(4)'), evalCmd('return redis.setresp()'),
+    evalCmd("redis.log(redis.LOG_DEBUG, 'quiet') return 1"), evalCmd("return redis.log(99, 'x')"), evalCmd("return redis.log('x', 'y')"),
+    evalCmd('return redis.log(1)'), evalCmd('return redis.breakpoint()'), evalCmd("return redis.debug('x')"),
+    evalCmd("math.randomseed(1) return {math.random(1000), math.random(1000), math.random(10, 20)}"),
+    evalCmd("math.randomseed(7) return tostring(math.random())"), evalCmd('return math.random(0)'), evalCmd('return math.random(1, 2, 3)'),
+    evalCmd("return string.format('%d-%s', 5, 'x')"), evalCmd("return table.concat({'a', 'b'}, ',')"),
+    evalCmd("return string.rep('ab', 3)"), evalCmd('return tonumber("0x10")'), evalCmd('return select("#", 1, 2, 3)'),
+    evalCmd("local t = {3, 1, 2} table.sort(t) return t"), evalCmd("return math.floor(7.9)"), evalCmd("return loadstring('return 41 + 1')()"),
+    evalCmd("local co = coroutine.create(function() coroutine.yield(5) end) local ok, v = coroutine.resume(co) return v"),
+  ];
+  await checkScript(p(), cmds);
+});
+
+test('errors: raised, caught by pcall/redis.pcall, compile errors, error tables', async () => {
+  const cmds: Cmd[] = [
+    ['SET', 'str', 'text'],
+    evalCmd("return redis.call('incr', 'str')"), evalCmd("return redis.pcall('incr', 'str')"), evalCmd("return {pcall(redis.call, 'incr', 'str')}"),
+    evalCmd("local ok, err = pcall(redis.call, 'incr', 'str') return err"), evalCmd("local r = redis.pcall('incr', 'str') return r.err"),
+    evalCmd("return redis.call('nosuch')"), evalCmd("return redis.pcall('nosuch', 'a')"), evalCmd("return redis.call('get')"),
+    evalCmd("return redis.call('set', 'k')"), evalCmd('return redis.call()'), evalCmd('return redis.pcall()'), evalCmd('return redis.call({})'),
+    evalCmd('return redis.call(nil)'), evalCmd("return redis.call('get', {})"), evalCmd("return redis.call('object', 'nosuch', 'x')"),
+    evalCmd("return redis.call('multi')"), evalCmd("return redis.call('exec')"), evalCmd("return redis.call('eval', 'return 1', 0)"),
+    evalCmd("return redis.call('script', 'load', 'return 1')"), evalCmd("return redis.pcall('watch', 'x')"),
+    evalCmd("error('boom')"), evalCmd("error('boom', 0)"), evalCmd("error({err='X boom'})"), evalCmd('error()'), evalCmd('error(nil)'),
+    evalCmd("error(42)"), evalCmd("error({err='ERR with\\nnewline'})"), evalCmd("local x = nil; return x.field"), evalCmd("return 1 + {}"),
+    evalCmd("return #nil"), evalCmd("local t = setmetatable({}, {__index = function() error('deep') end}) return t.x"),
+    evalCmd("\n\nerror('third line')"), evalCmd("local function f() error('in f') end\nf()"),
+    evalCmd("local function f() redis.call('incr', 'str') end\n\nf()"), evalCmd("return pcall(error, 'caught')"),
+    evalCmd("return {pcall(error, {err='tbl'})}"), evalCmd("return {pcall(error, {x=1})}"), evalCmd("return {xpcall(function() error('xp') end, function(e) return 'handled: ' .. e end)}"),
+    evalCmd("return redis.error_reply('ERR from error_reply')"), evalCmd("return redis.pcall('incr', 'str', 'extra')"),
+    evalCmd('syntax error here'), evalCmd('return ('), evalCmd("return 'unfinished"), evalCmd('\n\nlocal = 1'), evalCmd('end'),
+    ['SCRIPT', 'LOAD', 'bad syntax !'], evalCmd("redis.call('set', 'before', '1') error('after write')"), ['GET', 'before'],
+    evalCmd("assert(false)"), evalCmd("assert(false, 'assertion text')"), evalCmd("return string.rep('x', -1)"),
+    evalCmd("return tostring(nil) .. tostring(true)"), evalCmd("local s = 'x' return s:upper()"),
+  ];
+  await checkScript(p(), cmds);
+});
+
+test('sandbox: no os/io/loadfile/dofile/print, globals read-only, no new globals', async () => {
+  const cmds: Cmd[] = [
+    evalCmd('return os'), evalCmd('return io'), evalCmd('return loadfile'), evalCmd('return dofile'), evalCmd('return print'),
+    evalCmd('return require'), evalCmd('return module'), evalCmd('return package'), evalCmd('return debug'), evalCmd('return getfenv'),
+    evalCmd('return setfenv'), evalCmd('return newproxy'), evalCmd('x = 1'), evalCmd('function f() end'), evalCmd('return undefined_global'),
+    evalCmd('local t = {} t.x = 1 return t.x'), evalCmd('return type(_G)'), evalCmd('return _G.redis ~= nil'),
+    evalCmd("return type(string.format)"),
+    evalCmd("return type(__redis__err__handler)"), evalCmd('local x = 1 return x'), evalCmd('return KEYS[1]', ['after']),
+  ];
+  await checkScript(p(), cmds);
+});
+
+test('script cache: SCRIPT LOAD/EXISTS/FLUSH, EVALSHA, NOSCRIPT, EVAL_RO and EVALSHA_RO', async () => {
+  const body = "return {KEYS[1], ARGV[1], redis.call('get', KEYS[1])}";
+  const write = "return redis.call('set', KEYS[1], 'w')";
+  const sha = sha1(body);
+  const cmds: Cmd[] = [
+    ['SCRIPT', 'FLUSH'], ['SET', 'k', 'v'], ['SCRIPT', 'LOAD', body], ['SCRIPT', 'EXISTS', 'ffffffffffffffffffffffffffffffffffffffff'],
+    ['SCRIPT', 'LOAD', write], ['EVAL', 'return 42', '0'], ['SCRIPT', 'EXISTS', sha1('return 42'), sha1(write), 'nope', sha.toUpperCase()],
+    ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'], ['EVALSHA', 'short', '0'], ['EVALSHA_RO', 'short', '0'],
+    ['EVAL_RO', "return redis.call('get', KEYS[1])", '1', 'k'], ['EVAL_RO', write, '1', 'k'], ['EVAL_RO', "return redis.pcall('set', 'a', 'b')", '0'],
+    ['EVAL_RO', "return redis.call('del', 'k')", '0'], ['EVAL_RO', "return redis.call('ping')", '0'], ['GET', 'k'],
+    ['SCRIPT', 'FLUSH', 'ASYNC'], ['SCRIPT', 'FLUSH', 'SYNC'], ['SCRIPT', 'FLUSH', 'bad'], ['SCRIPT', 'FLUSH', 'sync', 'x'],
+    ['SCRIPT', 'EXISTS', sha], ['EVALSHA', sha, '1', 'k', 'a'], ['SCRIPT', 'KILL'], ['SCRIPT', 'NOSUCH'], ['SCRIPT'], ['SCRIPT', 'LOAD'],
+    ['SCRIPT', 'EXISTS'], ['EVAL'], ['EVALSHA_RO', sha, '0'],
+  ];
+  // The SHA of `body`, EVALSHA in upper case, and EVALSHA_RO of a writing script.
+  const loaded: Cmd[] = [
+    ['SCRIPT', 'LOAD', body], ['EVALSHA', sha.toUpperCase(), '1', 'k', 'arg'], ['EVALSHA_RO', sha1(write), '1', 'k'], ['EVALSHA_RO', sha, '1', 'k', 'ro'],
+    ['SCRIPT', 'LOAD', write], ['SET', 'k', 'v2'],
+  ];
+  await checkScript(p(), [...cmds, ...loaded]);
+});
+
+test('SCRIPT EXISTS after FLUSH, EVALSHA of every loaded script, MULTI with EVAL inside', async () => {
+  const scripts = ['return 1', "return redis.call('incr', 'c')", 'return ARGV[1]', "return redis.call('lpush', KEYS[1], ARGV[1])"];
+  const cmds: Cmd[] = [];
+  for (const s of scripts) cmds.push(['SCRIPT', 'LOAD', s]);
+  cmds.push(['MULTI'], evalCmd("return redis.call('incr', 'c')"), ['INCR', 'c'], evalCmd("return redis.call('get', 'c')"), ['EXEC']);
+  cmds.push(['MULTI'], ['EVAL', 'return 1'], ['EXEC']);
+  cmds.push(['SCRIPT', 'EXISTS', ...scripts.map(sha1)]);
+  for (const s of scripts) cmds.push(['EVALSHA', sha1(s), '1', 'key', 'arg']);
+  cmds.push(['SCRIPT', 'FLUSH'], ['SCRIPT', 'EXISTS', ...scripts.map(sha1)], ['EVALSHA', sha1(scripts[0]), '0']);
+  await checkScript(p(), cmds);
+});
+
+test('the AOF records a script\'s writes as MULTI/EXEC, and they replay on restart', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-lua-aof-'));
+  const aofPath = path.join(dir, 'scripts.aof');
+  let server = await startCandidate(['--aof-path', aofPath]);
+  try {
+    const c = await server.connect();
+    await c.call(['EVAL', "redis.call('set', 'a', '1') redis.call('incr', 'a') redis.call('rpush', 'l', 'x') return 1", '0']);
+    await c.call(['EVAL', "redis.call('set', 'single', 'one') return 1", '0']);
+    await c.call(['EVAL', "return redis.call('get', 'a')", '0']);
+    await c.call(['EVAL', "redis.set_repl(redis.REPL_NONE) redis.call('set', 'unlogged', 'x') return 1", '0']);
+    c.close();
+    await server.stop();
+    const body = fs.readFileSync(aofPath, 'latin1').replace(/\r\n/g, ' ');
+    assert.ok(/\*1 \$5 MULTI (\*2 \$6 SELECT \$1 0 )?\*3 \$3 set \$1 a \$1 1 \*2 \$4 incr \$1 a \*3 \$5 rpush \$1 l \$1 x \*1 \$4 EXEC/.test(body), body);
+    assert.ok(body.includes('*3 $3 set $6 single $3 one'), body);
+    assert.not.ok(/EVAL/i.test(body), 'EVAL itself is not logged');
+    assert.not.ok(body.includes('unlogged'), 'REPL_NONE writes are not logged');
+    server = await startCandidate(['--aof-path', aofPath]);
+    const d = await server.connect();
+    const [a, l] = [await d.call(['GET', 'a']), await d.call(['LRANGE', 'l', '0', '-1'])];
+    assert.is(a.raw.toString(), '$1\r\n2\r\n');
+    assert.is(l.raw.toString(), '*1\r\n$1\r\nx\r\n');
+    d.close();
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ioredis defineCommand: EVALSHA with the NOSCRIPT fallback to EVAL', async () => {
+  const client = new Redis({ host: '127.0.0.1', port: p().candidate.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    await client.script('FLUSH');
+    client.defineCommand('incrBoth', {
+      numberOfKeys: 2,
+      lua: "local a = redis.call('incrby', KEYS[1], ARGV[1]) local b = redis.call('incrby', KEYS[2], ARGV[1]) return {a, b}",
+    });
+    const typed = client as unknown as { incrBoth(k1: string, k2: string, by: number): Promise<number[]> };
+    assert.equal(await typed.incrBoth('x', 'y', 5), [5, 5]);
+    assert.equal(await typed.incrBoth('x', 'y', 2), [7, 7]);
+    await client.script('FLUSH');
+    assert.equal(await typed.incrBoth('x', 'y', 1), [8, 8]);
+    const pipeline = client.pipeline();
+    (pipeline as unknown as { incrBoth(a: string, b: string, n: number): void }).incrBoth('x', 'y', 10);
+    const results = await pipeline.exec();
+    assert.equal(results?.[0], [null, [18, 18]]);
+  } finally {
+    client.disconnect();
+  }
+});
+
+test.run();

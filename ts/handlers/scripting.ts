@@ -1,0 +1,59 @@
+/**
+ * The TypeScript side of scripting: commands that TypeScript owns (PUBLISH, INFO, TIME, ...) called
+ * from a Lua script. The engine runs scripts and their data commands in C++; for any other command
+ * it calls back here, synchronously, and converts the reply bytes into a Lua value itself.
+ */
+import { findSubcommand } from '../commands/table';
+import type { CommandContext, CommandSpec } from '../commands/types';
+import { native } from '../native';
+import { ReplyWriter } from '../protocol/reply';
+import { arityOk } from '../server/dispatch';
+import type { Client } from '../server/client';
+import type { Server } from '../server/server';
+
+// Redis's texts for commands a script may not run (script.c scriptCall).
+const UNKNOWN = 'ERR Unknown Redis command called from script';
+const ARITY = 'ERR Wrong number of args calling Redis command from script';
+const NOSCRIPT = 'ERR This Redis command is not allowed from script';
+const WRITE_FROM_READONLY = 'ERR Write commands are not allowed from read-only scripts.';
+
+/** The client whose batch is in the engine: a script's TypeScript commands act on its behalf. */
+export const scriptCaller: { client: Client | null } = { client: null };
+
+function resolve(server: Server, args: Buffer[]): CommandSpec | string {
+  const spec = server.table.byName.get(args[0].toString('latin1').toLowerCase());
+  if (spec === undefined) return UNKNOWN;
+  if (!arityOk(spec, args.length)) return ARITY;
+  if (spec.subcommands === undefined) return spec;
+  if (args.length < 2) return ARITY;
+  const sub = findSubcommand(spec, args[1].toString('latin1'));
+  if (sub === undefined) return UNKNOWN;
+  return arityOk(sub, args.length) ? sub : ARITY;
+}
+
+/** Called once the engine is initialised. */
+export function installScriptCallback(server: Server): void {
+  const writer = new ReplyWriter(2, 256);
+  const context: CommandContext = {
+    reply: writer,
+    client: undefined as unknown as Client,
+    server,
+  };
+  native.setScriptCallback((args, _db, resp, readOnly) => {
+    writer.resp = resp === 3 ? 3 : 2;
+    const found = resolve(server, args);
+    const client = scriptCaller.client;
+    if (typeof found === 'string') return writer.error(found).take();
+    if (found.flags.includes('noscript')) return writer.error(NOSCRIPT).take();
+    if (readOnly && found.flags.includes('write')) return writer.error(WRITE_FROM_READONLY).take();
+    if (found.handler === undefined || client === null) return writer.error(UNKNOWN).take();
+    context.client = client;
+    try {
+      found.handler(context, args);
+    } catch (err) {
+      server.log.error({ err, command: found.name }, 'command called from a script failed');
+      writer.error('ERR ' + (err instanceof Error ? err.message : String(err)));
+    }
+    return writer.take();
+  });
+}
