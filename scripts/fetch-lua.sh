@@ -1,7 +1,8 @@
 #!/bin/sh
-# Fetches the Lua 5.1 sources the native module embeds (the language version Redis embeds) from
-# Debian's own source packages into third_party/ (git-ignored; nothing of Lua is committed), then
-# prints the C files binding.gyp compiles when called with --sources.
+# Fetches the Lua 5.1 sources the native module embeds (the language version Redis embeds) and
+# lua-cjson (Redis's cjson library) from Debian's own source packages into third_party/
+# (git-ignored; nothing of either is committed), then prints the C files binding.gyp compiles when
+# called with --sources.
 #
 #   scripts/fetch-lua.sh            fetch if missing
 #   scripts/fetch-lua.sh --sources  fetch if missing, print the source list (binding.gyp)
@@ -14,6 +15,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/third_party"
 lua="$dest/lua5.1"
+cjson="$dest/lua-cjson"
 
 # The Lua core and the libraries Redis loads (base, table, string, math, debug); not lua.c/luac.c
 # (programs), nor io/os/package (the sandbox never opens them), nor linit.c (we open libraries
@@ -39,11 +41,12 @@ fetch() {
   enable_deb_src
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
-  log "apt-get source lua5.1"
-  (cd "$work" && apt-get source -qq lua5.1 >&2)
+  log "apt-get source lua5.1 lua-cjson"
+  (cd "$work" && apt-get source -qq lua5.1 lua-cjson >&2)
   mkdir -p "$dest"
-  rm -rf "$lua"
+  rm -rf "$lua" "$cjson"
   mv "$work"/lua5.1-5.1.*/ "$lua"
+  mv "$work"/lua-cjson-*/ "$cjson"
   # debian/rules generates this header (module search paths of the package library, which the
   # sandbox never opens); any value serves.
   multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo unknown)
@@ -51,10 +54,12 @@ fetch() {
   log "Lua sources in $lua"
 }
 
-[ -f "$lua/src/lapi.c" ] || fetch
+[ -f "$lua/src/lapi.c" ] && [ -f "$cjson/lua_cjson.c" ] || fetch
 
 if [ "${1:-}" = "--sources" ]; then
   out=""
   for f in $core; do out="$out third_party/lua5.1/src/$f.c"; done
+  # lua-cjson with its own number formatting (fpconv), as Debian builds it.
+  for f in lua_cjson strbuf fpconv; do out="$out third_party/lua-cjson/$f.c"; done
   echo $out
 fi

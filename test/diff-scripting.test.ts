@@ -111,6 +111,51 @@ test('KEYS/ARGV, numbers as arguments, data commands, SELECT inside scripts', as
   await checkScript(p(), cmds);
 });
 
+test('libraries: cjson, bit and cmsgpack as Redis embeds them', async () => {
+  const scripts = [
+    "return cjson.encode({1, 2, 3})", "return cjson.encode({a = 1})", "return cjson.encode('str\\n\"q')", "return cjson.encode(1.5)",
+    "return cjson.encode(0.1)", "return cjson.encode(1e300)", "return cjson.encode(cjson.null)", "return cjson.encode({})",
+    "return cjson.encode({{}, {x = {y = true}}, false})", "return cjson.encode({[1] = 1, [3] = 3})", "return cjson.encode({[1] = 1, [30] = 3})",
+    "return cjson.encode(function() end)", "return cjson.encode({a = function() end})", "return cjson.encode(1/0)",
+    "local t = cjson.decode('[1, 2.5, \"s\", null, true, {\"k\": [false]}]') return {t[1], t[2], t[3], tostring(t[4]), t[5], t[6].k[1]}",
+    "return cjson.decode('{bad')", "return cjson.decode('')", "return cjson.decode('[1,]')", "return cjson.decode('\"\\\\u00e9\"')",
+    "return cjson.decode('123456789012')", "return type(cjson.decode('null'))", "return cjson.decode('[[[[1]]]]')[1][1][1][1]",
+    "return cjson.encode(cjson.decode('{\"a\":{\"b\":[1,2,{\"c\":\"d\"}]}}'))",
+    "return {bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 3), bit.bnot(0), bit.tobit(2^32 + 1), bit.tobit(-1)}",
+    "return {bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.rol(0x12345678, 8), bit.ror(0x12345678, 8), bit.bswap(0x12345678)}",
+    "return {bit.tohex(255), bit.tohex(-1, 4), bit.tohex(255, -2), bit.tohex(0x12345678, 12), bit.tobit(3.7), bit.tobit(-3.5)}",
+    "return bit.band('x')", "return bit.band()", "return bit.tobit('12')",
+    "return cmsgpack.pack(1, -1, 127, 128, 255, 256, 65535, 65536, -32, -33, -128, -129, -32768, -32769, 2^32, -(2^31) - 1)",
+    "return cmsgpack.pack(1.5, 0.1, -2.25, 1e300, 'a', string.rep('x', 40), string.rep('y', 300), true, false, nil)",
+    "return cmsgpack.pack({1, 2, 3}, {a = 1}, {}, {[2] = 'x'}, {1, nil, 3})",
+    "local t = {} for i = 1, 20 do t[i] = i end return cmsgpack.pack(t)",
+    "local t = {} local c = t for i = 1, 20 do c.n = {} c = c.n end return cmsgpack.pack(t)",
+    "return {cmsgpack.unpack(cmsgpack.pack(1, 'two', {3, {four = 4}}, -5.5, true))}",
+    "local a, b = cmsgpack.unpack(cmsgpack.pack({x = 'y'}, {1, 2})) return {a.x, b[2]}",
+    "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3))}", "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 1)}",
+    "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 2)}", "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)}",
+    "return cmsgpack.unpack('\\146\\1')", "return cmsgpack.unpack('\\193')", "return cmsgpack.pack()", "return cmsgpack.unpack_one('\\1', 5)",
+    "return cmsgpack.unpack(string.char(0xcf, 0, 0, 0, 1, 0, 0, 0, 0))", "return cmsgpack.unpack(string.char(0xd3, 255, 255, 255, 255, 255, 255, 255, 254))",
+    "return cmsgpack.unpack(string.char(0xca, 0x3f, 0xc0, 0, 0)) * 10",
+  ];
+  await checkScript(p(), scripts.map((s) => evalCmd(s)));
+});
+
+test('commands TypeScript owns, called from scripts', async () => {
+  const cmds: Cmd[] = [
+    evalCmd("return #redis.call('time')"), evalCmd("return type(redis.call('lastsave'))"), evalCmd("return redis.pcall('config', 'get', 'maxmemory')"),
+    evalCmd("return redis.pcall('save')"), evalCmd("return redis.pcall('bgsave')"), evalCmd("return redis.pcall('shutdown')"),
+    evalCmd("return redis.pcall('client', 'nosuch')"), evalCmd("return redis.pcall('client')"), evalCmd("return type(redis.call('info', 'server'))"),
+    evalCmd("return redis.call('command', 'info', 'get')"), evalCmd("return redis.pcall('command', 'info', 'get', 'x')"),
+    evalCmd("return redis.pcall('hello', '3')"), evalCmd("return redis.pcall('auth', 'x')"), evalCmd("return redis.pcall('quit')"),
+    evalCmd("return redis.pcall('reset')"), evalCmd("return redis.pcall('debug', 'sleep', '0')"),
+    // (Under redis.setresp(3) COMMAND INFO's sets become Lua tables, whose order redis-server
+    // itself varies from one process to the next: not compared.)
+    ['PING'],
+  ];
+  await checkScript(p(), cmds);
+});
+
 test('errors: raised, caught by pcall/redis.pcall, compile errors, error tables', async () => {
   const cmds: Cmd[] = [
     ['SET', 'str', 'text'],

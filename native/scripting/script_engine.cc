@@ -9,6 +9,7 @@
 
 #include "scripting/convert.h"
 #include "scripting/host.h"
+#include "scripting/libraries.h"
 #include "scripting/sha1.h"
 
 namespace rp::scripting {
@@ -249,6 +250,14 @@ void openLibrary(lua_State* L, const char* name, lua_CFunction open) {
   lua_call(L, 1, 0);
 }
 
+// A library whose opener returns its table: the table becomes the global `name`.
+void openGlobalLibrary(lua_State* L, const char* name, lua_CFunction open) {
+  lua_pushcfunction(L, open);
+  lua_pushstring(L, name);
+  lua_call(L, 1, 1);
+  lua_setglobal(L, name);
+}
+
 void setFunction(lua_State* L, const char* name, lua_CFunction fn) {
   lua_pushcfunction(L, fn);
   lua_setfield(L, -2, name);
@@ -285,6 +294,9 @@ void ScriptEngine::open() {
   openLibrary(L, LUA_STRLIBNAME, luaopen_string);
   openLibrary(L, LUA_MATHLIBNAME, luaopen_math);
   openLibrary(L, LUA_DBLIBNAME, luaopen_debug);
+  openGlobalLibrary(L, "cjson", luaopen_cjson);
+  openGlobalLibrary(L, "bit", openBitLibrary);
+  openGlobalLibrary(L, "cmsgpack", openMessagePackLibrary);
 
   lua_getglobal(L, "tostring");
   lua_setfield(L, LUA_REGISTRYINDEX, "rp_tostring");
