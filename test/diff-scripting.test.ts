@@ -3,8 +3,9 @@
  * and RESP3, one command at a time and pipelined. Conversions both ways (Lua values to replies,
  * command replies to Lua values, under redis.setresp(2) and (3)), errors raised and caught
  * (redis.call, redis.pcall, pcall, error(), error tables), compile errors, sandbox violations,
- * the script cache (SCRIPT LOAD/EXISTS/FLUSH, NOSCRIPT), read-only scripts refusing writes; then
- * the AOF records of a script (MULTI ... EXEC) and ioredis defineCommand.
+ * the script cache (SCRIPT LOAD/EXISTS/FLUSH, NOSCRIPT), read-only scripts refusing writes, the
+ * cjson/bit/cmsgpack libraries, functions (FUNCTION LOAD/LIST/STATS/DELETE/FLUSH, FCALL, FCALL_RO);
+ * then the AOF records of scripts and functions, and ioredis defineCommand.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -227,7 +228,50 @@ test('SCRIPT EXISTS after FLUSH, EVALSHA of every loaded script, MULTI with EVAL
   await checkScript(p(), cmds);
 });
 
-test('the AOF records a script\'s writes as MULTI/EXEC, and they replay on restart', async () => {
+test('functions: FUNCTION LOAD/LIST/STATS/DELETE/FLUSH, FCALL and FCALL_RO', async () => {
+  const lib = (name: string, body: string): string => `#!lua name=${name}\n${body}`;
+  const mylib = lib('mylib', [
+    "redis.register_function('echo_all', function(keys, args) return {keys[1], args[1], #keys, #args} end)",
+    "redis.register_function{function_name='getter', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads a key'}",
+    "redis.register_function('setter', function(keys, args) return redis.call('set', keys[1], args[1]) end)",
+    "redis.register_function('fails', function() error('in func') end)",
+    "redis.register_function('raises', function() return redis.call('incr', 'str') end)",
+    "redis.register_function{function_name='ro_writer', callback=function() return redis.call('set', 'x', '1') end, flags={'no-writes', 'allow-stale'}}",
+  ].join('\n'));
+  const cmds: Cmd[] = [
+    ['FUNCTION', 'FLUSH'], ['FUNCTION', 'LOAD', mylib], ['FUNCTION', 'LOAD', mylib], ['SET', 'str', 'text'],
+    ['FCALL', 'echo_all', '1', 'k', 'a'], ['FCALL', 'echo_all', '0'], ['FCALL', 'setter', '1', 'k', 'v'], ['FCALL', 'getter', '1', 'k'],
+    ['FCALL_RO', 'getter', '1', 'k'], ['FCALL_RO', 'setter', '1', 'k', 'v'], ['FCALL', 'ro_writer', '0'], ['FCALL', 'fails', '0'],
+    ['FCALL', 'raises', '0'], ['FCALL', 'nosuch', '0'], ['FCALL', 'echo_all', 'x'], ['FCALL', 'echo_all', '3', 'a'], ['FCALL', 'echo_all', '-1'],
+    ['FUNCTION', 'LIST', 'LIBRARYNAME', 'zz*'], ['FUNCTION', 'LIST', 'LIBRARYNAME'], ['FUNCTION', 'LIST', 'bogus'], ['FUNCTION', 'STATS'],
+    ['FUNCTION', 'LOAD', 'REPLACE', lib('mylib', "redis.register_function('echo_all', function() return 'replaced' end)")],
+    ['FCALL', 'echo_all', '0'], ['FCALL', 'getter', '1', 'k'], ['FUNCTION', 'STATS'],
+    ['FUNCTION', 'LOAD', lib('other', "redis.register_function('echo_all', function() return 1 end)")],
+    ['FUNCTION', 'LOAD', lib('other', "redis.register_function('f2', function() return 2 end)")], ['FCALL', 'f2', '0'],
+    ['FUNCTION', 'LOAD', 'no header'], ['FUNCTION', 'LOAD', '#!lua\nx'], ['FUNCTION', 'LOAD', '#!py name=p\nx'],
+    ['FUNCTION', 'LOAD', '#!lua name=m foo=bar\nx'], ['FUNCTION', 'LOAD', '#!lua name=bad-name\nx'], ['FUNCTION', 'LOAD', lib('e1', "error('boom')")],
+    ['FUNCTION', 'LOAD', lib('e2', 'local x = 1')], ['FUNCTION', 'LOAD', lib('e3', 'x = 1')], ['FUNCTION', 'LOAD', lib('e4', '(')],
+    ['FUNCTION', 'LOAD', lib('e5', "redis.call('set', 'a', 'b')")], ['FUNCTION', 'LOAD', lib('e6', "redis.register_function('f', 5)")],
+    ['FUNCTION', 'LOAD', lib('e7', 'redis.register_function(5, function() end)')], ['FUNCTION', 'LOAD', lib('e8', 'redis.register_function()')],
+    ['FUNCTION', 'LOAD', lib('e9', "redis.register_function{function_name='f'}")], ['FUNCTION', 'LOAD', lib('e10', "redis.register_function{callback=function() end}")],
+    ['FUNCTION', 'LOAD', lib('e11', "redis.register_function{function_name='f', callback=function() end, flags={'bogus'}}")],
+    ['FUNCTION', 'LOAD', lib('e12', "redis.register_function{function_name='f', callback=function() end, other=1}")],
+    ['FUNCTION', 'LOAD', lib('e13', "redis.register_function('bad name', function() end)")],
+    ['FUNCTION', 'LOAD', lib('e14', "redis.register_function('d', function() end) redis.register_function('d', function() end)")],
+    ['FUNCTION', 'LOAD', lib('e15', "local v = string")], ['FUNCTION', 'LOAD', lib('e16', "redis.log(redis.LOG_DEBUG, 'x') redis.register_function('logged', function() return redis.REDIS_VERSION end)")],
+    ['FCALL', 'logged', '0'], ['FUNCTION', 'LOAD', 'REPLACE'], ['FUNCTION', 'LOAD', 'bla', lib('x', '')], ['FUNCTION', 'DELETE', 'nosuch'],
+    ['FUNCTION', 'DELETE', 'other'], ['FCALL', 'f2', '0'], ['FUNCTION', 'KILL'], ['FUNCTION', 'FLUSH', 'bad'], ['FUNCTION', 'FLUSH', 'ASYNC'],
+    ['FUNCTION', 'STATS'], ['FUNCTION', 'LIST'], ['FCALL', 'echo_all', '0'], ['FUNCTION', 'NOSUCH'],
+    // FUNCTION LIST of one library with one function (Redis lists several in hash-table order).
+    ['FUNCTION', 'LOAD', lib('single', "redis.register_function{function_name='only', callback=function() return 1 end, flags={'allow-oom', 'no-writes'}, description='the one'}")],
+    ['FUNCTION', 'LIST'], ['FUNCTION', 'LIST', 'WITHCODE'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'sin*', 'WITHCODE'], ['FUNCTION', 'LIST', 'WITHCODE', 'LIBRARYNAME', 'x*'],
+    ['FUNCTION', 'LOAD', 'REPLACE', lib('single', "redis.register_function('only', function() return 2 end)")], ['FUNCTION', 'LIST'], ['FCALL_RO', 'only', '0'],
+    ['EVAL', "return redis.call('function', 'list')", '0'], ['EVAL', "return redis.call('fcall', 'x', '0')", '0'],
+  ];
+  await checkScript(p(), cmds);
+});
+
+test('the AOF records a script\'s writes as MULTI/EXEC and FUNCTION LOAD as itself; both replay on restart', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-lua-aof-'));
   const aofPath = path.join(dir, 'scripts.aof');
   let server = await startCandidate(['--aof-path', aofPath]);
@@ -237,6 +281,8 @@ test('the AOF records a script\'s writes as MULTI/EXEC, and they replay on resta
     await c.call(['EVAL', "redis.call('set', 'single', 'one') return 1", '0']);
     await c.call(['EVAL', "return redis.call('get', 'a')", '0']);
     await c.call(['EVAL', "redis.set_repl(redis.REPL_NONE) redis.call('set', 'unlogged', 'x') return 1", '0']);
+    await c.call(['FUNCTION', 'LOAD', "#!lua name=kept\nredis.register_function('bump', function(keys) return redis.call('incr', keys[1]) end)"]);
+    await c.call(['FCALL', 'bump', '1', 'counter']);
     c.close();
     await server.stop();
     const body = fs.readFileSync(aofPath, 'latin1').replace(/\r\n/g, ' ');
@@ -249,6 +295,9 @@ test('the AOF records a script\'s writes as MULTI/EXEC, and they replay on resta
     const [a, l] = [await d.call(['GET', 'a']), await d.call(['LRANGE', 'l', '0', '-1'])];
     assert.is(a.raw.toString(), '$1\r\n2\r\n');
     assert.is(l.raw.toString(), '*1\r\n$1\r\nx\r\n');
+    // FUNCTION LOAD is logged as itself, FCALL by its effects: the library is back after the replay.
+    assert.is((await d.call(['GET', 'counter'])).raw.toString(), '$1\r\n1\r\n');
+    assert.is((await d.call(['FCALL', 'bump', '1', 'counter'])).raw.toString(), ':2\r\n');
     d.close();
   } finally {
     await server.stop();

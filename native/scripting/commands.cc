@@ -1,4 +1,5 @@
-// EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT: the command handlers over ScriptEngine.
+// EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT, FCALL, FCALL_RO and FUNCTION: the command handlers
+// over ScriptEngine.
 #include "commands/registry.h"
 #include "scripting/script_engine.h"
 
@@ -55,6 +56,53 @@ void scriptHelpCommand(CommandContext& c) {
   for (std::string_view line : kLines) c.reply.simple(line);
 }
 
+void fcallCommand(CommandContext& c) { ScriptEngine::instance().fcall(c, false); }
+void fcallRoCommand(CommandContext& c) { ScriptEngine::instance().fcall(c, true); }
+void functionLoadCommand(CommandContext& c) { ScriptEngine::instance().functionLoad(c); }
+void functionDeleteCommand(CommandContext& c) { ScriptEngine::instance().functionDelete(c); }
+void functionFlushCommand(CommandContext& c) { ScriptEngine::instance().functionFlush(c); }
+void functionListCommand(CommandContext& c) { ScriptEngine::instance().functionList(c); }
+void functionStatsCommand(CommandContext& c) { ScriptEngine::instance().functionStats(c); }
+// As SCRIPT KILL: a function always finishes before another command is read.
+void functionKillCommand(CommandContext& c) { c.reply.error("NOTBUSY No scripts in execution right now."); }
+
+void functionHelpCommand(CommandContext& c) {
+  static constexpr std::string_view kLines[] = {
+      "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "LOAD [REPLACE] <FUNCTION CODE>",
+      "    Create a new library with the given library name and code.",
+      "DELETE <LIBRARY NAME>",
+      "    Delete the given library.",
+      "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+      "    Return general information on all the libraries:",
+      "    * Library name",
+      "    * The engine used to run the Library",
+      "    * Library description",
+      "    * Functions list",
+      "    * Library code (if WITHCODE is given)",
+      "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+      "STATS",
+      "    Return information about the current function running:",
+      "    * Function name",
+      "    * Command used to run the function",
+      "    * Duration in MS that the function is running",
+      "    If no function is running, return nil",
+      "    In addition, returns a list of available engines.",
+      "KILL",
+      "    Kill the current running function.",
+      "FLUSH [ASYNC|SYNC]",
+      "    Delete all the libraries.",
+      "    When called without the optional mode argument, the behavior is determined by the",
+      "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+      "    * ASYNC: Asynchronously flush the libraries.",
+      "    * SYNC: Synchronously flush the libraries.",
+      "HELP",
+      "    Prints this help.",
+  };
+  c.reply.arrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) c.reply.simple(line);
+}
+
 const CommandFamily kScriptingCommands{{
     {"eval", evalCommand},
     {"evalsha", evalShaCommand},
@@ -65,6 +113,15 @@ const CommandFamily kScriptingCommands{{
     {"script|flush", scriptFlushCommand},
     {"script|kill", scriptKillCommand},
     {"script|help", scriptHelpCommand},
+    {"fcall", fcallCommand},
+    {"fcall_ro", fcallRoCommand},
+    {"function|load", functionLoadCommand},
+    {"function|delete", functionDeleteCommand},
+    {"function|flush", functionFlushCommand},
+    {"function|list", functionListCommand},
+    {"function|stats", functionStatsCommand},
+    {"function|kill", functionKillCommand},
+    {"function|help", functionHelpCommand},
 }};
 
 }  // namespace

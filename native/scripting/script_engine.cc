@@ -210,10 +210,12 @@ int protectedCall(lua_State* L) {
   return lua_gettop(L);
 }
 
+}  // namespace
+
 // The message handler of every script run: turns the error into {err=..., source=..., line=...}
 // where source/line name the script position that raised it (skipping a C function such as
 // error() or redis.call).
-int errorHandler(lua_State* L) {
+int scriptErrorHandler(lua_State* L) {
   lua_Debug where;
   bool located = lua_getstack(L, 1, &where) && lua_getinfo(L, "nSl", &where);
   if (located && std::strcmp(where.what, "C") == 0) located = lua_getstack(L, 2, &where) && lua_getinfo(L, "nSl", &where);
@@ -238,11 +240,13 @@ int errorHandler(lua_State* L) {
   return 1;
 }
 
-int globalMissing(lua_State* L) {
+int missingGlobal(lua_State* L) {
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
 }
 
-int globalAssign(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+int readOnlyAssign(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+
+namespace {
 
 void openLibrary(lua_State* L, const char* name, lua_CFunction open) {
   lua_pushcfunction(L, open);
@@ -311,7 +315,7 @@ void ScriptEngine::open() {
   lua_pop(L, 1);
   lua_pushcfunction(L, protectedCall);
   lua_setglobal(L, "pcall");
-  lua_pushcfunction(L, errorHandler);
+  lua_pushcfunction(L, scriptErrorHandler);
   lua_setglobal(L, "__redis__err__handler");
 
   lua_newtable(L);
@@ -343,12 +347,13 @@ void ScriptEngine::open() {
   // Globals are read-only from here on: reading a missing one or assigning one is an error.
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   lua_newtable(L);
-  lua_pushcfunction(L, globalMissing);
+  lua_pushcfunction(L, missingGlobal);
   lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, globalAssign);
+  lua_pushcfunction(L, readOnlyAssign);
   lua_setfield(L, -2, "__newindex");
   lua_setmetatable(L, -2);
   lua_pop(L, 1);
+  openFunctionEnvironments();
 }
 
 void ScriptEngine::flush() {
@@ -357,6 +362,13 @@ void ScriptEngine::flush() {
   shas_.clear();
   runsSinceGc_ = 0;
   open();
+  // Functions live in the same Lua state: their libraries are loaded again into the new one.
+  std::map<std::string, LuaLibrary> libraries = std::move(libraries_);
+  libraries_.clear();
+  for (const auto& [name, library] : libraries) {
+    std::string loaded;
+    loadLibrary(library.code, false, loaded);
+  }
 }
 
 size_t ScriptEngine::memoryBytes() const {
@@ -383,13 +395,17 @@ void ScriptEngine::load(CommandContext& c, std::string_view body) {
   c.reply.bulk(sha);
 }
 
-void ScriptEngine::setArgs(const char* name, std::span<const std::string_view> values) {
-  lua_pushstring(L_, name);
+void ScriptEngine::pushStrings(std::span<const std::string_view> values) {
   lua_createtable(L_, static_cast<int>(values.size()), 0);
   for (size_t i = 0; i < values.size(); ++i) {
     lua_pushlstring(L_, values[i].data(), values[i].size());
     lua_rawseti(L_, -2, static_cast<int>(i + 1));
   }
+}
+
+void ScriptEngine::setArgs(const char* name, std::span<const std::string_view> values) {
+  lua_pushstring(L_, name);
+  pushStrings(values);
   lua_rawset(L_, LUA_GLOBALSINDEX);
 }
 
@@ -421,15 +437,21 @@ void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
   run.sha = sha;
   run.db = c.dbIndex;
   run.readOnly = readOnly;
+
+  lua_pushcfunction(L, scriptErrorHandler);
+  lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
+  runAndReply(c, run, 0);
+}
+
+void ScriptEngine::runAndReply(CommandContext& c, ScriptRun& run, int nargs) {
+  lua_State* L = L_;
+  const std::string& sha = run.sha;
   // The script's writes reach the AOF as one MULTI/EXEC (unless it already runs inside EXEC).
   AofLog& aof = c.engine.aof();
   const bool ownTransaction = aof.active() && !aof.inTransaction();
   if (ownTransaction) aof.beginTransaction();
-
-  lua_pushcfunction(L, errorHandler);
-  lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
   run_ = &run;
-  const int status = lua_pcall(L, 0, 1, -2);
+  const int status = lua_pcall(L, nargs, 1, -2 - nargs);
   run_ = nullptr;
 
   if (status == 0) {

@@ -4,6 +4,7 @@
 // straight to the engine's command handlers through the runner addon.cc installs (host.h).
 #pragma once
 
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +16,28 @@
 #include "scripting/lua_api.h"
 
 namespace rp::scripting {
+
+// Shared by EVAL scripts and functions: the message handler of every run (adds source/line to
+// the error), and the metamethods of read-only environments.
+int scriptErrorHandler(lua_State* L);
+int missingGlobal(lua_State* L);
+int readOnlyAssign(lua_State* L);
+
+// A function registered by a library (redis.register_function).
+struct LuaFunction {
+  std::string name;
+  std::string description;
+  bool hasDescription = false;
+  std::vector<std::string> flags;  // in Redis's order: no-writes, allow-oom, allow-stale, ...
+  bool noWrites = false;
+};
+
+// A library loaded by FUNCTION LOAD.
+struct LuaLibrary {
+  std::string name;
+  std::string code;
+  std::map<std::string, LuaFunction> functions;
+};
 
 // The state of the script being run (redis.setresp, redis.set_repl and SELECT change it).
 struct ScriptRun {
@@ -43,6 +66,18 @@ class ScriptEngine {
   // Bytes used by the Lua state (INFO used_memory_lua).
   size_t memoryBytes() const;
 
+  // ---- functions (FUNCTION LOAD / FCALL ...; functions.cc) ----
+  void functionLoad(CommandContext& c);
+  void fcall(CommandContext& c, bool readOnly);
+  void functionDelete(CommandContext& c);
+  void functionFlush(CommandContext& c);
+  void functionList(CommandContext& c);
+  void functionStats(CommandContext& c);
+  // redis.register_function during FUNCTION LOAD: null when no library is being loaded.
+  LuaLibrary* loadingLibrary() { return loading_; }
+  // The functions of the library being loaded, by name, across the other libraries.
+  bool functionNameTaken(const std::string& name, const std::string& exceptLibrary) const;
+
   // For the Lua C functions of the redis table.
   ScriptRun* run() { return run_; }
   // redis.call / redis.pcall: runs the command made of the arguments on the Lua stack and pushes
@@ -56,9 +91,20 @@ class ScriptEngine {
   // Compiles `body` as f_<sha> in the registry; on failure writes Redis's error to `reply`.
   bool compile(std::string_view body, const std::string& sha, ReplyWriter& reply);
   void setArgs(const char* name, std::span<const std::string_view> values);
+  // Pushes a table of the strings (KEYS/ARGV, a function's keys and args).
+  void pushStrings(std::span<const std::string_view> values);
+  // Runs the function on the stack (below it the message handler, above it `nargs` arguments) as
+  // script `name` and writes its reply or error to the caller; pops everything it used.
+  void runAndReply(CommandContext& c, ScriptRun& run, int nargs);
+  // Read-only environments of function libraries: the load-time API and the run-time globals.
+  void openFunctionEnvironments();
+  // Registers (or with `replace`, swaps in) a library; on failure returns the error text.
+  std::string loadLibrary(std::string_view code, bool replace, std::string& loadedName);
 
   lua_State* L_ = nullptr;
   std::unordered_set<std::string> shas_;
+  std::map<std::string, LuaLibrary> libraries_;
+  LuaLibrary* loading_ = nullptr;
   ScriptRun* run_ = nullptr;
   long long runsSinceGc_ = 0;
   // Reused by every redis.call: the command's arguments and reply.

@@ -16,7 +16,7 @@ function scriptKeys(flags: string[], notes?: string): KeySpec {
   };
 }
 
-function evalArguments(first: 'script' | 'sha1'): ArgSpec[] {
+function evalArguments(first: 'script' | 'sha1' | 'function'): ArgSpec[] {
   return [
     { name: first, type: 'string' },
     { name: 'numkeys', type: 'integer' },
@@ -25,10 +25,11 @@ function evalArguments(first: 'script' | 'sha1'): ArgSpec[] {
   ];
 }
 
-function evalCommand(name: string, bySha: boolean, readOnly: boolean, summary: string): CommandSpec {
-  const keySpec = readOnly
-    ? scriptKeys(['RO', 'access'], bySha ? undefined : 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS')
-    : scriptKeys(['RW', 'access', 'update'], bySha ? undefined : 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE');
+/** EVAL, EVALSHA, FCALL and their read-only forms (`first`: what names the code to run). */
+function evalCommand(name: string, first: 'script' | 'sha1' | 'function', readOnly: boolean, summary: string): CommandSpec {
+  const notes = first === 'sha1' ? undefined : `We cannot tell how the keys will be used so we assume the worst, ${readOnly ? 'RO and ACCESS' : 'RW and UPDATE'}`;
+  const keySpec = readOnly ? scriptKeys(['RO', 'access'], notes) : scriptKeys(['RW', 'access', 'update'], notes);
+  const isFunction = first === 'function';
   return {
     name,
     arity: -3,
@@ -39,15 +40,16 @@ function evalCommand(name: string, bySha: boolean, readOnly: boolean, summary: s
     acl: ['slow', 'scripting'],
     keySpecs: [keySpec],
     summary,
-    since: readOnly ? '7.0.0' : '2.6.0',
+    since: readOnly || isFunction ? '7.0.0' : '2.6.0',
     group: 'scripting',
-    complexity: 'Depends on the script that is executed.',
-    arguments: evalArguments(bySha ? 'sha1' : 'script'),
+    complexity: isFunction ? 'Depends on the function that is executed.' : 'Depends on the script that is executed.',
+    arguments: evalArguments(first),
     owner: 'native',
   };
 }
 
-function scriptSubcommand(
+function containerSubcommand(
+  container: 'script' | 'function',
   sub: string,
   arity: number,
   flags: CommandSpec['flags'],
@@ -57,13 +59,13 @@ function scriptSubcommand(
   extra: Partial<CommandSpec> = {},
 ): CommandSpec {
   return {
-    name: `script|${sub}`,
+    name: `${container}|${sub}`,
     arity,
     flags,
     firstKey: 0,
     lastKey: 0,
     step: 0,
-    acl: ['slow', 'scripting'],
+    acl: flags.includes('write') ? ['write', 'slow', 'scripting'] : ['slow', 'scripting'],
     summary,
     since,
     group: 'scripting',
@@ -74,10 +76,12 @@ function scriptSubcommand(
 }
 
 export const scriptingCommands: CommandSpec[] = [
-  evalCommand('eval', false, false, 'Run a Lua script on the server'),
-  evalCommand('evalsha', true, false, 'Run a cached Lua script named by its SHA1 digest'),
-  evalCommand('eval_ro', false, true, 'Run a Lua script that may only read'),
-  evalCommand('evalsha_ro', true, true, 'Run a cached read-only Lua script named by its SHA1 digest'),
+  evalCommand('eval', 'script', false, 'Run a Lua script on the server'),
+  evalCommand('evalsha', 'sha1', false, 'Run a cached Lua script named by its SHA1 digest'),
+  evalCommand('eval_ro', 'script', true, 'Run a Lua script that may only read'),
+  evalCommand('evalsha_ro', 'sha1', true, 'Run a cached read-only Lua script named by its SHA1 digest'),
+  evalCommand('fcall', 'function', false, 'Call a function of a loaded library'),
+  evalCommand('fcall_ro', 'function', true, 'Call a function flagged no-writes'),
   {
     name: 'script',
     arity: -2,
@@ -92,12 +96,12 @@ export const scriptingCommands: CommandSpec[] = [
     complexity: 'Depends on subcommand.',
     owner: 'native',
     subcommands: [
-      scriptSubcommand('exists', -3, ['noscript'], 'Tell which of the given SHA1 digests name cached scripts', '2.6.0',
+      containerSubcommand('script', 'exists', -3, ['noscript'], 'Tell which of the given SHA1 digests name cached scripts', '2.6.0',
         'O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).', {
           tips: ['request_policy:all_shards', 'response_policy:agg_logical_and'],
           arguments: [{ name: 'sha1', type: 'string', multiple: true }],
         }),
-      scriptSubcommand('flush', -2, ['noscript'], 'Empty the script cache', '2.6.0',
+      containerSubcommand('script', 'flush', -2, ['noscript'], 'Empty the script cache', '2.6.0',
         'O(N) with N being the number of scripts in cache', {
           tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
           history: [['6.2.0', 'Added the `ASYNC` and `SYNC` flushing mode modifiers.']],
@@ -114,15 +118,73 @@ export const scriptingCommands: CommandSpec[] = [
             },
           ],
         }),
-      scriptSubcommand('help', 2, ['loading', 'stale'], 'List the SCRIPT subcommands with a line on each', '5.0.0', 'O(1)'),
-      scriptSubcommand('kill', 2, ['noscript', 'allow_busy'], 'Stop the script that is running', '2.6.0', 'O(1)', {
+      containerSubcommand('script', 'help', 2, ['loading', 'stale'], 'List the SCRIPT subcommands with a line on each', '5.0.0', 'O(1)'),
+      containerSubcommand('script', 'kill', 2, ['noscript', 'allow_busy'], 'Stop the script that is running', '2.6.0', 'O(1)', {
         tips: ['request_policy:all_shards', 'response_policy:one_succeeded'],
       }),
-      scriptSubcommand('load', 3, ['noscript', 'stale'], 'Compile a script into the cache without running it', '2.6.0',
+      containerSubcommand('script', 'load', 3, ['noscript', 'stale'], 'Compile a script into the cache without running it', '2.6.0',
         'O(N) with N being the length in bytes of the script body.', {
           tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
           arguments: [{ name: 'script', type: 'string' }],
         }),
+    ],
+  },
+  {
+    name: 'function',
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['slow'],
+    summary: 'Manage function libraries',
+    since: '7.0.0',
+    group: 'scripting',
+    complexity: 'Depends on subcommand.',
+    owner: 'native',
+    subcommands: [
+      containerSubcommand('function', 'delete', 3, ['write', 'noscript'], 'Remove a library and its functions', '7.0.0', 'O(1)', {
+        tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+        arguments: [{ name: 'library-name', type: 'string' }],
+      }),
+      containerSubcommand('function', 'flush', -2, ['write', 'noscript'], 'Remove every library', '7.0.0',
+        'O(N) where N is the number of functions deleted', {
+          tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+          arguments: [
+            {
+              name: 'async',
+              type: 'oneof',
+              optional: true,
+              arguments: [
+                { name: 'async', type: 'pure-token', token: 'ASYNC' },
+                { name: 'sync', type: 'pure-token', token: 'SYNC' },
+              ],
+            },
+          ],
+        }),
+      containerSubcommand('function', 'help', 2, ['loading', 'stale'], 'List the FUNCTION subcommands with a line on each', '7.0.0', 'O(1)'),
+      containerSubcommand('function', 'kill', 2, ['noscript', 'allow_busy'], 'Stop the function that is running', '7.0.0', 'O(1)', {
+        tips: ['request_policy:all_shards', 'response_policy:one_succeeded'],
+      }),
+      containerSubcommand('function', 'list', -2, ['noscript'], 'Describe the loaded libraries and their functions', '7.0.0',
+        'O(N) where N is the number of functions', {
+          tips: ['nondeterministic_output_order'],
+          arguments: [
+            { name: 'library-name-pattern', type: 'string', token: 'LIBRARYNAME', optional: true },
+            { name: 'withcode', type: 'pure-token', token: 'WITHCODE', optional: true },
+          ],
+        }),
+      containerSubcommand('function', 'load', -3, ['write', 'denyoom', 'noscript'], 'Load a library of functions from Lua code', '7.0.0',
+        'O(1) (considering compilation time is redundant)', {
+          tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+          arguments: [
+            { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
+            { name: 'function-code', type: 'string' },
+          ],
+        }),
+      containerSubcommand('function', 'stats', 2, ['noscript', 'allow_busy'], 'Tell which function runs and count libraries and functions', '7.0.0', 'O(1)', {
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+      }),
     ],
   },
 ];

@@ -1,0 +1,423 @@
+// Redis 7.0 functions: FUNCTION LOAD runs a library ("#!lua name=<lib>" header) whose code may only
+// call redis.register_function (and redis.log); FCALL / FCALL_RO run a registered function with
+// (keys, args). Libraries share the scripts' Lua state; each runs in its own read-only environment
+// that sees the load-time API while loading and the scripts' globals afterwards.
+#include <cstring>
+
+#include "engine/glob.h"
+#include "scripting/convert.h"
+#include "scripting/script_engine.h"
+
+namespace rp::scripting {
+namespace {
+
+constexpr const char* kLoadApiKey = "rp_function_load_api";
+constexpr const char* kLibraryMetaKey = "rp_function_library_meta";
+constexpr const char* kFunctionsKey = "rp_functions";
+constexpr const char* kStagedKey = "rp_functions_staged";
+
+// Redis's script flags, in the order FUNCTION LIST prints them.
+constexpr const char* kFlagNames[] = {"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"};
+
+int raiseError(lua_State* L, const char* message) {
+  pushErrorTable(L, message);
+  return lua_error(L);
+}
+
+constexpr const char* kBadName =
+    "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+
+bool validName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char ch : name)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_')) return false;
+  return true;
+}
+
+// Reads redis.register_function's arguments into `fn` and stores the callback in the staging
+// table. Returns Redis's error text, or nullptr.
+const char* readRegistration(lua_State* L, LuaLibrary& library, int argc) {
+  if (argc < 1 || argc > 2) return "wrong number of arguments to redis.register_function";
+  LuaFunction fn;
+  int callbackIndex = 0;
+  if (argc == 2) {
+    if (!lua_isstring(L, 1)) return "first argument to redis.register_function must be a string";
+    if (!lua_isfunction(L, 2)) return "second argument to redis.register_function must be a function";
+    fn.name = lua_tostring(L, 1);
+    callbackIndex = 2;
+  } else {
+    if (!lua_istable(L, 1)) {
+      return "calling redis.register_function with a single argument is only applicable to Lua table (representing named "
+             "arguments).";
+    }
+    bool haveName = false;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+      if (!lua_isstring(L, -2)) return "named argument key given to redis.register_function is not a string";
+      const std::string key = lua_tostring(L, -2);
+      if (key == "function_name") {
+        if (!lua_isstring(L, -1)) return "function_name argument given to redis.register_function must be a string";
+        fn.name = lua_tostring(L, -1);
+        haveName = true;
+      } else if (key == "description") {
+        if (!lua_isstring(L, -1)) return "description argument given to redis.register_function must be a string";
+        fn.description = lua_tostring(L, -1);
+        fn.hasDescription = true;
+      } else if (key == "callback") {
+        if (!lua_isfunction(L, -1)) return "callback argument given to redis.register_function must be a function";
+        lua_pushvalue(L, -1);
+        lua_replace(L, 2);  // keep the callback at index 2 (argc was 1: the slot is free)
+        callbackIndex = 2;
+      } else if (key == "flags") {
+        if (!lua_istable(L, -1)) return "flags argument to redis.register_function must be a table representing function flags";
+        bool known[std::size(kFlagNames)] = {};
+        for (int i = 1;; ++i) {
+          lua_rawgeti(L, -1, i);
+          if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            break;
+          }
+          const char* flag = lua_isstring(L, -1) ? lua_tostring(L, -1) : nullptr;
+          size_t which = std::size(kFlagNames);
+          for (size_t f = 0; flag && f < std::size(kFlagNames); ++f)
+            if (std::strcmp(flag, kFlagNames[f]) == 0) which = f;
+          lua_pop(L, 1);
+          if (which == std::size(kFlagNames)) return "unknown flag given";
+          known[which] = true;
+        }
+        fn.flags.clear();
+        for (size_t f = 0; f < std::size(kFlagNames); ++f)
+          if (known[f]) fn.flags.emplace_back(kFlagNames[f]);
+        fn.noWrites = known[0];
+      } else {
+        return "unknown argument given to redis.register_function";
+      }
+      lua_pop(L, 1);
+    }
+    if (!haveName) return "redis.register_function must get a function name argument";
+    if (callbackIndex == 0) return "redis.register_function must get a callback argument";
+  }
+  // (Redis 7.0 words this error about library names.)
+  if (!validName(fn.name)) return kBadName;
+  if (library.functions.count(fn.name)) return "Function already exists in the library";
+  lua_getfield(L, LUA_REGISTRYINDEX, kStagedKey);
+  lua_pushvalue(L, callbackIndex);
+  lua_setfield(L, -2, fn.name.c_str());
+  lua_pop(L, 1);
+  std::string name = fn.name;
+  library.functions.emplace(std::move(name), std::move(fn));
+  return nullptr;
+}
+
+int registerFunction(lua_State* L) {
+  LuaLibrary* library = ScriptEngine::instance().loadingLibrary();
+  if (library == nullptr) return raiseError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+  const int argc = lua_gettop(L);
+  if (argc == 1) lua_settop(L, 2);  // room for the named form's callback
+  const char* error = readRegistration(L, *library, argc);
+  if (error != nullptr) return raiseError(L, error);
+  return 0;
+}
+
+// __index of every library environment: the load-time API while a library loads, the scripts'
+// globals when its functions run; a missing name is an error either way.
+int libraryIndex(lua_State* L) {
+  if (ScriptEngine::instance().loadingLibrary() != nullptr) {
+    lua_getfield(L, LUA_REGISTRYINDEX, kLoadApiKey);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+  } else {
+    lua_pushvalue(L, 2);
+    lua_rawget(L, LUA_GLOBALSINDEX);
+  }
+  if (lua_isnil(L, -1)) return missingGlobal(L);
+  return 1;
+}
+
+void setReadOnlyMetatable(lua_State* L, lua_CFunction index) {
+  lua_newtable(L);
+  lua_pushcfunction(L, index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, readOnlyAssign);
+  lua_setfield(L, -2, "__newindex");
+  lua_setmetatable(L, -2);
+}
+
+// The first line ("#!lua name=...") parsed; returns the error text or "".
+std::string parseHeader(std::string_view code, std::string& name) {
+  if (code.substr(0, 2) != "#!") return "Missing library metadata";
+  size_t end = code.find('\n');
+  std::string_view header = code.substr(0, end);
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i < header.size()) {
+    while (i < header.size() && std::isspace(static_cast<unsigned char>(header[i]))) ++i;
+    size_t start = i;
+    while (i < header.size() && !std::isspace(static_cast<unsigned char>(header[i]))) ++i;
+    if (i > start) parts.push_back(header.substr(start, i - start));
+  }
+  if (parts.empty()) return "Invalid library metadata";
+  std::string_view engine = parts[0].substr(2);
+  bool named = false;
+  for (size_t p = 1; p < parts.size(); ++p) {
+    if (parts[p].size() >= 5 && equalsIgnoreCase(parts[p].substr(0, 5), "name=")) {
+      if (named) return "Invalid metadata value, name argument was given multiple times";
+      name.assign(parts[p].substr(5));
+      named = true;
+      continue;
+    }
+    return "Invalid metadata value given: " + std::string(parts[p]);
+  }
+  if (!named) return "Library name was not given";
+  if (!validName(name)) return kBadName;
+  if (!equalsIgnoreCase(engine, "lua")) return "Engine '" + std::string(engine) + "' not found";
+  return "";
+}
+
+// "ERR <msg>" of a failed load (a string error gets the ERR code, a table its err field).
+std::string loadErrorText(lua_State* L) {
+  std::string text;
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "err");
+    text = lua_isstring(L, -1) ? lua_tostring(L, -1) : "ERR unknown error";
+    lua_pop(L, 1);
+  } else {
+    const char* s = lua_tostring(L, -1);
+    text = std::string("ERR ") + (s ? s : "unknown error");
+  }
+  lua_pop(L, 1);
+  return text;
+}
+
+}  // namespace
+
+void ScriptEngine::openFunctionEnvironments() {
+  lua_State* L = L_;
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
+
+  // The load-time API: redis.register_function, redis.log and the constants.
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_pushcfunction(L, registerFunction);
+  lua_setfield(L, -2, "register_function");
+  lua_getglobal(L, "redis");
+  for (const char* name : {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM"}) {
+    lua_getfield(L, -1, name);
+    lua_setfield(L, -3, name);
+  }
+  lua_pop(L, 1);
+  setReadOnlyMetatable(L, missingGlobal);
+  lua_setfield(L, -2, "redis");
+  setReadOnlyMetatable(L, missingGlobal);
+  lua_setfield(L, LUA_REGISTRYINDEX, kLoadApiKey);
+
+  lua_newtable(L);
+  lua_pushcfunction(L, libraryIndex);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, readOnlyAssign);
+  lua_setfield(L, -2, "__newindex");
+  lua_setfield(L, LUA_REGISTRYINDEX, kLibraryMetaKey);
+}
+
+bool ScriptEngine::functionNameTaken(const std::string& name, const std::string& exceptLibrary) const {
+  for (const auto& [libName, lib] : libraries_)
+    if (libName != exceptLibrary && lib.functions.count(name)) return true;
+  return false;
+}
+
+std::string ScriptEngine::loadLibrary(std::string_view code, bool replace, std::string& loadedName) {
+  LuaLibrary library;
+  std::string error = parseHeader(code, library.name);
+  if (!error.empty()) return error;
+  if (libraries_.count(library.name) && !replace) return "Library '" + library.name + "' already exists";
+  library.code.assign(code);
+
+  // The header line stays as an empty line so that positions keep their line numbers.
+  std::string body(code);
+  const size_t headerEnd = body.find('\n');
+  body.replace(0, headerEnd == std::string::npos ? body.size() : headerEnd, "");
+  lua_State* L = L_;
+  if (luaL_loadbuffer(L, body.data(), body.size(), "@user_function") != 0) {
+    const char* msg = lua_tostring(L, -1);
+    error = std::string("Error compiling function: ") + (msg ? msg : "");
+    lua_pop(L, 1);
+    return error;
+  }
+  lua_newtable(L);  // the library's environment
+  lua_getfield(L, LUA_REGISTRYINDEX, kLibraryMetaKey);
+  lua_setmetatable(L, -2);
+  lua_setfenv(L, -2);
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kStagedKey);
+
+  loading_ = &library;
+  const int status = lua_pcall(L, 0, 0, 0);
+  loading_ = nullptr;
+  if (status != 0) return "Error registering functions: " + loadErrorText(L);
+  if (library.functions.empty()) return "No functions registered";
+  for (const auto& [name, fn] : library.functions)
+    if (functionNameTaken(name, library.name)) return "Function " + name + " already exists";
+
+  // Commit: the replaced library's functions go, the staged callbacks become callable.
+  lua_getfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
+  if (auto old = libraries_.find(library.name); old != libraries_.end()) {
+    for (const auto& [name, fn] : old->second.functions) {
+      lua_pushnil(L);
+      lua_setfield(L, -2, name.c_str());
+    }
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, kStagedKey);
+  for (const auto& [name, fn] : library.functions) {
+    lua_getfield(L, -1, name.c_str());
+    lua_setfield(L, -3, name.c_str());
+  }
+  lua_pop(L, 2);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kStagedKey);
+  loadedName = library.name;
+  libraries_[library.name] = std::move(library);
+  return "";
+}
+
+void ScriptEngine::functionLoad(CommandContext& c) {
+  bool replace = false;
+  int at = 2;
+  while (at < c.argc() - 1) {
+    std::string_view option = c.arg(at++);
+    if (equalsIgnoreCase(option, "replace")) {
+      replace = true;
+      continue;
+    }
+    return c.reply.error("ERR Unknown option given: " + std::string(option));
+  }
+  if (at >= c.argc()) return c.reply.error("ERR Function code is missing");
+  std::string name;
+  std::string error = loadLibrary(c.arg(at), replace, name);
+  if (!error.empty()) return c.reply.error("ERR " + error);
+  c.addDirty();
+  c.reply.bulk(name);
+}
+
+void ScriptEngine::functionDelete(CommandContext& c) {
+  auto found = libraries_.find(std::string(c.arg(2)));
+  if (found == libraries_.end()) return c.reply.error("ERR Library not found");
+  lua_getfield(L_, LUA_REGISTRYINDEX, kFunctionsKey);
+  for (const auto& [name, fn] : found->second.functions) {
+    lua_pushnil(L_);
+    lua_setfield(L_, -2, name.c_str());
+  }
+  lua_pop(L_, 1);
+  libraries_.erase(found);
+  c.addDirty();
+  c.reply.ok();
+}
+
+void ScriptEngine::functionFlush(CommandContext& c) {
+  if (c.argc() == 3 && !equalsIgnoreCase(c.arg(2), "sync") && !equalsIgnoreCase(c.arg(2), "async"))
+    return c.reply.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+  libraries_.clear();
+  lua_newtable(L_);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kFunctionsKey);
+  c.addDirty();
+  c.reply.ok();
+}
+
+void ScriptEngine::functionList(CommandContext& c) {
+  bool withCode = false;
+  bool havePattern = false;
+  std::string_view pattern;
+  for (int i = 2; i < c.argc(); ++i) {
+    std::string_view arg = c.arg(i);
+    if (!withCode && equalsIgnoreCase(arg, "withcode")) {
+      withCode = true;
+      continue;
+    }
+    if (!havePattern && equalsIgnoreCase(arg, "libraryname")) {
+      if (i >= c.argc() - 1) return c.reply.error("ERR library name argument was not given");
+      pattern = c.arg(++i);
+      havePattern = true;
+      continue;
+    }
+    return c.reply.error("ERR Unknown argument " + std::string(arg));
+  }
+  ReplyWriter& r = c.reply;
+  const size_t at = r.beginDeferred();
+  size_t count = 0;
+  for (const auto& [name, lib] : libraries_) {
+    if (havePattern && !globMatch(pattern, name)) continue;
+    ++count;
+    r.mapHeader(withCode ? 4 : 3);
+    r.bulk("library_name");
+    r.bulk(name);
+    r.bulk("engine");
+    r.bulk("LUA");
+    r.bulk("functions");
+    r.arrayHeader(lib.functions.size());
+    for (const auto& [fnName, fn] : lib.functions) {
+      r.mapHeader(3);
+      r.bulk("name");
+      r.bulk(fnName);
+      r.bulk("description");
+      if (fn.hasDescription) r.bulk(fn.description);
+      else r.nullBulk();
+      r.bulk("flags");
+      r.setHeader(fn.flags.size());
+      for (const std::string& flag : fn.flags) r.simple(flag);
+    }
+    if (withCode) {
+      r.bulk("library_code");
+      r.bulk(lib.code);
+    }
+  }
+  r.endDeferredArray(at, count);
+}
+
+void ScriptEngine::functionStats(CommandContext& c) {
+  size_t functions = 0;
+  for (const auto& [name, lib] : libraries_) functions += lib.functions.size();
+  ReplyWriter& r = c.reply;
+  r.mapHeader(2);
+  r.bulk("running_script");
+  r.nullBulk();  // a function never runs while another command is served
+  r.bulk("engines");
+  r.mapHeader(1);
+  r.bulk("LUA");
+  r.mapHeader(2);
+  r.bulk("libraries_count");
+  r.integer(static_cast<long long>(libraries_.size()));
+  r.bulk("functions_count");
+  r.integer(static_cast<long long>(functions));
+}
+
+void ScriptEngine::fcall(CommandContext& c, bool readOnly) {
+  const std::string name(c.arg(1));
+  const LuaFunction* fn = nullptr;
+  for (const auto& [libName, lib] : libraries_) {
+    auto found = lib.functions.find(name);
+    if (found != lib.functions.end()) fn = &found->second;
+  }
+  if (fn == nullptr) return c.reply.error("ERR Function not found");
+  long long numkeys = 0;
+  if (!parseLongLong(c.arg(2), numkeys)) return c.reply.error("ERR Bad number of keys provided");
+  if (numkeys > c.argc() - 3) return c.reply.error("ERR Number of keys can't be greater than number of args");
+  if (numkeys < 0) return c.reply.error("ERR Number of keys can't be negative");
+  if (readOnly && !fn->noWrites) return c.reply.error("ERR Can not execute a script with write flag using *_ro command.");
+
+  ScriptRun run;
+  run.caller = &c;
+  run.sha = name;
+  run.db = c.dbIndex;
+  run.readOnly = readOnly || fn->noWrites;
+  lua_State* L = L_;
+  const size_t keys = static_cast<size_t>(numkeys);
+  lua_pushcfunction(L, scriptErrorHandler);
+  lua_getfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
+  lua_getfield(L, -1, name.c_str());
+  lua_remove(L, -2);
+  pushStrings(c.argv.subspan(3, keys));
+  pushStrings(c.argv.subspan(3 + keys));
+  runAndReply(c, run, 2);
+}
+
+}  // namespace rp::scripting
