@@ -16,6 +16,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/third_party"
 lua="$dest/lua5.1"
 cjson="$dest/lua-cjson"
+# Our one change to Lua: read-only tables (lua_setreadonly), for the sandbox's protected globals.
+# It lives under native/ so that the prebuild's source hash covers it; the stamp names its checksum
+# so that a changed patch makes the next build fetch and patch afresh.
+patchfile="$root/native/scripting/lua-readonly-tables.patch"
+stamp="$lua/.rustypotato-patch-$(cksum < "$patchfile" | cut -d' ' -f1)"
 
 # The Lua core and the libraries Redis loads (base, table, string, math, debug); not lua.c/luac.c
 # (programs), nor io/os/package (the sandbox never opens them), nor linit.c (we open libraries
@@ -47,6 +52,9 @@ fetch() {
   rm -rf "$lua" "$cjson"
   mv "$work"/lua5.1-5.1.*/ "$lua"
   mv "$work"/lua-cjson-*/ "$cjson"
+  log "applying $(basename "$patchfile")"
+  (cd "$lua" && patch -p1 -s < "$patchfile" >&2)
+  touch "$stamp"
   # debian/rules generates this header (module search paths of the package library, which the
   # sandbox never opens); any value serves.
   multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo unknown)
@@ -54,7 +62,7 @@ fetch() {
   log "Lua sources in $lua"
 }
 
-[ -f "$lua/src/lapi.c" ] && [ -f "$cjson/lua_cjson.c" ] || fetch
+[ -f "$lua/src/lapi.c" ] && [ -f "$cjson/lua_cjson.c" ] && [ -f "$stamp" ] || fetch
 
 if [ "${1:-}" = "--sources" ]; then
   out=""

@@ -182,7 +182,7 @@ test('errors: raised, caught by pcall/redis.pcall, compile errors, error tables'
   await checkScript(p(), cmds);
 });
 
-test('sandbox: no os/io/loadfile/dofile/print, globals read-only, no new globals', async () => {
+test('sandbox: no os/io/loadfile/dofile/print, globals and libraries read-only; EVAL shebang flags', async () => {
   const cmds: Cmd[] = [
     evalCmd('return os'), evalCmd('return io'), evalCmd('return loadfile'), evalCmd('return dofile'), evalCmd('return print'),
     evalCmd('return require'), evalCmd('return module'), evalCmd('return package'), evalCmd('return debug'), evalCmd('return getfenv'),
@@ -190,6 +190,17 @@ test('sandbox: no os/io/loadfile/dofile/print, globals read-only, no new globals
     evalCmd('local t = {} t.x = 1 return t.x'), evalCmd('return type(_G)'), evalCmd('return _G.redis ~= nil'),
     evalCmd("return type(string.format)"),
     evalCmd("return type(__redis__err__handler)"), evalCmd('local x = 1 return x'), evalCmd('return KEYS[1]', ['after']),
+    // Libraries and the redis table are read-only too, for raw access and metatables as well.
+    evalCmd('string.x = 1'), evalCmd("redis.call = function() return 'hijacked' end"), evalCmd("math.random = nil"),
+    evalCmd("rawset(_G, 'zz', 1)"), evalCmd("rawset(string, 'zz', 1)"), evalCmd('setmetatable(_G, {})'), evalCmd("table.insert(redis, 1)"),
+    evalCmd("cjson.encode = nil"), evalCmd("_G.x = 1"), evalCmd("local t = {} t[1] = 1 table.insert(t, 2) return t"),
+    evalCmd("KEYS[1] = 'changed' return KEYS", ['k']), evalCmd("return redis.call('ping')"),
+    // EVAL's optional "#!lua flags=..." line.
+    evalCmd("#!lua flags=no-writes\nreturn redis.call('set', 'a', 'b')"), evalCmd("#!lua\nerror('line two')"),
+    evalCmd("#!lua flags=bogus\nreturn 1"), evalCmd("#!py\nreturn 1"), evalCmd("#!lua foo=bar\nreturn 1"), evalCmd("#!\nreturn 1"),
+    evalCmd("#!lua flags=no-writes,allow-oom\nreturn redis.call('get', 'a')"), evalCmd("#!lua name=x\nreturn 1"), evalCmd("#!lua\nreturn 1"),
+    ['EVAL_RO', "#!lua\nreturn redis.call('get', 'a')", '0'], ['EVAL_RO', "#!lua flags=no-writes\nreturn redis.call('get', 'a')", '0'],
+    evalCmd("#!lua flags=\nreturn 2"), evalCmd('#!lua'), ['SCRIPT', 'LOAD', '#!lua flags=bogus\nreturn 1'],
   ];
   await checkScript(p(), cmds);
 });

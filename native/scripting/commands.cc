@@ -34,6 +34,12 @@ void scriptFlushCommand(CommandContext& c) {
 // script never yields), so SCRIPT KILL never finds one running.
 void scriptKillCommand(CommandContext& c) { c.reply.error("NOTBUSY No scripts in execution right now."); }
 
+template <size_t N>
+void replyHelp(CommandContext& c, const std::string_view (&lines)[N]) {
+  c.reply.arrayHeader(N);
+  for (std::string_view line : lines) c.reply.simple(line);
+}
+
 void scriptHelpCommand(CommandContext& c) {
   static constexpr std::string_view kLines[] = {
       "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -52,8 +58,7 @@ void scriptHelpCommand(CommandContext& c) {
       "HELP",
       "    Prints this help.",
   };
-  c.reply.arrayHeader(std::size(kLines));
-  for (std::string_view line : kLines) c.reply.simple(line);
+  replyHelp(c, kLines);
 }
 
 void fcallCommand(CommandContext& c) { ScriptEngine::instance().fcall(c, false); }
@@ -99,8 +104,7 @@ void functionHelpCommand(CommandContext& c) {
       "HELP",
       "    Prints this help.",
   };
-  c.reply.arrayHeader(std::size(kLines));
-  for (std::string_view line : kLines) c.reply.simple(line);
+  replyHelp(c, kLines);
 }
 
 const CommandFamily kScriptingCommands{{

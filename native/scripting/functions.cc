@@ -134,28 +134,11 @@ int libraryIndex(lua_State* L) {
   return 1;
 }
 
-void setReadOnlyMetatable(lua_State* L, lua_CFunction index) {
-  lua_newtable(L);
-  lua_pushcfunction(L, index);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, readOnlyAssign);
-  lua_setfield(L, -2, "__newindex");
-  lua_setmetatable(L, -2);
-}
-
 // The first line ("#!lua name=...") parsed; returns the error text or "".
 std::string parseHeader(std::string_view code, std::string& name) {
   if (code.substr(0, 2) != "#!") return "Missing library metadata";
   size_t end = code.find('\n');
-  std::string_view header = code.substr(0, end);
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < header.size()) {
-    while (i < header.size() && std::isspace(static_cast<unsigned char>(header[i]))) ++i;
-    size_t start = i;
-    while (i < header.size() && !std::isspace(static_cast<unsigned char>(header[i]))) ++i;
-    if (i > start) parts.push_back(header.substr(start, i - start));
-  }
+  std::vector<std::string_view> parts = splitWords(code.substr(0, end));
   if (parts.empty()) return "Invalid library metadata";
   std::string_view engine = parts[0].substr(2);
   bool named = false;
@@ -210,7 +193,10 @@ void ScriptEngine::openFunctionEnvironments() {
   setReadOnlyMetatable(L, missingGlobal);
   lua_setfield(L, -2, "redis");
   setReadOnlyMetatable(L, missingGlobal);
+  lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, kLoadApiKey);
+  protectRecursively(L);
+  lua_pop(L, 1);
 
   lua_newtable(L);
   lua_pushcfunction(L, libraryIndex);
@@ -247,6 +233,7 @@ std::string ScriptEngine::loadLibrary(std::string_view code, bool replace, std::
   lua_newtable(L);  // the library's environment
   lua_getfield(L, LUA_REGISTRYINDEX, kLibraryMetaKey);
   lua_setmetatable(L, -2);
+  lua_setreadonly(L, -1, 1);
   lua_setfenv(L, -2);
   lua_newtable(L);
   lua_setfield(L, LUA_REGISTRYINDEX, kStagedKey);

@@ -246,6 +246,44 @@ int missingGlobal(lua_State* L) {
 
 int readOnlyAssign(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
 
+void setReadOnlyMetatable(lua_State* L, lua_CFunction index) {
+  lua_newtable(L);
+  lua_pushcfunction(L, index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, readOnlyAssign);
+  lua_setfield(L, -2, "__newindex");
+  lua_setmetatable(L, -2);
+}
+
+std::vector<std::string_view> splitWords(std::string_view line) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    const size_t start = i;
+    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (i > start) words.push_back(line.substr(start, i - start));
+  }
+  return words;
+}
+
+// Marks the table on top, the tables it holds and their metatables read-only (Redis 7.0 protects
+// its globals and libraries this way: lua_setreadonly is our patch of the Lua sources).
+void protectRecursively(lua_State* L) {
+  if (lua_isreadonly(L, -1)) return;
+  lua_setreadonly(L, -1, 1);
+  luaL_checkstack(L, 3, "protecting tables");
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    if (lua_istable(L, -1)) protectRecursively(L);
+    lua_pop(L, 1);
+  }
+  if (lua_getmetatable(L, -1)) {
+    protectRecursively(L);
+    lua_pop(L, 1);
+  }
+}
+
 namespace {
 
 void openLibrary(lua_State* L, const char* name, lua_CFunction open) {
@@ -346,20 +384,18 @@ void ScriptEngine::open() {
 
   // Globals are read-only from here on: reading a missing one or assigning one is an error.
   lua_pushvalue(L, LUA_GLOBALSINDEX);
-  lua_newtable(L);
-  lua_pushcfunction(L, missingGlobal);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, readOnlyAssign);
-  lua_setfield(L, -2, "__newindex");
-  lua_setmetatable(L, -2);
+  setReadOnlyMetatable(L, missingGlobal);
   lua_pop(L, 1);
   openFunctionEnvironments();
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  protectRecursively(L);
+  lua_pop(L, 1);
 }
 
 void ScriptEngine::flush() {
   lua_close(L_);
   L_ = nullptr;
-  shas_.clear();
+  scripts_.clear();
   runsSinceGc_ = 0;
   open();
   // Functions live in the same Lua state: their libraries are loaded again into the new one.
@@ -375,7 +411,50 @@ size_t ScriptEngine::memoryBytes() const {
   return static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(L_, LUA_GCCOUNTB, 0));
 }
 
+namespace {
+
+constexpr const char* kScriptFlagNames[] = {"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"};
+
+// EVAL's optional first line "#!lua [flags=f1,f2]"; returns Redis's error text or "".
+std::string parseShebang(std::string_view firstLine, bool& noWrites) {
+  std::vector<std::string_view> parts = splitWords(firstLine);
+  if (parts.empty() || parts[0] != "#!lua") {
+    return "ERR Unexpected engine in script shebang: " + std::string(parts.empty() ? firstLine : parts[0]);
+  }
+  for (size_t p = 1; p < parts.size(); ++p) {
+    if (parts[p].substr(0, 6) != "flags=") return "ERR Unknown lua shebang option: " + std::string(parts[p]);
+    std::string_view list = parts[p].substr(6);
+    while (!list.empty()) {
+      const size_t comma = list.find(',');
+      std::string_view flag = list.substr(0, comma);
+      bool known = false;
+      for (const char* name : kScriptFlagNames) known = known || flag == name;
+      if (!known) return "ERR Unexpected flag in script shebang: " + std::string(flag);
+      if (flag == "no-writes") noWrites = true;
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 bool ScriptEngine::compile(std::string_view body, const std::string& sha, ReplyWriter& reply) {
+  ScriptFlags flags;
+  std::string blanked;
+  if (body.substr(0, 2) == "#!") {
+    const size_t lineEnd = body.find('\n');
+    std::string error = lineEnd == std::string_view::npos ? "ERR Invalid script shebang"
+                                                          : parseShebang(body.substr(0, lineEnd), flags.noWrites);
+    if (!error.empty()) {
+      reply.error(error);
+      return false;
+    }
+    flags.shebang = true;
+    // The shebang line stays as an empty line so that positions keep their line numbers.
+    blanked.assign(body.substr(lineEnd));
+    body = blanked;
+  }
   if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
     std::string msg = "ERR Error compiling script (new function): ";
     const char* err = lua_tostring(L_, -1);
@@ -385,7 +464,7 @@ bool ScriptEngine::compile(std::string_view body, const std::string& sha, ReplyW
     return false;
   }
   lua_setfield(L_, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
-  shas_.insert(sha);
+  scripts_[sha] = flags;
   return true;
 }
 
@@ -404,9 +483,11 @@ void ScriptEngine::pushStrings(std::span<const std::string_view> values) {
 }
 
 void ScriptEngine::setArgs(const char* name, std::span<const std::string_view> values) {
+  lua_setreadonly(L_, LUA_GLOBALSINDEX, 0);
   lua_pushstring(L_, name);
   pushStrings(values);
   lua_rawset(L_, LUA_GLOBALSINDEX);
+  lua_setreadonly(L_, LUA_GLOBALSINDEX, 1);
 }
 
 void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
@@ -427,6 +508,9 @@ void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
     if (!cached(sha) && !compile(c.arg(1), sha, c.reply)) return;
   }
 
+  const ScriptFlags& flags = scripts_[sha];
+  if (readOnly && flags.shebang && !flags.noWrites)
+    return c.reply.error("ERR Can not execute a script with write flag using *_ro command.");
   lua_State* L = L_;
   const size_t keys = static_cast<size_t>(numkeys);
   setArgs("KEYS", c.argv.subspan(3, keys));
@@ -436,7 +520,7 @@ void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
   run.caller = &c;
   run.sha = sha;
   run.db = c.dbIndex;
-  run.readOnly = readOnly;
+  run.readOnly = readOnly || flags.noWrites;
 
   lua_pushcfunction(L, scriptErrorHandler);
   lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());

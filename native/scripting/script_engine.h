@@ -8,7 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "commands/context.h"
@@ -22,6 +22,12 @@ namespace rp::scripting {
 int scriptErrorHandler(lua_State* L);
 int missingGlobal(lua_State* L);
 int readOnlyAssign(lua_State* L);
+// Marks the table on top of the stack, the tables it holds and their metatables read-only.
+void protectRecursively(lua_State* L);
+// Gives the table on top a metatable whose __index is `index` and whose __newindex refuses.
+void setReadOnlyMetatable(lua_State* L, lua_CFunction index);
+// The space-separated words of a "#!..." line (EVAL's shebang, a library's header).
+std::vector<std::string_view> splitWords(std::string_view line);
 
 // A function registered by a library (redis.register_function).
 struct LuaFunction {
@@ -59,10 +65,10 @@ class ScriptEngine {
   void eval(CommandContext& c, bool bySha, bool readOnly);
   // SCRIPT LOAD: compiles and caches the body; replies its SHA-1 (or the compile error).
   void load(CommandContext& c, std::string_view body);
-  bool cached(std::string_view sha) const { return shas_.count(std::string(sha)) != 0; }
+  bool cached(std::string_view sha) const { return scripts_.count(std::string(sha)) != 0; }
   // SCRIPT FLUSH: a new Lua state with an empty cache (Redis resets the state the same way).
   void flush();
-  size_t cachedScripts() const { return shas_.size(); }
+  size_t cachedScripts() const { return scripts_.size(); }
   // Bytes used by the Lua state (INFO used_memory_lua).
   size_t memoryBytes() const;
 
@@ -102,7 +108,12 @@ class ScriptEngine {
   std::string loadLibrary(std::string_view code, bool replace, std::string& loadedName);
 
   lua_State* L_ = nullptr;
-  std::unordered_set<std::string> shas_;
+  // What a cached script's "#!lua flags=..." line declared.
+  struct ScriptFlags {
+    bool shebang = false;
+    bool noWrites = false;
+  };
+  std::unordered_map<std::string, ScriptFlags> scripts_;
   std::map<std::string, LuaLibrary> libraries_;
   LuaLibrary* loading_ = nullptr;
   ScriptRun* run_ = nullptr;

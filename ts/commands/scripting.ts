@@ -48,6 +48,20 @@ function evalCommand(name: string, first: 'script' | 'sha1' | 'function', readOn
   };
 }
 
+/** SCRIPT FLUSH's and FUNCTION FLUSH's optional ASYNC|SYNC. */
+function flushMode(since?: string): ArgSpec {
+  return {
+    name: 'async',
+    type: 'oneof',
+    ...(since !== undefined ? { since } : {}),
+    optional: true,
+    arguments: [
+      { name: 'async', type: 'pure-token', token: 'ASYNC' },
+      { name: 'sync', type: 'pure-token', token: 'SYNC' },
+    ],
+  };
+}
+
 function containerSubcommand(
   container: 'script' | 'function',
   sub: string,
@@ -105,18 +119,7 @@ export const scriptingCommands: CommandSpec[] = [
         'O(N) with N being the number of scripts in cache', {
           tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
           history: [['6.2.0', 'Added the `ASYNC` and `SYNC` flushing mode modifiers.']],
-          arguments: [
-            {
-              name: 'async',
-              type: 'oneof',
-              since: '6.2.0',
-              optional: true,
-              arguments: [
-                { name: 'async', type: 'pure-token', token: 'ASYNC' },
-                { name: 'sync', type: 'pure-token', token: 'SYNC' },
-              ],
-            },
-          ],
+          arguments: [flushMode('6.2.0')],
         }),
       containerSubcommand('script', 'help', 2, ['loading', 'stale'], 'List the SCRIPT subcommands with a line on each', '5.0.0', 'O(1)'),
       containerSubcommand('script', 'kill', 2, ['noscript', 'allow_busy'], 'Stop the script that is running', '2.6.0', 'O(1)', {
@@ -150,17 +153,7 @@ export const scriptingCommands: CommandSpec[] = [
       containerSubcommand('function', 'flush', -2, ['write', 'noscript'], 'Remove every library', '7.0.0',
         'O(N) where N is the number of functions deleted', {
           tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
-          arguments: [
-            {
-              name: 'async',
-              type: 'oneof',
-              optional: true,
-              arguments: [
-                { name: 'async', type: 'pure-token', token: 'ASYNC' },
-                { name: 'sync', type: 'pure-token', token: 'SYNC' },
-              ],
-            },
-          ],
+          arguments: [flushMode()],
         }),
       containerSubcommand('function', 'help', 2, ['loading', 'stale'], 'List the FUNCTION subcommands with a line on each', '7.0.0', 'O(1)'),
       containerSubcommand('function', 'kill', 2, ['noscript', 'allow_busy'], 'Stop the function that is running', '7.0.0', 'O(1)', {
