@@ -277,9 +277,54 @@ test('functions: FUNCTION LOAD/LIST/STATS/DELETE/FLUSH, FCALL and FCALL_RO', asy
     ['FUNCTION', 'LOAD', lib('single', "redis.register_function{function_name='only', callback=function() return 1 end, flags={'allow-oom', 'no-writes'}, description='the one'}")],
     ['FUNCTION', 'LIST'], ['FUNCTION', 'LIST', 'WITHCODE'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'sin*', 'WITHCODE'], ['FUNCTION', 'LIST', 'WITHCODE', 'LIBRARYNAME', 'x*'],
     ['FUNCTION', 'LOAD', 'REPLACE', lib('single', "redis.register_function('only', function() return 2 end)")], ['FUNCTION', 'LIST'], ['FCALL_RO', 'only', '0'],
+    // SCRIPT FLUSH empties the script cache only: functions stay callable.
+    ['SCRIPT', 'FLUSH'], ['FCALL', 'only', '0'], ['FUNCTION', 'STATS'],
     ['EVAL', "return redis.call('function', 'list')", '0'], ['EVAL', "return redis.call('fcall', 'x', '0')", '0'],
   ];
   await checkScript(p(), cmds);
+});
+
+test('FUNCTION DUMP/RESTORE: payloads round-trip between redis-server and RustyPotato', async () => {
+  const pair = p();
+  const oracle = await pair.oracle.connect();
+  const candidate = await pair.candidate.connect();
+  const short = "#!lua name=short\nredis.register_function('s', function() return 'short' end)";
+  const long = `#!lua name=long\n${"redis.register_function('l', function(keys, args) return {'long', #args} end)\n"}${'-- filler filler filler filler\n'.repeat(20)}`;
+  const bulkOf = (r: { value: { type: string; value?: unknown } }): Buffer => {
+    assert.is(r.value.type, 'bulk');
+    return r.value.value as Buffer;
+  };
+  try {
+    for (const [from, to] of [[oracle, candidate], [candidate, oracle]] as const) {
+      await from.call(['FUNCTION', 'FLUSH']);
+      await to.call(['FUNCTION', 'FLUSH']);
+      await from.call(['FUNCTION', 'LOAD', short]);
+      await from.call(['FUNCTION', 'LOAD', long]);
+      const payload = bulkOf(await from.call(['FUNCTION', 'DUMP']));
+      assert.is((await to.call(['FUNCTION', 'RESTORE', payload])).raw.toString(), '+OK\r\n');
+      assert.is((await to.call(['FCALL', 's', '0'])).raw.toString(), '$5\r\nshort\r\n');
+      assert.is((await to.call(['FCALL', 'l', '0', 'a', 'b'])).raw.toString(), '*2\r\n$4\r\nlong\r\n:2\r\n');
+      assert.is((await to.call(['FUNCTION', 'LIST', 'LIBRARYNAME', 'long', 'WITHCODE'])).raw.toString(),
+        (await from.call(['FUNCTION', 'LIST', 'LIBRARYNAME', 'long', 'WITHCODE'])).raw.toString());
+      // Restoring the same payload again: APPEND collides, REPLACE and FLUSH succeed.
+      assert.is((await to.call(['FUNCTION', 'RESTORE', payload])).raw.toString(), (await from.call(['FUNCTION', 'RESTORE', payload])).raw.toString());
+      for (const policy of ['REPLACE', 'FLUSH', 'append', 'bogus']) {
+        assert.is((await to.call(['FUNCTION', 'RESTORE', payload, policy])).raw.toString(), (await from.call(['FUNCTION', 'RESTORE', payload, policy])).raw.toString(), policy);
+      }
+      const corrupt = Buffer.from(payload);
+      corrupt[3] ^= 0xff;
+      assert.is((await to.call(['FUNCTION', 'RESTORE', corrupt])).raw.toString(), '-ERR DUMP payload version or checksum are wrong\r\n');
+    }
+  } finally {
+    oracle.close();
+    candidate.close();
+  }
+  const cmds: Cmd[] = [
+    ['FUNCTION', 'FLUSH'], ['FUNCTION', 'DUMP'], ['FUNCTION', 'RESTORE', 'x'], ['FUNCTION', 'RESTORE', 'x', 'bogus'], ['FUNCTION', 'RESTORE', 'x', 'flush', 'more'],
+    // (A non-empty DUMP is compared by what it restores, above: its LZF bytes may differ.)
+    ['FUNCTION', 'LOAD', short], ['FUNCTION', 'RESTORE', '0123456789'], ['FUNCTION', 'HELP'],
+  ];
+  await checkScript(pair, cmds);
 });
 
 test('the AOF records a script\'s writes as MULTI/EXEC and FUNCTION LOAD as itself; both replay on restart', async () => {

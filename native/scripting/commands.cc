@@ -68,6 +68,8 @@ void functionDeleteCommand(CommandContext& c) { ScriptEngine::instance().functio
 void functionFlushCommand(CommandContext& c) { ScriptEngine::instance().functionFlush(c); }
 void functionListCommand(CommandContext& c) { ScriptEngine::instance().functionList(c); }
 void functionStatsCommand(CommandContext& c) { ScriptEngine::instance().functionStats(c); }
+void functionDumpCommand(CommandContext& c) { ScriptEngine::instance().functionDump(c); }
+void functionRestoreCommand(CommandContext& c) { ScriptEngine::instance().functionRestore(c); }
 // As SCRIPT KILL: a function always finishes before another command is read.
 void functionKillCommand(CommandContext& c) { c.reply.error("NOTBUSY No scripts in execution right now."); }
 
@@ -101,6 +103,16 @@ void functionHelpCommand(CommandContext& c) {
       "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
       "    * ASYNC: Asynchronously flush the libraries.",
       "    * SYNC: Synchronously flush the libraries.",
+      "DUMP",
+      "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+      "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+      "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+      "    control how to handle existing libraries (default APPEND):",
+      "    * FLUSH: delete all existing libraries.",
+      "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+      "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+      "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+      "      in case of functions name collision with another library).",
       "HELP",
       "    Prints this help.",
   };
@@ -124,6 +136,8 @@ const CommandFamily kScriptingCommands{{
     {"function|flush", functionFlushCommand},
     {"function|list", functionListCommand},
     {"function|stats", functionStatsCommand},
+    {"function|dump", functionDumpCommand},
+    {"function|restore", functionRestoreCommand},
     {"function|kill", functionKillCommand},
     {"function|help", functionHelpCommand},
 }};

@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "engine/glob.h"
+#include "persistence/crc64.h"
+#include "persistence/lzf.h"
 #include "scripting/convert.h"
 #include "scripting/script_engine.h"
 
@@ -172,7 +174,208 @@ std::string loadErrorText(lua_State* L) {
   return text;
 }
 
+// ---- FUNCTION DUMP / RESTORE payloads: Redis's (per library the RDB_OPCODE_FUNCTION2 byte and the
+// code as an RDB string, then the RDB version and a CRC64, both little-endian) ----
+
+constexpr unsigned char kOpcodeFunction2 = 245;
+constexpr unsigned char kOpcodeFunctionPreGa = 246;
+constexpr uint16_t kRdbVersion = 10;
+constexpr const char* kBadPayload = "ERR DUMP payload version or checksum are wrong";
+
+void putBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+void putLength(std::string& out, uint64_t n) {
+  if (n < 64) {
+    out.push_back(static_cast<char>(n));
+  } else if (n < 16384) {
+    out.push_back(static_cast<char>(0x40 | (n >> 8)));
+    out.push_back(static_cast<char>(n & 0xff));
+  } else if (n <= UINT32_MAX) {
+    out.push_back(static_cast<char>(0x80));
+    putBigEndian(out, n, 4);
+  } else {
+    out.push_back(static_cast<char>(0x81));
+    putBigEndian(out, n, 8);
+  }
+}
+
+// Redis's rdbSaveRawString for a library's code: LZF-compressed when that saves at least 4 bytes.
+void putString(std::string& out, std::string_view s) {
+  if (s.size() > 20) {
+    std::string packed(s.size() - 4, '\0');
+    const size_t n = lzfCompress(s.data(), s.size(), packed.data(), packed.size());
+    if (n > 0) {
+      out.push_back(static_cast<char>(0xC3));
+      putLength(out, n);
+      putLength(out, s.size());
+      out.append(packed.data(), n);
+      return;
+    }
+  }
+  putLength(out, s.size());
+  out.append(s);
+}
+
+uint64_t littleEndian(const unsigned char* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+class PayloadReader {
+ public:
+  PayloadReader(const unsigned char* p, const unsigned char* end) : p_(p), end_(end) {}
+  size_t left() const { return static_cast<size_t>(end_ - p_); }
+  bool byte(unsigned char& b) {
+    if (p_ >= end_) return false;
+    b = *p_++;
+    return true;
+  }
+  // An RDB length; `encoded` is set for the special encodings (then n is the encoding).
+  bool length(uint64_t& n, bool& encoded) {
+    unsigned char b = 0;
+    if (!byte(b)) return false;
+    encoded = false;
+    switch (b >> 6) {
+      case 0:
+        n = b & 63;
+        return true;
+      case 1: {
+        unsigned char low = 0;
+        if (!byte(low)) return false;
+        n = (static_cast<uint64_t>(b & 63) << 8) | low;
+        return true;
+      }
+      case 2: {
+        const int bytes = b == 0x80 ? 4 : b == 0x81 ? 8 : 0;
+        if (bytes == 0 || left() < static_cast<size_t>(bytes)) return false;
+        n = 0;
+        for (int i = 0; i < bytes; ++i) n = (n << 8) | *p_++;
+        return true;
+      }
+      default:
+        encoded = true;
+        n = b & 63;
+        return true;
+    }
+  }
+  bool string(std::string& out) {
+    uint64_t n = 0;
+    bool encoded = false;
+    if (!length(n, encoded)) return false;
+    if (!encoded) return take(n, out);
+    if (n <= 2) {  // an integer of 1, 2 or 4 bytes
+      const int bytes = 1 << n;
+      if (left() < static_cast<size_t>(bytes)) return false;
+      uint64_t raw = littleEndian(p_, bytes);
+      p_ += bytes;
+      const int64_t value = static_cast<int64_t>(raw << (64 - 8 * bytes)) >> (64 - 8 * bytes);
+      out = std::to_string(value);
+      return true;
+    }
+    if (n != 3) return false;
+    uint64_t packedSize = 0, size = 0;
+    bool e1 = false, e2 = false;
+    if (!length(packedSize, e1) || !length(size, e2) || e1 || e2 || left() < packedSize) return false;
+    out.assign(size, '\0');
+    if (lzfDecompress(p_, packedSize, out.data(), size) != size) return false;
+    p_ += packedSize;
+    return true;
+  }
+
+ private:
+  bool take(uint64_t n, std::string& out) {
+    if (left() < n) return false;
+    out.assign(reinterpret_cast<const char*>(p_), n);
+    p_ += n;
+    return true;
+  }
+  const unsigned char* p_;
+  const unsigned char* end_;
+};
+
 }  // namespace
+
+void ScriptEngine::functionDump(CommandContext& c) {
+  std::string payload;
+  for (const auto& [name, lib] : libraries_) {
+    payload.push_back(static_cast<char>(kOpcodeFunction2));
+    putString(payload, lib.code);
+  }
+  payload.push_back(static_cast<char>(kRdbVersion & 0xff));
+  payload.push_back(static_cast<char>(kRdbVersion >> 8));
+  const uint64_t crc = crc64(0, payload.data(), payload.size());
+  for (int i = 0; i < 8; ++i) payload.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  c.reply.bulk(payload);
+}
+
+void ScriptEngine::functionRestore(CommandContext& c) {
+  enum class Policy { Flush, Append, Replace } policy = Policy::Append;
+  if (c.argc() > 4) {
+    return c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + std::string(c.arg(1).substr(0, 128)) +
+                         "'. Try FUNCTION HELP.");
+  }
+  if (c.argc() == 4) {
+    if (equalsIgnoreCase(c.arg(3), "flush")) policy = Policy::Flush;
+    else if (equalsIgnoreCase(c.arg(3), "append")) policy = Policy::Append;
+    else if (equalsIgnoreCase(c.arg(3), "replace")) policy = Policy::Replace;
+    else return c.reply.error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+  }
+  std::string_view data = c.arg(2);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+  if (data.size() < 10) return c.reply.error(kBadPayload);
+  const uint64_t version = littleEndian(bytes + data.size() - 10, 2);
+  if (version > kRdbVersion || crc64(0, data.data(), data.size() - 8) != littleEndian(bytes + data.size() - 8, 8))
+    return c.reply.error(kBadPayload);
+
+  std::vector<std::string> restored;
+  PayloadReader reader(bytes, bytes + data.size());
+  while (reader.left() > 10) {
+    unsigned char type = 0;
+    reader.byte(type);
+    if (type == kOpcodeFunctionPreGa) return c.reply.error("ERR Pre-GA function format not supported");
+    if (type != kOpcodeFunction2) return c.reply.error("ERR given type is not a function");
+    std::string code;
+    if (!reader.string(code)) return c.reply.error("ERR failed loading the given functions payload");
+    restored.push_back(std::move(code));
+  }
+
+  // The libraries to have afterwards, loaded again from their code; on failure the old set returns.
+  std::vector<std::string> previous;
+  for (const auto& [name, lib] : libraries_) previous.push_back(lib.code);
+  std::vector<std::string> target;
+  if (policy != Policy::Flush) {
+    std::map<std::string, std::string> byName;
+    for (const auto& [name, lib] : libraries_) byName[name] = lib.code;
+    for (const std::string& code : restored) {
+      std::string name;
+      if (!parseHeader(code, name).empty() || !byName.count(name)) continue;
+      if (policy == Policy::Append) return c.reply.error("ERR Library " + name + " already exists");
+      byName.erase(name);
+    }
+    for (auto& [name, code] : byName) target.push_back(std::move(code));
+  }
+  target.insert(target.end(), restored.begin(), restored.end());
+  dropLibraries();
+  for (const std::string& code : target) {
+    std::string name;
+    std::string error = loadLibrary(code, false, name);
+    if (error.empty()) continue;
+    dropLibraries();
+    for (const std::string& old : previous) loadLibrary(old, false, name);
+    return c.reply.error("ERR " + error);
+  }
+  c.addDirty();
+  c.reply.ok();
+}
+
+void ScriptEngine::dropLibraries() {
+  libraries_.clear();
+  lua_newtable(L_);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kFunctionsKey);
+}
 
 void ScriptEngine::openFunctionEnvironments() {
   lua_State* L = L_;
@@ -303,9 +506,7 @@ void ScriptEngine::functionDelete(CommandContext& c) {
 void ScriptEngine::functionFlush(CommandContext& c) {
   if (c.argc() == 3 && !equalsIgnoreCase(c.arg(2), "sync") && !equalsIgnoreCase(c.arg(2), "async"))
     return c.reply.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
-  libraries_.clear();
-  lua_newtable(L_);
-  lua_setfield(L_, LUA_REGISTRYINDEX, kFunctionsKey);
+  dropLibraries();
   c.addDirty();
   c.reply.ok();
 }

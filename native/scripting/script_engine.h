@@ -79,6 +79,8 @@ class ScriptEngine {
   void functionFlush(CommandContext& c);
   void functionList(CommandContext& c);
   void functionStats(CommandContext& c);
+  void functionDump(CommandContext& c);
+  void functionRestore(CommandContext& c);
   // redis.register_function during FUNCTION LOAD: null when no library is being loaded.
   LuaLibrary* loadingLibrary() { return loading_; }
   // The functions of the library being loaded, by name, across the other libraries.
@@ -106,6 +108,8 @@ class ScriptEngine {
   void openFunctionEnvironments();
   // Registers (or with `replace`, swaps in) a library; on failure returns the error text.
   std::string loadLibrary(std::string_view code, bool replace, std::string& loadedName);
+  // Drops every library (FUNCTION FLUSH, and RESTORE before it loads the new set).
+  void dropLibraries();
 
   lua_State* L_ = nullptr;
   // What a cached script's "#!lua flags=..." line declared.

@@ -150,6 +150,8 @@ export const scriptingCommands: CommandSpec[] = [
         tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
         arguments: [{ name: 'library-name', type: 'string' }],
       }),
+      containerSubcommand('function', 'dump', 2, ['noscript'], 'Serialize every library into one payload', '7.0.0',
+        'O(N) where N is the number of functions'),
       containerSubcommand('function', 'flush', -2, ['write', 'noscript'], 'Remove every library', '7.0.0',
         'O(N) where N is the number of functions deleted', {
           tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
@@ -173,6 +175,23 @@ export const scriptingCommands: CommandSpec[] = [
           arguments: [
             { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
             { name: 'function-code', type: 'string' },
+          ],
+        }),
+      containerSubcommand('function', 'restore', -3, ['write', 'denyoom', 'noscript'], 'Load the libraries of a FUNCTION DUMP payload', '7.0.0',
+        'O(N) where N is the number of functions on the payload', {
+          tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+          arguments: [
+            { name: 'serialized-value', type: 'string' },
+            {
+              name: 'policy',
+              type: 'oneof',
+              optional: true,
+              arguments: [
+                { name: 'flush', type: 'pure-token', token: 'FLUSH' },
+                { name: 'append', type: 'pure-token', token: 'APPEND' },
+                { name: 'replace', type: 'pure-token', token: 'REPLACE' },
+              ],
+            },
           ],
         }),
       containerSubcommand('function', 'stats', 2, ['noscript', 'allow_busy'], 'Tell which function runs and count libraries and functions', '7.0.0', 'O(1)', {
