@@ -333,7 +333,7 @@ test('FUNCTION DUMP/RESTORE: payloads round-trip between redis-server and RustyP
   await checkScript(pair, cmds);
 });
 
-test('the AOF records a script\'s writes as MULTI/EXEC and FUNCTION LOAD as itself; both replay on restart', async () => {
+test('the AOF records a script\'s writes as MULTI/EXEC and FUNCTION LOAD as itself; both replay on restart, and a rewrite keeps the libraries', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-lua-aof-'));
   const aofPath = path.join(dir, 'scripts.aof');
   let server = await startCandidate(['--aof-path', aofPath]);
@@ -360,7 +360,20 @@ test('the AOF records a script\'s writes as MULTI/EXEC and FUNCTION LOAD as itse
     // FUNCTION LOAD is logged as itself, FCALL by its effects: the library is back after the replay.
     assert.is((await d.call(['GET', 'counter'])).raw.toString(), '$1\r\n1\r\n');
     assert.is((await d.call(['FCALL', 'bump', '1', 'counter'])).raw.toString(), ':2\r\n');
+    // An AOF rewrite keeps the library (FUNCTION LOAD at the head of the new base).
+    assert.is((await d.call(['BGREWRITEAOF'])).raw.toString(), '+Background append only file rewriting started\r\n');
+    for (let i = 0; i < 250; i++) {
+      const info = (await d.call(['INFO', 'persistence'])).raw.toString();
+      if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrites:1')) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     d.close();
+    await server.stop();
+    assert.ok(fs.readFileSync(aofPath, 'latin1').includes('$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n'), 'the rewritten AOF loads the library');
+    server = await startCandidate(['--aof-path', aofPath]);
+    const e = await server.connect();
+    assert.is((await e.call(['FCALL', 'bump', '1', 'counter'])).raw.toString(), ':3\r\n');
+    e.close();
   } finally {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });

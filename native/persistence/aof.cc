@@ -10,6 +10,7 @@
 
 #include "engine/engine.h"
 #include "engine/keyspace.h"
+#include "scripting/persistence.h"
 #include "types/hash.h"
 #include "types/list.h"
 #include "types/set.h"
@@ -357,6 +358,11 @@ void writeValue(std::string& out, const KeyRef& ref) {
 
 bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink) {
   std::string chunk;
+  // Function libraries first, as FUNCTION LOAD commands (Redis 7.0's rewriteFunctions).
+  for (const std::string& code : scripting::functionLibraryCodes()) {
+    std::string_view load[3] = {"FUNCTION", "LOAD", code};
+    appendRespCommand(chunk, load);
+  }
   for (int i = 0; i < engine.databaseCount(); ++i) {
     Db& db = engine.db(i);
     if (db.size() == 0) continue;

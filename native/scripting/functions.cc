@@ -8,6 +8,7 @@
 #include "persistence/crc64.h"
 #include "persistence/lzf.h"
 #include "scripting/convert.h"
+#include "scripting/persistence.h"
 #include "scripting/script_engine.h"
 
 namespace rp::scripting {
@@ -370,6 +371,14 @@ void ScriptEngine::functionRestore(CommandContext& c) {
   c.addDirty();
   c.reply.ok();
 }
+
+std::vector<std::string> ScriptEngine::libraryCodes() const {
+  std::vector<std::string> codes;
+  for (const auto& [name, lib] : libraries_) codes.push_back(lib.code);
+  return codes;
+}
+
+std::vector<std::string> functionLibraryCodes() { return ScriptEngine::instance().libraryCodes(); }
 
 void ScriptEngine::dropLibraries() {
   libraries_.clear();

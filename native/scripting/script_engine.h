@@ -81,6 +81,8 @@ class ScriptEngine {
   void functionStats(CommandContext& c);
   void functionDump(CommandContext& c);
   void functionRestore(CommandContext& c);
+  // The code of every library, for an AOF rewrite (FUNCTION LOAD commands).
+  std::vector<std::string> libraryCodes() const;
   // redis.register_function during FUNCTION LOAD: null when no library is being loaded.
   LuaLibrary* loadingLibrary() { return loading_; }
   // The functions of the library being loaded, by name, across the other libraries.
