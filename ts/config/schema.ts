@@ -27,11 +27,11 @@ export const FEATURES = {
   aofCompression: { name: 'AOF compression', available: true },
   snapshots: { name: 'RDB snapshots', available: true },
   memoryLimit: { name: 'memory limiting (max_memory, eviction)', available: false },
-  metrics: { name: 'the metrics endpoint', available: false },
+  metrics: { name: 'the metrics endpoint', available: true },
   auth: { name: 'authentication', available: false },
   tls: { name: 'TLS', available: false },
   clustering: { name: 'clustering', available: false },
-  logRotation: { name: 'log rotation', available: false },
+  logRotation: { name: 'log rotation', available: true },
   keyspaceEvents: { name: 'keyspace notifications', available: false },
 } satisfies Record<string, { name: string; available: boolean }>;
 
@@ -67,6 +67,11 @@ export interface Settings {
     hz: number;
     proto_max_bulk_len: number;
     client_query_buffer_limit: number;
+    /** SLOWLOG: commands taking at least this many µs are logged (-1 never, 0 all). */
+    slowlog_log_slower_than: number;
+    slowlog_max_len: number;
+    /** LATENCY: spikes of at least this many ms are recorded (0 = off). */
+    latency_monitor_threshold: number;
     /** Redis's notify-keyspace-events; not in the file until the feature exists. */
     notify_keyspace_events: string;
   };
@@ -109,6 +114,10 @@ export interface Settings {
     /** Log file path; "" = standard output. */
     file: string;
     rotation: LogRotation;
+    /** rotation = "size": rotate before the file exceeds this many bytes. */
+    max_size: number;
+    /** Rotated files kept; older ones are deleted. */
+    keep: number;
   };
   metrics: { enabled: boolean; port: number; path: string };
   security: { auth_enabled: boolean; password: string; tls_enabled: boolean; cert_file: string; key_file: string };
@@ -265,6 +274,24 @@ const TABLE = [
     default: 1024 * 1024 * 1024,
     summary: 'largest unprocessed input a client may accumulate',
     redis: { name: 'client-query-buffer-limit', access: 'runtime' },
+  }),
+  row('server.slowlog_log_slower_than', {
+    kind: integer(-1, LONG_MAX),
+    default: 10000,
+    summary: 'SLOWLOG: log commands taking at least this many microseconds (-1 = never, 0 = every command)',
+    redis: { name: 'slowlog-log-slower-than', access: 'runtime' },
+  }),
+  row('server.slowlog_max_len', {
+    kind: integer(0, LONG_MAX),
+    default: 128,
+    summary: 'SLOWLOG: entries kept',
+    redis: { name: 'slowlog-max-len', access: 'runtime' },
+  }),
+  row('server.latency_monitor_threshold', {
+    kind: integer(0, LONG_MAX),
+    default: 0,
+    summary: 'LATENCY: record events taking at least this many milliseconds (0 = off)',
+    redis: { name: 'latency-monitor-threshold', access: 'runtime' },
   }),
   row('server.notify_keyspace_events', {
     kind: text({
@@ -442,9 +469,16 @@ const TABLE = [
   row('logging.rotation', {
     kind: choice<LogRotation>(['never', 'daily', 'hourly', 'size']),
     default: 'never',
-    summary: 'log file rotation',
+    summary: 'log file rotation (never, daily, hourly, or size: see max_size)',
     feature: 'logRotation',
   }),
+  row('logging.max_size', {
+    kind: memory(1024),
+    default: 100 * 1024 * 1024,
+    summary: 'with rotation = "size": largest log file before it is rotated',
+    feature: 'logRotation',
+  }),
+  row('logging.keep', { kind: integer(1, 10000), default: 10, summary: 'rotated log files kept', feature: 'logRotation' }),
 
   // [metrics]
   row('metrics.enabled', { kind: boolean, default: false, summary: 'serve Prometheus metrics over HTTP', feature: 'metrics' }),

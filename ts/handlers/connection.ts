@@ -98,6 +98,8 @@ const quit: TsHandler = (ctx) => {
 const reset: TsHandler = (ctx) => {
   const client = ctx.client;
   client.discardTransaction();
+  // RESET also leaves MONITOR mode.
+  client.server.ops.monitors.clients.delete(client);
   client.db = 0;
   client.resp = 2;
   client.name = null;
@@ -115,8 +117,12 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     (client.multiCount >= 0 ? 'x' : '') +
     (client.blocked !== null ? 'b' : '') +
     (client.watchDirty ? 'd' : '') +
-    (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
+    (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') +
+    (client.server.ops.monitors.clients.has(client) ? 'O' : '') || 'N';
   const qbuf = client.queryBufferLength;
+  const qbufFree = client.queryBufferFree;
+  const omem = client.outputLength;
+  const multiMem = client.multi === null ? 0 : client.multi.reduce((sum, args) => sum + args.reduce((n, a) => n + a.length, 0), 0);
   const fields: Array<[string, string | number]> = [
     ['id', client.id],
     ['addr', client.addr],
@@ -132,17 +138,17 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     ['ssub', 0],
     ['multi', client.multiCount],
     ['qbuf', qbuf],
-    ['qbuf-free', 0],
+    ['qbuf-free', qbufFree],
     ['argv-mem', 0],
-    ['multi-mem', 0],
+    ['multi-mem', multiMem],
     ['rbs', 0],
     ['rbp', 0],
     ['obl', 0],
-    ['oll', 0],
-    ['omem', client.outputLength],
-    ['tot-mem', qbuf + client.outputLength],
-    ['events', 'r'],
-    ['cmd', client.lastCommand],
+    ['oll', client.queuedReplies],
+    ['omem', omem],
+    ['tot-mem', qbuf + qbufFree + omem + multiMem],
+    ['events', omem > 0 ? 'rw' : 'r'],
+    ['cmd', client.commandName],
     ['user', 'default'],
     ['redir', -1],
     ['resp', client.resp],

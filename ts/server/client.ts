@@ -36,8 +36,10 @@ export class Client {
   resp: 2 | 3 = 2;
   noEvict = false;
   noTouch = false;
-  /** Name of the last command run ("client|list" style), for CLIENT LIST. */
+  /** Name of the last command run ("client|list" style), for CLIENT LIST... */
   lastCommand = 'NULL';
+  /** ...unless it ran in the engine: its native id then (see commandName). */
+  lastEngineCommand = -1;
   closing = false;
   /** The blocking command this client waits on (BLPOP ...), or null. */
   blocked: BlockedCommand | null = null;
@@ -81,6 +83,7 @@ export class Client {
     this.parser = new RequestParser(server.protoMaxBulkLen());
     const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
     this.sendSocket = typeof fd === 'number' && fd >= 0 ? fd + 1 : 0;
+    this.tsReply.onError = (message) => server.ops.commands.recordError(message);
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     socket.on('drain', () => {
@@ -90,6 +93,21 @@ export class Client {
 
   get queryBufferLength(): number {
     return this.pendingLen;
+  }
+
+  /** Free bytes of the query buffer (CLIENT LIST qbuf-free). */
+  get queryBufferFree(): number {
+    return this.pending === null ? 0 : this.pending.length - this.pendingLen;
+  }
+
+  /** Replies waiting in TypeScript before reaching the socket (CLIENT LIST oll). */
+  get queuedReplies(): number {
+    return this.out.length;
+  }
+
+  /** The last command's table name (CLIENT LIST cmd=). */
+  get commandName(): string {
+    return this.lastEngineCommand >= 0 ? this.server.ops.nativeCommandName(this.lastEngineCommand) : this.lastCommand;
   }
 
   get outputLength(): number {
@@ -209,12 +227,7 @@ export class Client {
         // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself).
         const cursor = control[Control.FrameCursor];
         const argc = frames[cursor];
-        const args: Buffer[] = new Array(argc);
-        for (let i = 0; i < argc; i++) {
-          const off = frames[cursor + 1 + 2 * i];
-          args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
-        }
-        this.queueCommand(args);
+        this.queueCommand(frameArgs(buf, frames, cursor));
         index++;
         const next = cursor + 1 + 2 * argc;
         if (this.closing || next >= framesEnd) return -1;
@@ -233,21 +246,33 @@ export class Client {
       // The engine may send straight to the socket only when nothing is queued ahead of its replies
       // (it writes pending AOF records first, and keeps the replies back under appendfsync always).
       control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
+      // MONITOR: while a client monitors, the engine runs one command per call so that each one
+      // can be shown after it ran (Redis's order); without monitors this costs one property read.
+      const ops = this.server.ops;
+      const monitoredAt = ops.monitors.active ? control[Control.FrameCursor] : -1;
+      if (monitoredAt >= 0) control[Control.FrameEnd] = Math.min(framesEnd, monitoredAt + 1 + 2 * frames[monitoredAt]);
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
       if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
       const executed = control[Control.Executed];
+      if (executed > 0) {
+        const signal = ops.engineSignal;
+        this.lastEngineCommand = signal[1];
+        if (signal[0] !== 0) ops.drainSlowCommands(this);
+        if (monitoredAt >= 0) ops.feedMonitors(this, frameArgs(buf, frames, monitoredAt));
+      }
       index += executed;
       const stats = this.server.stats;
       stats.netOutputBytes += control[Control.SentBytes];
       stats.commandsProcessed += executed;
       stats.dirty += control[Control.Dirty];
       const stopped = control[Control.Stopped];
-      if (stopped === StopReason.RanAll) {
-        if (executed > 0) this.lastCommand = 'engine';
-        return -1;
-      }
       const cursor = control[Control.FrameCursor];
+      if (stopped === StopReason.RanAll) {
+        if (monitoredAt < 0 || this.closing || cursor >= framesEnd) return -1;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
       if (stopped === StopReason.KeysReady) {
         // Waiters are served before this client's next command (after the whole EXEC inside one);
         // serving reuses the control block.
@@ -259,13 +284,13 @@ export class Client {
         continue;
       }
       const argc = frames[cursor];
-      const args: Buffer[] = new Array(argc);
-      for (let i = 0; i < argc; i++) {
-        const off = frames[cursor + 1 + 2 * i];
-        args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
-      }
+      const args = frameArgs(buf, frames, cursor);
       if (stopped === StopReason.Blocked) {
-        if (this.blocked === null) blocking.block(this, args, control[Control.BlockTimeoutMs]);
+        if (this.blocked === null) {
+          // Redis shows a blocking command when it is first called, not when it is served.
+          if (monitoredAt >= 0) ops.feedMonitors(this, args);
+          blocking.block(this, args, control[Control.BlockTimeoutMs]);
+        }
         return index;
       }
       this.runTs(args);
@@ -502,4 +527,15 @@ export class Client {
     this.discardTransaction();
     this.server.removeClient(this);
   }
+}
+
+/** The arguments of the frame record at `cursor`, as views into `buf`. */
+function frameArgs(buf: Buffer, frames: Int32Array, cursor: number): Buffer[] {
+  const argc = frames[cursor];
+  const args: Buffer[] = new Array(argc);
+  for (let i = 0; i < argc; i++) {
+    const off = frames[cursor + 1 + 2 * i];
+    args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
+  }
+  return args;
 }

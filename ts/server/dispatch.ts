@@ -53,6 +53,7 @@ export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[
     return null;
   }
   if (!arityOk(spec, args.length)) {
+    client.server.ops.commands.recordRejected(spec.name);
     reply.error(arityError(spec.name));
     return null;
   }
@@ -64,6 +65,7 @@ export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[
     return null;
   }
   if (!arityOk(sub, args.length)) {
+    client.server.ops.commands.recordRejected(sub.name);
     reply.error(arityError(sub.name));
     return null;
   }
@@ -86,6 +88,7 @@ export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buff
   const spec = resolveCommand(client, reply, args);
   if (spec === null) return;
   client.lastCommand = spec.name;
+  client.lastEngineCommand = -1;
   const handler = spec.handler;
   if (handler === undefined) {
     // An engine-owned command reached TypeScript: the table and the engine disagree.
@@ -95,10 +98,16 @@ export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buff
   context.reply = reply;
   context.client = client;
   context.server = client.server;
+  const ops = client.server.ops;
+  const errorsBefore = ops.commands.tsErrorCount;
+  const started = performance.now();
   try {
     handler(context, args);
   } catch (err) {
-    client.server.log.error({ err, command: spec.name }, 'command failed');
+    client.server.log.error({ err, command: spec.name, client: client.id, addr: client.addr }, 'command failed');
     reply.error('ERR ' + (err instanceof Error ? err.message : String(err)));
   }
+  // Redis's call(): statistics, slow log and latency after the command, then MONITOR.
+  ops.tsCommandDone(client, spec, args, (performance.now() - started) * 1e6, ops.commands.tsErrorCount !== errorsBefore);
+  if (ops.monitors.active) ops.feedMonitors(client, args);
 }

@@ -10,6 +10,7 @@ import { native } from '../native';
 import type { CommandTable } from '../commands/table';
 import { Client } from './client';
 import { BlockingRegistry } from './blocking';
+import { Observability } from '../metrics';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
 export interface ServerOptions {
@@ -94,6 +95,8 @@ export class Server {
   /** The append-only file (set by startServer; a server without one never holds replies). */
   aof: AofManager | null = null;
   persistence: Persistence | null = null;
+  /** Command statistics, SLOWLOG, LATENCY, MONITOR. */
+  readonly ops: Observability;
 
   constructor(
     readonly opts: ServerOptions,
@@ -104,6 +107,7 @@ export class Server {
   ) {
     const missing = native.init(opts.databases, table.nativeNames, table.nativeArities, table.nativeFlags);
     if (missing.length > 0) throw new Error(`the engine has no handler for: ${missing.join(', ')}`);
+    this.ops = new Observability(table, log);
   }
 
   nextClientId(): number {
@@ -122,6 +126,7 @@ export class Server {
     const kept = this.stats.startTime;
     this.stats = freshStats();
     this.stats.startTime = kept;
+    this.ops.reset();
   }
 
   /** Opens one listener per bind address; closes the ones already opened if any fails. */
@@ -191,6 +196,7 @@ export class Server {
     }
     if (this.clients.size >= this.opts.maxClients) {
       this.stats.rejectedConnections++;
+      this.log.warn({ addr: `${socket.remoteAddress}:${socket.remotePort}`, maxClients: this.opts.maxClients }, 'connection refused: max number of clients reached');
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
@@ -202,11 +208,15 @@ export class Server {
     if (this.opts.tcpKeepAliveSeconds > 0) adopted.setKeepAlive(true, this.opts.tcpKeepAliveSeconds * 1000);
     client = new Client(this, adopted);
     this.clients.set(client.id, client);
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ client: client.id, addr: client.addr, laddr: client.laddr }, 'Accepted connection');
     adopted.resume();
   }
 
   removeClient(client: Client): void {
-    this.clients.delete(client.id);
+    if (this.clients.delete(client.id) && this.log.isLevelEnabled('debug')) {
+      this.log.debug({ client: client.id, addr: client.addr, name: client.name }, 'Client closed connection');
+    }
+    this.ops.monitors.clients.delete(client);
   }
 
   private cron(): void {
