@@ -40,6 +40,8 @@ export class CommandStatistics {
   private readonly ts = new Map<string, TsCounters>();
   private readonly tsErrors = new Map<string, number>();
   private tsErrorTotal = 0;
+  /** Never reset (CONFIG RESETSTAT while a command runs must not make it look failed). */
+  private tsErrorsEver = 0;
 
   constructor(
     /** Native command ids -> names (the table's nativeNames). */
@@ -58,13 +60,14 @@ export class CommandStatistics {
   /** An error reply written by TypeScript; `message` starts with its code ("ERR ..."). */
   recordError(message: string): void {
     this.tsErrorTotal++;
+    this.tsErrorsEver++;
     const code = errorCode(message);
     this.tsErrors.set(code, (this.tsErrors.get(code) ?? 0) + 1);
   }
 
   /** Error replies TypeScript wrote so far (a command failed when this moved while it ran). */
   get tsErrorCount(): number {
-    return this.tsErrorTotal;
+    return this.tsErrorsEver;
   }
 
   recordCall(name: string, nanos: number, failed: boolean): void {
@@ -88,10 +91,10 @@ export class CommandStatistics {
     const engine = native.commandStats(Float64Array.from(percentiles), Float64Array.from(boundsSeconds));
     const np = percentiles.length;
     const nb = boundsSeconds.length;
-    const rows: CommandStatRow[] = [];
+    const rows = new Map<string, CommandStatRow>();
     for (let id = 0; id < this.nativeNames.length && id < engine.calls.length; id++) {
       if (engine.calls[id] === 0 && engine.rejected[id] === 0 && engine.failed[id] === 0) continue;
-      rows.push({
+      rows.set(this.nativeNames[id], {
         name: this.nativeNames[id],
         calls: engine.calls[id],
         usec: engine.usec[id],
@@ -103,7 +106,14 @@ export class CommandStatistics {
     }
     for (const [name, c] of this.ts) {
       if (c.calls === 0 && c.rejected === 0 && c.failed === 0) continue;
-      rows.push({
+      const engine = rows.get(name);
+      if (engine !== undefined) {
+        // An engine command refused while queued in MULTI (TypeScript checks arity there).
+        engine.rejected += c.rejected;
+        engine.failed += c.failed;
+        if (c.calls === 0) continue;
+      }
+      rows.set(name, {
         name,
         calls: c.calls,
         usec: Math.floor(c.nanos / 1000),
@@ -113,7 +123,7 @@ export class CommandStatistics {
         buckets: boundsSeconds.map((b) => c.histogram.countAtMost(b * 1e9)),
       });
     }
-    return rows;
+    return [...rows.values()];
   }
 
   /** Error replies by code, sorted by code (Redis keeps them in a radix tree). */
