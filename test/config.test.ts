@@ -158,7 +158,10 @@ test('every flag, in every spelling', () => {
   const withAof = run(['--aof-path', '/data/rustypotato.aof']);
   assert.is(withAof.storage.aof_path, '/data/rustypotato.aof');
   assert.is(withAof.storage.aof_enabled, true);
-  assert.is(failure(['--metrics-port=9090']), '--metrics-port: the metrics endpoint is not available in this version');
+  // --metrics-port also turns the endpoint on.
+  const withMetrics = run(['--metrics-port=9091']);
+  assert.is(withMetrics.metrics.port, 9091);
+  assert.is(withMetrics.metrics.enabled, true);
   for (const h of ['-h', '--help']) assert.equal(loadSettings([h], {}), { kind: 'help', text: helpText() });
   for (const v of ['-V', '--version']) assert.equal(loadSettings([v], {}), { kind: 'version', text: 'rustypotato-server 0.1.0' });
   // Help and version win over anything else on the line.
@@ -216,15 +219,20 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_STOP_WRITES_ON_BGSAVE_ERROR: ['false', false],
   RUSTYPOTATO_LOG_FORMAT: ['json', 'json'],
   RUSTYPOTATO_LOG_FILE: ['/tmp/rustypotato.log', '/tmp/rustypotato.log'],
+  RUSTYPOTATO_LOG_ROTATION: ['daily', 'daily'],
+  RUSTYPOTATO_LOG_MAX_SIZE: ['10MB', 10 * 1024 ** 2],
+  RUSTYPOTATO_LOG_KEEP: ['3', 3],
+  RUSTYPOTATO_METRICS_ENABLED: ['true', true],
+  RUSTYPOTATO_METRICS_PORT: ['9091', 9091],
+  RUSTYPOTATO_METRICS_PATH: ['/stats', '/stats'],
+  RUSTYPOTATO_SLOWLOG_LOG_SLOWER_THAN: ['-1', -1],
+  RUSTYPOTATO_SLOWLOG_MAX_LEN: ['16', 16],
+  RUSTYPOTATO_LATENCY_MONITOR_THRESHOLD: ['100', 100],
 };
 /** Variables of features that do not exist yet: [the default, accepted; a non-default value, refused]. */
 const ENV_UNAVAILABLE: Record<string, [string, string]> = {
   RUSTYPOTATO_MAX_MEMORY: ['0', '2GB'],
   RUSTYPOTATO_EVICTION_POLICY: ['noeviction', 'lru'],
-  RUSTYPOTATO_LOG_ROTATION: ['never', 'daily'],
-  RUSTYPOTATO_METRICS_ENABLED: ['false', 'true'],
-  RUSTYPOTATO_METRICS_PORT: ['9090', '9091'],
-  RUSTYPOTATO_METRICS_PATH: ['/metrics', '/stats'],
   RUSTYPOTATO_AUTH_ENABLED: ['false', 'true'],
   RUSTYPOTATO_PASSWORD: ['', 'secret'],
   RUSTYPOTATO_TLS_ENABLED: ['false', 'true'],
@@ -306,8 +314,6 @@ test('file: every key of the seed example is recognised; features not in this ve
   assert.equal(refused, [
     'storage.max_memory',
     'storage.eviction_policy',
-    'logging.rotation',
-    'metrics.enabled',
     'security.password',
     'security.cert_file',
     'security.key_file',
@@ -413,8 +419,8 @@ test('file errors name file:line, the key and what is expected', () => {
 });
 
 test('an unavailable feature is refused from the file even when a later source would not mention it', () => {
-  const file = tomlFile('[metrics]\nenabled = true\n');
-  assert.is(failure(['-c', file, '-p', '1']), `${file}:2: [metrics] enabled: the metrics endpoint is not available in this version; only the default, false, is accepted`);
+  const file = tomlFile('[security]\nauth_enabled = true\n');
+  assert.is(failure(['-c', file, '-p', '1']), `${file}:2: [security] auth_enabled: authentication is not available in this version; only the default, false, is accepted`);
   // Off values are fine.
   assert.is(run(['-c', tomlFile('[metrics]\nenabled = false\nport = 9090\n[security]\nauth_enabled = false\ntls_enabled = false\n')]).metrics.enabled, false);
 });
@@ -503,7 +509,7 @@ test('CONFIG GET: exact names echo the spelling, globs give canonical names, eac
   assert.equal(maxes.sort(), [
     'hash-max-listpack-entries', 'hash-max-listpack-value', 'hash-max-ziplist-entries', 'hash-max-ziplist-value',
     'list-max-listpack-size', 'list-max-ziplist-size', 'maxclients', 'maxmemory', 'maxmemory-policy', 'proto-max-bulk-len',
-    'set-max-intset-entries', 'zset-max-listpack-entries', 'zset-max-listpack-value', 'zset-max-ziplist-entries', 'zset-max-ziplist-value',
+    'set-max-intset-entries', 'slowlog-max-len', 'zset-max-listpack-entries', 'zset-max-listpack-value', 'zset-max-ziplist-entries', 'zset-max-ziplist-value',
   ]);
   // Redis's pre-7.0 names reach the same setting.
   assert.equal(c.get(['hash-max-ziplist-entries']), [['hash-max-ziplist-entries', '512']]);
