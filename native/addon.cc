@@ -217,6 +217,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   state->engine = std::make_unique<Engine>(databases);
   state->commands.build(std::move(commands));
   state->stats.resize(names.Length());
+  CommandClock::calibrate();
 
   Napi::Array result = Napi::Array::New(env, missing.size());
   for (size_t i = 0; i < missing.size(); ++i) result.Set(static_cast<uint32_t>(i), missing[i]);
@@ -289,12 +290,6 @@ struct BatchRun {
   bool countStats = false;
 };
 
-inline uint64_t monotonicNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 // After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats.
 inline bool noteErrorReply(CommandStats& stats, const ReplyWriter& reply, size_t replyBefore) {
   if (reply.size() <= replyBefore || reply.data()[replyBefore] != '-') return false;
@@ -324,7 +319,7 @@ void runBatch(BatchRun& run) {
   CommandStats& stats = state->stats;
   const bool countStats = run.countStats;
   // Start of the current command for the statistics: the end of the previous one.
-  uint64_t commandStartNs = countStats ? monotonicNanos() : 0;
+  uint64_t commandStartNs = countStats ? CommandClock::nowNanos() : 0;
 
   prefetchKeys(engine, dbIndex, frames, cursor, end, input, inputLength);
 
@@ -466,7 +461,7 @@ void runBatch(BatchRun& run) {
     if (countStats) {
       // A command that blocked was not answered and is counted when it runs again (as Redis does
       // on unblocking), so this comes after the block check.
-      const uint64_t endNs = monotonicNanos();
+      const uint64_t endNs = CommandClock::nowNanos();
       const uint64_t tookNs = endNs - commandStartNs;
       commandStartNs = endNs;
       stats.recordCall(commandId, tookNs, noteErrorReply(stats, reply, replyBefore));

@@ -3,8 +3,60 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <ctime>
+#include <fstream>
+#include <string>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace rp {
+
+namespace {
+bool useTsc = false;
+double nanosPerTick = 1.0;
+
+uint64_t monotonicNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// An invariant TSC ticks at a constant rate in every power state and on every core.
+bool invariantTsc() {
+#if defined(__x86_64__)
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("flags", 0) == 0) {
+      return line.find(" constant_tsc") != std::string::npos && line.find(" nonstop_tsc") != std::string::npos;
+    }
+  }
+#endif
+  return false;
+}
+}  // namespace
+
+void CommandClock::calibrate() {
+#if defined(__x86_64__)
+  if (!invariantTsc()) return;
+  const uint64_t ns0 = monotonicNanos();
+  const uint64_t tsc0 = __rdtsc();
+  uint64_t ns1 = ns0;
+  while (ns1 - ns0 < 10'000'000) ns1 = monotonicNanos();  // 10 ms
+  const uint64_t tsc1 = __rdtsc();
+  if (tsc1 <= tsc0) return;
+  nanosPerTick = static_cast<double>(ns1 - ns0) / static_cast<double>(tsc1 - tsc0);
+  useTsc = true;
+#endif
+}
+
+uint64_t CommandClock::nowNanos() {
+#if defined(__x86_64__)
+  if (useTsc) return static_cast<uint64_t>(static_cast<double>(__rdtsc()) * nanosPerTick);
+#endif
+  return monotonicNanos();
+}
 
 int LatencyHistogram::indexOf(uint64_t ns) {
   if (ns < static_cast<uint64_t>(kSub)) return static_cast<int>(ns);
