@@ -240,6 +240,28 @@ test('MONITOR streams every command as Redis formats it', async () => {
   assert.ok(redis.length > 10, 'lines were produced');
 });
 
+test('MONITOR shows a blocking command once, when it is called, not when it is served', async () => {
+  const pair = p();
+  const outputs: string[][] = [];
+  for (const server of [pair.oracle, pair.candidate]) {
+    const monitor = await server.connect({ recordRaw: true });
+    await monitor.call(['MONITOR']);
+    const waiter = await server.connect();
+    waiter.send('BLPOP', 'queue', '5');
+    await sleep(100);
+    const pusher = await runAll(server, [['RPUSH', 'queue', 'job']]);
+    assert.is((await waiter.read()).value.type, 'array');
+    await runAll(server, [['PING']], pusher);
+    pusher.close();
+    waiter.close();
+    const { bytes } = await monitor.collectRaw(300, 5000);
+    monitor.close();
+    outputs.push(normaliseMonitor(bytes).slice(1));
+  }
+  assert.equal(outputs[1], outputs[0]);
+  assert.equal(outputs[0], ['+TIME [0 ADDR] "BLPOP" "queue" "5"', '+TIME [0 ADDR] "RPUSH" "queue" "job"', '+TIME [0 ADDR] "PING"']);
+});
+
 test('MONITOR: the monitor shows as flag O in CLIENT LIST; RESET leaves monitor mode', async () => {
   const pair = p();
   for (const server of [pair.oracle, pair.candidate]) {

@@ -248,8 +248,9 @@ export class Client {
       control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
       // MONITOR: while a client monitors, the engine runs one command per call so that each one
       // can be shown after it ran (Redis's order); without monitors this costs one property read.
+      // A parked client's retry is not shown again.
       const ops = this.server.ops;
-      const monitoredAt = ops.monitors.active ? control[Control.FrameCursor] : -1;
+      const monitoredAt = ops.monitors.active && this.blocked === null ? control[Control.FrameCursor] : -1;
       if (monitoredAt >= 0) control[Control.FrameEnd] = Math.min(framesEnd, monitoredAt + 1 + 2 * frames[monitoredAt]);
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
