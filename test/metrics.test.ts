@@ -154,4 +154,35 @@ test('/health and /ready answer JSON; other paths 404', async () => {
   assert.is((JSON.parse(missing.body) as { error: string }).error, 'not found');
 });
 
+test('/ready answers 503 while the last background save failed', async () => {
+  const port = await freePort();
+  const failing = await startCandidate(['--metrics-port', String(port), '--snapshot-path', '/nonexistent-dir/rp/dump.rdb']);
+  try {
+    const c = await failing.connect();
+    await c.call(['SET', 'k', 'v']);
+    await c.call(['BGSAVE']);
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'err'; i++) {
+      await sleep(50);
+      const info = (await c.call(['INFO', 'persistence'])).raw.toString('latin1');
+      status = /rdb_last_bgsave_status:(\w+)/.exec(info)?.[1] ?? '';
+    }
+    c.close();
+    assert.is(status, 'err');
+    const saved = metricsPort;
+    metricsPort = port;
+    try {
+      const ready = await get('/ready');
+      assert.is(ready.status, 503);
+      assert.equal(JSON.parse(ready.body), { ready: false, loading: false, persistence: { rdb_last_bgsave_status: 'err' } });
+      assert.is(value(await scrape(), 'redis_rdb_last_bgsave_status'), 0);
+      assert.is((await get('/health')).status, 200);
+    } finally {
+      metricsPort = saved;
+    }
+  } finally {
+    await failing.stop();
+  }
+});
+
 test.run();
