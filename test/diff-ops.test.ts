@@ -13,7 +13,8 @@ import { Connection } from './support/connection';
 import type { RespValue } from './support/resp';
 import { sleep, type ServerHandle } from './support/servers';
 
-const p = usePair(test);
+// DEBUG SLEEP (latency tests) is refused by default in Redis 7.0.
+const p = usePair(test, [], ['--enable-debug-command', 'yes']);
 
 /** Runs `cmds` one at a time on a fresh connection; returns the connection. */
 async function runAll(server: ServerHandle, cmds: Cmd[], conn?: Connection): Promise<Connection> {
@@ -301,6 +302,25 @@ test('LATENCY: spikes over latency-monitor-threshold are recorded, reset and rep
   assert.is(((await c.call(['LATENCY', 'LATEST'])).value as { value: RespValue[] }).value.length, 0);
   await c.call(['CONFIG', 'SET', 'latency-monitor-threshold', '0']);
   c.close();
+});
+
+test('LATENCY GRAPH draws what Redis draws (digits normalised); unknown events are an error', async () => {
+  const pair = p();
+  const graphs: string[] = [];
+  for (const server of [pair.oracle, pair.candidate]) {
+    const c = await server.connect();
+    await c.call(['LATENCY', 'RESET']);
+    const missing = text((await c.call(['LATENCY', 'GRAPH', 'command'])).value);
+    assert.is(missing, "ERR No samples available for event 'command'", server.name);
+    await c.call(['CONFIG', 'SET', 'latency-monitor-threshold', '10']);
+    await c.call(['DEBUG', 'SLEEP', '0.05']);
+    graphs.push(text((await c.call(['LATENCY', 'GRAPH', 'command'])).value).replace(/\d+/g, 'N'));
+    await c.call(['CONFIG', 'SET', 'latency-monitor-threshold', '0']);
+    await c.call(['LATENCY', 'RESET']);
+    c.close();
+  }
+  assert.is(graphs[1], graphs[0]);
+  assert.match(graphs[0], /^command - high N ms, low N ms \(all time high N ms\)\n-{80}\n/);
 });
 
 test('SLOWLOG captures a slow engine command by itself (DEBUG SLEEP over the threshold)', async () => {

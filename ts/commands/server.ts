@@ -501,6 +501,13 @@ export const serverCommands: CommandSpec[] = [
         tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
         arguments: [{ ...latencyEventArg, optional: true, multiple: true }],
       }),
+      diagnosticSubcommand('latency', 'graph', 3, {
+        summary: 'Draw the recorded spikes of one event as an ASCII graph',
+        since: '2.8.13',
+        complexity: 'O(1)',
+        tips: LATENCY_TIPS,
+        arguments: [latencyEventArg],
+      }),
       diagnosticSubcommand('latency', 'doctor', 2, {
         summary: 'Describe the recorded latency spikes in words',
         since: '2.8.13',

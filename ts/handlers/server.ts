@@ -271,6 +271,8 @@ const LATENCY_HELP = [
   'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'DOCTOR',
   '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
   'HISTORY <event>',
   '    Return time-latency samples for the <event> class.',
   'LATEST',
@@ -340,6 +342,13 @@ const latencyReset: TsHandler = (ctx, args) => {
   ctx.reply.integer(ctx.server.ops.latency.reset(args.slice(2).map((a) => a.toString('latin1'))));
 };
 
+const latencyGraph: TsHandler = (ctx, args) => {
+  const event = args[2].toString('latin1');
+  const graph = ctx.server.ops.latency.graph(event);
+  if (graph === null) ctx.reply.error(`ERR No samples available for event '${event}'`);
+  else ctx.reply.verbatim(graph);
+};
+
 const latencyDoctor: TsHandler = (ctx) => void ctx.reply.verbatim(ctx.server.ops.latency.doctor());
 
 /** Redis's hdr log iteration: buckets from 1024 ns doubling, shown in µs (1, 2, 4, 8, 16, 32, 65, ...). */
@@ -390,6 +399,7 @@ export const serverHandlers: Record<string, TsHandler> = {
   'latency|history': latencyHistory,
   'latency|reset': latencyReset,
   'latency|doctor': latencyDoctor,
+  'latency|graph': latencyGraph,
   'latency|histogram': latencyHistogram,
   'latency|help': helpReply(LATENCY_HELP),
   monitor,

@@ -32,6 +32,57 @@ export class LatencyEvent {
   }
 }
 
+/** Redis's "time ago" label of a sample: 5s, 3m, 2h, 1d. */
+function ago(elapsed: number): string {
+  if (elapsed < 60) return `${elapsed}s`;
+  if (elapsed < 3600) return `${Math.floor(elapsed / 60)}m`;
+  if (elapsed < 86400) return `${Math.floor(elapsed / 3600)}h`;
+  return `${Math.floor(elapsed / 86400)}d`;
+}
+
+const GRAPH_COLUMNS = 80;
+const GRAPH_ROWS = 4;
+const FILL_CHARS = '_o#';
+
+/**
+ * Redis's sparkline (sparkline.c, filled style): `rows` rows of bars scaled between the smallest and
+ * largest value, then the labels written vertically under their columns, one blank row between.
+ */
+function sparkline(values: readonly number[], labels: readonly string[], offset: number, len: number, min: number, max: number): string {
+  const steps = FILL_CHARS.length * GRAPH_ROWS;
+  const relmax = max - min === 0 ? 1 : max - min;
+  const hasLabels = labels.length > 0;
+  let out = '';
+  for (let row = 0; ; row++) {
+    const chars = new Array<string>(len).fill(' ');
+    let more = false;
+    for (let j = 0; j < len; j++) {
+      const value = values[offset + j];
+      let step = Math.trunc(Math.trunc((value - min) * steps) / relmax);
+      step = Math.min(Math.max(step, 0), steps - 1);
+      if (row < GRAPH_ROWS) {
+        more = true;
+        const index = step - (GRAPH_ROWS - row - 1) * FILL_CHARS.length;
+        if (index >= 0 && index < FILL_CHARS.length) chars[j] = FILL_CHARS[index];
+        else if (index >= FILL_CHARS.length) chars[j] = '|';
+      } else {
+        if (hasLabels && row - GRAPH_ROWS < 1) {
+          more = true;
+          break;
+        }
+        const label = labels[offset + j];
+        const at = row - GRAPH_ROWS - 1;
+        if (label.length > at) {
+          more = true;
+          chars[j] = label[at];
+        }
+      }
+    }
+    if (!more) return out;
+    out += chars.join('') + '\n';
+  }
+}
+
 export class LatencyMonitor {
   readonly events = new Map<string, LatencyEvent>();
   /** latency-monitor-threshold in ms; 0 = off. */
@@ -58,6 +109,23 @@ export class LatencyMonitor {
     let n = 0;
     for (const name of names) if (this.events.delete(name)) n++;
     return n;
+  }
+
+  /** LATENCY GRAPH: Redis's ASCII graph of an event's samples, or null when it has none. */
+  graph(event: string, nowMs = Date.now()): string | null {
+    const e = this.events.get(event);
+    if (e === undefined) return null;
+    const now = Math.floor(nowMs / 1000);
+    const values = e.samples.map((x) => x.latencyMs);
+    const labels = e.samples.map((x) => ago(now - x.time));
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    let out = `${event} - high ${max} ms, low ${min} ms (all time high ${e.max} ms)\n${'-'.repeat(GRAPH_COLUMNS)}\n`;
+    for (let j = 0; j < values.length; j += GRAPH_COLUMNS) {
+      if (j !== 0) out += '\n';
+      out += sparkline(values, labels, j, Math.min(GRAPH_COLUMNS, values.length - j), min, max);
+    }
+    return out;
   }
 
   /** LATENCY DOCTOR: a plain-language report of the events seen. */
