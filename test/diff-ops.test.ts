@@ -307,9 +307,11 @@ test('LATENCY: spikes over latency-monitor-threshold are recorded, reset and rep
 test('LATENCY GRAPH draws what Redis draws (digits normalised); unknown events are an error', async () => {
   const pair = p();
   const graphs: string[] = [];
+  const helps: string[] = [];
   for (const server of [pair.oracle, pair.candidate]) {
     const c = await server.connect();
     await c.call(['LATENCY', 'RESET']);
+    helps.push((await c.call(['LATENCY', 'HELP'])).raw.toString('latin1'));
     const missing = text((await c.call(['LATENCY', 'GRAPH', 'command'])).value);
     assert.is(missing, "ERR No samples available for event 'command'", server.name);
     await c.call(['CONFIG', 'SET', 'latency-monitor-threshold', '10']);
@@ -320,6 +322,7 @@ test('LATENCY GRAPH draws what Redis draws (digits normalised); unknown events a
     c.close();
   }
   assert.is(graphs[1], graphs[0]);
+  assert.is(helps[1], helps[0]);
   assert.match(graphs[0], /^command - high N ms, low N ms \(all time high N ms\)\n-{80}\n/);
 });
 
