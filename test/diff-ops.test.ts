@@ -156,6 +156,27 @@ test('INFO commandstats / errorstats after a scripted sequence: the counts Redis
   assert.ok(redis.commands.size > 10, 'the script produced statistics');
 });
 
+test('a blocking command counts once: when served or when its timeout answers', async () => {
+  const pair = p();
+  const results = [];
+  for (const server of [pair.oracle, pair.candidate]) {
+    const c = await server.connect();
+    await c.call(['CONFIG', 'RESETSTAT']);
+    await c.call(['BLPOP', 'nothing', '0.1']);
+    const waiter = await server.connect();
+    waiter.send('BRPOP', 'q', '5');
+    await sleep(100);
+    await c.call(['LPUSH', 'q', 'x']);
+    await waiter.read();
+    waiter.close();
+    const info = text((await c.call(['INFO', 'commandstats'])).value);
+    c.close();
+    results.push(info.split('\r\n').filter((l) => /^cmdstat_(blpop|brpop|lpush)/.test(l)).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')).sort());
+  }
+  assert.equal(results[1], results[0]);
+  assert.is(results[0].length, 3);
+});
+
 test('CONFIG RESETSTAT clears commandstats, errorstats and latencystats', async () => {
   const pair = p();
   for (const server of [pair.oracle, pair.candidate]) {

@@ -81,6 +81,15 @@ export class Observability {
     }
   }
 
+  /**
+   * A blocking command answered by its timeout: Redis counts the call then (updateStatsOnUnblock),
+   * with no run time, since its first attempt was not counted.
+   */
+  blockedTimedOut(client: Client, args: Buffer[]): void {
+    const spec = this.specByName(args[0].toString('latin1').toLowerCase());
+    if (spec !== undefined) this.tsCommandDone(client, spec, args, 0, false);
+  }
+
   /** Redis's end of call(): the slow log (unless the command skips it) and the latency monitor. */
   private noteDuration(client: Client, spec: CommandSpec, startSeconds: number, usec: number, args: Buffer[]): void {
     this.latency.addIfNeeded(spec.flags.includes('fast') ? 'fast-command' : 'command', Math.floor(usec / 1000));
