@@ -15,6 +15,8 @@ namespace rp {
 namespace {
 bool useTsc = false;
 double nanosPerTick = 1.0;
+// Ticks are counted from here, so that the product stays well inside a double's exact range.
+uint64_t baseTicks = 0;
 
 uint64_t monotonicNanos() {
   timespec ts;
@@ -47,13 +49,14 @@ void CommandClock::calibrate() {
   const uint64_t tsc1 = __rdtsc();
   if (tsc1 <= tsc0) return;
   nanosPerTick = static_cast<double>(ns1 - ns0) / static_cast<double>(tsc1 - tsc0);
+  baseTicks = tsc0;
   useTsc = true;
 #endif
 }
 
 uint64_t CommandClock::nowNanos() {
 #if defined(__x86_64__)
-  if (useTsc) return static_cast<uint64_t>(static_cast<double>(__rdtsc()) * nanosPerTick);
+  if (useTsc) return static_cast<uint64_t>(static_cast<double>(__rdtsc() - baseTicks) * nanosPerTick);
 #endif
   return monotonicNanos();
 }
