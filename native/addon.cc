@@ -367,6 +367,7 @@ void runBatch(BatchRun& run) {
       wrongArity(reply, cmd->name);
       if (countStats) {
         stats.recordRejected(cmd->id);
+        stats.noteLastCommand(cmd->id);
         noteErrorReply(stats, reply, replyBefore);
       }
       continue;
@@ -391,13 +392,17 @@ void runBatch(BatchRun& run) {
         msg.append(cmd->upperName);
         msg.append(" HELP.");
         reply.error(msg);
-        if (countStats) noteErrorReply(stats, reply, replyBefore);
+        if (countStats) {
+          stats.noteLastCommand(-1);  // Redis's lookup found no command: CLIENT LIST shows cmd=NULL
+          noteErrorReply(stats, reply, replyBefore);
+        }
         continue;
       }
       if (arityMismatch(found->arity, argc)) {
         wrongArity(reply, found->fullName);
         if (countStats) {
           stats.recordRejected(found->id);
+          stats.noteLastCommand(found->id);
           noteErrorReply(stats, reply, replyBefore);
         }
         continue;
@@ -411,6 +416,7 @@ void runBatch(BatchRun& run) {
       reply.error(state->writeRefusal);
       if (countStats) {
         stats.recordRejected(commandId);
+        stats.noteLastCommand(commandId);
         noteErrorReply(stats, reply, replyBefore);
       }
       continue;

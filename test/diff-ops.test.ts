@@ -302,6 +302,38 @@ test('MONITOR: the monitor shows as flag O in CLIENT LIST; RESET leaves monitor 
   }
 });
 
+test('CLIENT LIST: cmd= names the last command, engine-run ones included; MULTI shows multi-mem', async () => {
+  const pair = p();
+  const seen: string[][] = [];
+  for (const server of [pair.oracle, pair.candidate]) {
+    const watched = await server.connect();
+    await watched.call(['CLIENT', 'SETNAME', 'watched']);
+    const observer = await server.connect();
+    const fieldsOf = async (): Promise<Map<string, string>> => {
+      const list = text((await observer.call(['CLIENT', 'LIST'])).value);
+      const line = list.split('\n').find((l) => l.includes(' name=watched '))!;
+      return new Map(line.split(' ').map((kv) => kv.split('=', 2) as [string, string]));
+    };
+    const cmds: string[] = [];
+    for (const cmd of [['SET', 'k', 'v'], ['GET', 'k'], ['OBJECT', 'ENCODING', 'k'], ['PING'], ['GET'], ['NOSUCH'], ['OBJECT', 'NOSUCH'], ['CONFIG', 'NOSUCH'], ['ECHO'], ['INCR', 'k']]) {
+      await watched.call(cmd);
+      cmds.push((await fieldsOf()).get('cmd')!);
+    }
+    await watched.call(['MULTI']);
+    await watched.call(['SET', 'a', 'x'.repeat(100)]);
+    const inMulti = await fieldsOf();
+    cmds.push(`multi=${inMulti.get('multi')} flags=${inMulti.get('flags')} multi-mem>0=${Number(inMulti.get('multi-mem')) > 0}`);
+    await watched.call(['INCR', 'n']);
+    cmds.push(`queued: ${(await fieldsOf()).get('cmd')}`);
+    await watched.call(['EXEC']);
+    cmds.push(`after exec: ${(await fieldsOf()).get('cmd')}`);
+    watched.close();
+    observer.close();
+    seen.push(cmds);
+  }
+  assert.equal(seen[1], seen[0]);
+});
+
 test('LATENCY: spikes over latency-monitor-threshold are recorded, reset and reported', async () => {
   const pair = p();
   const c = await pair.candidate.connect();

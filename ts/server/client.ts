@@ -258,7 +258,12 @@ export class Client {
       const executed = control[Control.Executed];
       if (executed > 0) {
         const signal = ops.engineSignal;
-        this.lastEngineCommand = signal[1];
+        // Inside EXEC, CLIENT LIST keeps showing exec (Redis's lastcmd).
+        if (!this.inExec) {
+          const id = signal[1];
+          this.lastEngineCommand = id;
+          if (id < 0) this.lastCommand = 'NULL';
+        }
         if (signal[0] !== 0) ops.drainSlowCommands(this);
         if (monitoredAt >= 0) ops.feedMonitors(this, frameArgs(buf, frames, monitoredAt));
       }

@@ -48,6 +48,9 @@ const context: CommandContext = {
 export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[]): CommandSpec | null {
   const table = client.server.table;
   const spec = table.byName.get(args[0].toString('latin1').toLowerCase());
+  // CLIENT LIST's cmd= is what the lookup found, even for a refused or queued command (NULL: none).
+  client.lastEngineCommand = -1;
+  client.lastCommand = spec === undefined ? 'NULL' : spec.name;
   if (spec === undefined) {
     reply.errorBytes(unknownCommandError(args));
     return null;
@@ -60,6 +63,7 @@ export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[
   // A container called bare (COMMAND) runs its own handler; otherwise the subcommand decides.
   if (spec.subcommands === undefined || args.length === 1) return spec;
   const sub = findSubcommand(spec, args[1].toString('latin1'));
+  client.lastCommand = sub === undefined ? 'NULL' : sub.name;
   if (sub === undefined) {
     reply.errorBytes(unknownSubcommandError(spec.name, args[1]));
     return null;
