@@ -84,6 +84,9 @@ export async function startServer(settings: Settings, configFile: string | null 
   };
   config.onChange('server.port', rebind);
   config.onChange('server.bind_address', rebind);
+  const applyOutputLimits = (): void => void (server.pubsub.outputLimit = { ...config.settings.server.client_output_buffer_limit.pubsub });
+  applyOutputLimits();
+  config.onChange('server.client_output_buffer_limit', applyOutputLimits);
   config.onChange('logging.level', (level) => void (log.level = level));
   // Persistence: the data is loaded before the first client is accepted.
   const persistence = new Persistence(config.settings, log, () => server.stats.dirty);

@@ -20,7 +20,20 @@
  * is refused with a message naming the setting. When a feature lands, flip its flag.
  */
 import path from 'node:path';
-import { bindAddresses, boolean, choice, integer, keepAlive, memory, text, wordList, type ValueKind } from './values';
+import {
+  DEFAULT_OUTPUT_BUFFER_LIMITS,
+  bindAddresses,
+  boolean,
+  choice,
+  integer,
+  keepAlive,
+  memory,
+  outputBufferLimits,
+  text,
+  wordList,
+  type OutputBufferLimits,
+  type ValueKind,
+} from './values';
 
 export const FEATURES = {
   aof: { name: 'AOF persistence', available: true },
@@ -69,6 +82,8 @@ export interface Settings {
     client_query_buffer_limit: number;
     /** Redis's notify-keyspace-events; not in the file until the feature exists. */
     notify_keyspace_events: string;
+    /** Redis's client-output-buffer-limit (the pubsub class disconnects slow subscribers). */
+    client_output_buffer_limit: OutputBufferLimits;
   };
   storage: {
     aof_enabled: boolean;
@@ -265,6 +280,12 @@ const TABLE = [
     default: 1024 * 1024 * 1024,
     summary: 'largest unprocessed input a client may accumulate',
     redis: { name: 'client-query-buffer-limit', access: 'runtime' },
+  }),
+  row('server.client_output_buffer_limit', {
+    kind: outputBufferLimits(),
+    default: DEFAULT_OUTPUT_BUFFER_LIMITS,
+    summary: 'output buffer limits per client class: "<class> <hard> <soft> <seconds>" groups',
+    redis: { name: 'client-output-buffer-limit', access: 'runtime' },
   }),
   row('server.notify_keyspace_events', {
     kind: text({

@@ -98,6 +98,7 @@ const quit: TsHandler = (ctx) => {
 const reset: TsHandler = (ctx) => {
   const client = ctx.client;
   client.discardTransaction();
+  ctx.server.pubsub.dropClient(client);
   client.db = 0;
   client.resp = 2;
   client.name = null;
@@ -112,6 +113,7 @@ const reset: TsHandler = (ctx) => {
 /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields (buffer figures are ours). */
 export function clientInfoLine(client: Client, now = Date.now()): string {
   const flags =
+    (client.subscriptions.active ? 'P' : '') +
     (client.multiCount >= 0 ? 'x' : '') +
     (client.blocked !== null ? 'b' : '') +
     (client.watchDirty ? 'd' : '') +
@@ -127,9 +129,9 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     ['idle', Math.floor((now - client.lastInteraction) / 1000)],
     ['flags', flags],
     ['db', client.db],
-    ['sub', 0],
-    ['psub', 0],
-    ['ssub', 0],
+    ['sub', client.subscriptions.channels],
+    ['psub', client.subscriptions.patterns],
+    ['ssub', client.subscriptions.shardChannels],
     ['multi', client.multiCount],
     ['qbuf', qbuf],
     ['qbuf-free', 0],
@@ -194,8 +196,10 @@ const clientList: TsHandler = (ctx, args) => {
     if (opt === 'type' && i + 1 < args.length) {
       const type = lower(args[i + 1]);
       if (!CLIENT_TYPES.has(type)) return void ctx.reply.error(`ERR Unknown client type '${args[i + 1].toString()}'`);
-      // Every client is a normal one until pub/sub and replication exist.
-      if (type !== 'normal') selected = [];
+      // Clients with subscriptions are of type pubsub; there are no replicas.
+      if (type === 'pubsub') selected = selected.filter((c) => c.subscriptions.active);
+      else if (type === 'normal') selected = selected.filter((c) => !c.subscriptions.active);
+      else selected = [];
       i++;
     } else if (opt === 'id' && i + 1 < args.length) {
       const ids = new Set<number>();
@@ -336,8 +340,5 @@ export const connectionHandlers: Record<string, TsHandler> = {
   'client|kill': clientKill,
   'client|no-evict': onOffHandler((c, on) => (c.noEvict = on)),
   'client|no-touch': onOffHandler((c, on) => (c.noTouch = on)),
-  'client|help': (ctx) => {
-    ctx.reply.array(CLIENT_HELP.length);
-    for (const line of CLIENT_HELP) ctx.reply.simple(line);
-  },
+  'client|help': (ctx) => void ctx.reply.statusLines(CLIENT_HELP),
 };

@@ -105,8 +105,9 @@ const sections: Record<string, Section> = {
       ['evicted_keys', engine.evictedKeys],
       ['keyspace_hits', engine.keyspaceHits],
       ['keyspace_misses', engine.keyspaceMisses],
-      ['pubsub_channels', 0],
-      ['pubsub_patterns', 0],
+      ['pubsub_channels', server.pubsub.channelCount],
+      ['pubsub_patterns', server.pubsub.patternCount],
+      ['pubsubshard_channels', server.pubsub.shardChannelCount],
       ['total_error_replies', 0],
     ];
   },

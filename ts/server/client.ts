@@ -17,7 +17,8 @@ import type { BlockedCommand } from './blocking';
 import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
-import { dispatchTsCommand, rejectedExec, resolveCommand } from './dispatch';
+import { arityError, dispatchTsCommand, rejectedExec, resolveCommand, subscriberModeError } from './dispatch';
+import { ClientSubscriptions } from './pubsub';
 
 /** Shared by every client: the engine call runs synchronously, so one control block suffices. */
 const control = new Int32Array(CONTROL_SIZE);
@@ -54,6 +55,10 @@ export class Client {
   private readyKeysDuringExec = false;
   /** The engine holds WATCHes for this client (see watch/unwatchAll). */
   private watching = false;
+  /** Channels, patterns and shard channels this client listens on. */
+  readonly subscriptions = new ClientSubscriptions();
+  /** Bytes of pub/sub messages queued by deliver() and not yet handed to the socket. */
+  private deliveredBytes = 0;
   /** Set by QUIT (and CLIENT KILL of oneself): close once the current reply is sent. */
   closeAfterReply = false;
   readonly addr: string;
@@ -93,7 +98,22 @@ export class Client {
   }
 
   get outputLength(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.deliveredBytes;
+  }
+
+  /**
+   * RESP2 subscriber mode: a client with subscriptions may only (un)subscribe, PING, QUIT and RESET,
+   * so each of its commands is checked on its own (RESP3 clients run anything while subscribed).
+   */
+  private get subscriberMode(): boolean {
+    return this.resp === 2 && this.subscriptions.active;
+  }
+
+  /** A pub/sub message (or invalidation) for this client: sent after the current tick's replies. */
+  deliver(message: Buffer): void {
+    this.out.push(message);
+    this.deliveredBytes += message.length;
+    this.server.scheduleFlush(this);
   }
 
   /**
@@ -205,8 +225,9 @@ export class Client {
     control[Control.FrameCursor] = 0;
     control[Control.FrameEnd] = framesEnd;
     for (;;) {
-      if (this.multi !== null) {
-        // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself).
+      if (this.multi !== null || this.subscriberMode) {
+        // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself);
+        // in subscriber mode each command is checked before it runs.
         const cursor = control[Control.FrameCursor];
         const argc = frames[cursor];
         const args: Buffer[] = new Array(argc);
@@ -214,7 +235,8 @@ export class Client {
           const off = frames[cursor + 1 + 2 * i];
           args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
         }
-        this.queueCommand(args);
+        if (this.multi !== null) this.queueCommand(args);
+        else this.runInSubscriberMode(args);
         index++;
         const next = cursor + 1 + 2 * argc;
         if (this.closing || next >= framesEnd) return -1;
@@ -289,7 +311,9 @@ export class Client {
       return;
     }
     const spec = resolveCommand(this, writer, args);
-    if (spec === null) {
+    const refusal = spec !== null && this.subscriberMode ? subscriberModeError(spec) : null;
+    if (spec === null || refusal !== null) {
+      if (refusal !== null) writer.error(refusal);
       this.multiAborted = true;
     } else {
       const name = spec.name;
@@ -303,6 +327,28 @@ export class Client {
       } else {
         (this.multi as Buffer[][]).push(args.map((a) => Buffer.from(a)));
         writer.simple('QUEUED');
+      }
+    }
+    this.out.push(writer.take());
+  }
+
+  /** One command of a RESP2 client in subscriber mode: PING answers ["pong", msg] there. */
+  private runInSubscriberMode(args: Buffer[]): void {
+    const writer = this.tsReply;
+    writer.resp = this.resp;
+    const spec = resolveCommand(this, writer, args);
+    if (spec !== null) {
+      const refusal = subscriberModeError(spec);
+      if (refusal !== null) {
+        writer.error(refusal);
+      } else if (spec.name === 'ping') {
+        this.server.stats.commandsProcessed++;
+        this.lastCommand = 'ping';
+        if (args.length > 2) writer.error(arityError('ping'));
+        else writer.array(2).bulk('pong').bulk(args.length > 1 ? args[1] : '');
+      } else {
+        this.runTs(args);
+        return;
       }
     }
     this.out.push(writer.take());
@@ -454,6 +500,7 @@ export class Client {
     const out = this.out;
     if (out.length === 0 || this.socket.destroyed) {
       out.length = 0;
+      this.deliveredBytes = 0;
       return;
     }
     const aof = this.server.aof;
@@ -478,6 +525,7 @@ export class Client {
       this.socket.write(joined);
     }
     out.length = 0;
+    this.deliveredBytes = 0;
     this.server.stats.netOutputBytes += bytes;
     if (this.socket.writableLength > OUTPUT_HIGH_WATER) this.socket.pause();
   }
@@ -488,6 +536,7 @@ export class Client {
     this.flush();
     this.closing = true;
     this.server.blocking.release(this);
+    this.server.pubsub.dropClient(this);
     this.discardTransaction();
     this.socket.end();
     this.server.removeClient(this);
@@ -499,6 +548,7 @@ export class Client {
     this.closing = true;
     this.pending = null;
     this.server.blocking.release(this);
+    this.server.pubsub.dropClient(this);
     this.discardTransaction();
     this.server.removeClient(this);
   }

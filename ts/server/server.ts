@@ -10,6 +10,7 @@ import { native } from '../native';
 import type { CommandTable } from '../commands/table';
 import { Client } from './client';
 import { BlockingRegistry } from './blocking';
+import { PubSubRegistry } from './pubsub';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
 export interface ServerOptions {
@@ -81,6 +82,9 @@ export class Server {
   private lastMetricsSample = 0;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
+  readonly pubsub = new PubSubRegistry();
+  /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
+  private readonly pendingFlush = new Set<Client>();
   stats: ServerStats = freshStats();
   readonly startTime = Date.now();
   /** The TOML file the settings came from, for INFO's config_file. */
@@ -203,6 +207,17 @@ export class Server {
     client = new Client(this, adopted);
     this.clients.set(client.id, client);
     adopted.resume();
+  }
+
+  /** Flushes `client` after the current I/O callbacks (Redis's beforeSleep write of pending clients). */
+  scheduleFlush(client: Client): void {
+    if (this.pendingFlush.size === 0) setImmediate(() => this.flushPending());
+    this.pendingFlush.add(client);
+  }
+
+  private flushPending(): void {
+    for (const client of this.pendingFlush) client.flush();
+    this.pendingFlush.clear();
   }
 
   removeClient(client: Client): void {
