@@ -102,6 +102,9 @@ export async function startServer(settings: Settings, configFile: string | null 
   for (const path of ['storage.aof_rewrite_percentage', 'storage.aof_rewrite_min_size', 'storage.aof_timestamps', 'storage.aof_compression', 'storage.save', 'storage.stop_writes_on_bgsave_error'] as const) {
     config.onChange(path, () => void setImmediate(() => persistence.update(config.settings)));
   }
+  // After loading: replaying the files publishes nothing (nobody can be subscribed yet).
+  server.notifier.configure(config.settings.server.notify_keyspace_events);
+  config.onChange('server.notify_keyspace_events', (text) => void server.notifier.configure(text));
   await server.listen();
   return server;
 }

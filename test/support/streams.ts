@@ -15,6 +15,8 @@ export type StreamStep = [number, Cmd] | number;
 
 /** How long a connection must stay quiet before its bytes for a step are taken. */
 const QUIET_MS = 25;
+/** How long to wait for the sending connection's own reply before the quiet window. */
+const REPLY_WAIT_MS = 400;
 
 async function openAll(pair: ServerPair, n: number, protocol: 2 | 3): Promise<[Connection[], Connection[]]> {
   const sides: [Connection[], Connection[]] = [[], []];
@@ -56,8 +58,15 @@ export async function checkStreams(
         }
         const [conn, cmd] = step;
         const bytes = encodeCommand(cmd);
+        const before = [oracle[conn].received, candidate[conn].received];
         oracle[conn].write(bytes);
         candidate[conn].write(bytes);
+        // The sender's reply first (a loaded machine may take longer than the quiet window);
+        // commands that block answer nothing, so this wait is bounded.
+        const deadline = Date.now() + REPLY_WAIT_MS;
+        while ((oracle[conn].received === before[0] || candidate[conn].received === before[1]) && Date.now() < deadline) {
+          await sleep(2);
+        }
         const [os, cs] = await Promise.all([
           Promise.all(oracle.map((c) => c.takeRaw(QUIET_MS))),
           Promise.all(candidate.map((c) => c.takeRaw(QUIET_MS))),

@@ -28,6 +28,7 @@ import {
   integer,
   keepAlive,
   memory,
+  keyspaceEventClasses,
   outputBufferLimits,
   text,
   wordList,
@@ -45,7 +46,6 @@ export const FEATURES = {
   tls: { name: 'TLS', available: false },
   clustering: { name: 'clustering', available: false },
   logRotation: { name: 'log rotation', available: false },
-  keyspaceEvents: { name: 'keyspace notifications', available: false },
 } satisfies Record<string, { name: string; available: boolean }>;
 
 export type FeatureId = keyof typeof FEATURES;
@@ -80,7 +80,7 @@ export interface Settings {
     hz: number;
     proto_max_bulk_len: number;
     client_query_buffer_limit: number;
-    /** Redis's notify-keyspace-events; not in the file until the feature exists. */
+    /** Redis's notify-keyspace-events, in its canonical form ("AKE"); "" = off. */
     notify_keyspace_events: string;
     /** Redis's client-output-buffer-limit (the pubsub class disconnects slow subscribers). */
     client_output_buffer_limit: OutputBufferLimits;
@@ -219,7 +219,6 @@ const INT32_MIN = -2147483648;
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
 const PATH_TEXT = text({ check: (t) => t !== '' && !t.includes('\0'), expected: 'a non-empty path' });
 const OPTIONAL_PATH = text({ check: (t) => !t.includes('\0'), expected: 'a path, or "" for none' });
-const NOTIFY_FLAGS = 'Ag$lshzxeKEtmdn';
 
 const TABLE = [
   // [server]
@@ -288,16 +287,10 @@ const TABLE = [
     redis: { name: 'client-output-buffer-limit', access: 'runtime' },
   }),
   row('server.notify_keyspace_events', {
-    kind: text({
-      check: (t) => [...t].every((c) => NOTIFY_FLAGS.includes(c)),
-      redisError: `Invalid event class character. Use '${NOTIFY_FLAGS}'.`,
-      expected: `characters from '${NOTIFY_FLAGS}'`,
-    }),
+    kind: keyspaceEventClasses(),
     default: '',
-    summary: 'keyspace notification classes',
-    inFile: false,
+    summary: 'keyspace notification classes (Redis\'s notify-keyspace-events letters, e.g. "KEA")',
     redis: { name: 'notify-keyspace-events', access: 'runtime' },
-    feature: 'keyspaceEvents',
   }),
 
   // [storage]

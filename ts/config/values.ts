@@ -27,6 +27,8 @@ export interface ValueKind<T> {
   equals(a: T, b: T): boolean;
 }
 
+import { formatKeyspaceEvents, parseKeyspaceEvents } from './keyspace-events';
+
 const INT32_MAX = 2147483647;
 const INT64_MAX = 9223372036854775807n;
 
@@ -335,3 +337,26 @@ export const DEFAULT_OUTPUT_BUFFER_LIMITS: OutputBufferLimits = {
   replica: { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
   pubsub: { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
 };
+
+/**
+ * notify-keyspace-events: Redis's class letters, kept in the canonical form CONFIG GET shows
+ * ("AKE" for "KEA", "g$nK"...).
+ */
+export function keyspaceEventClasses(): ValueKind<string> {
+  const canonical = (t: string): string | undefined => {
+    const flags = parseKeyspaceEvents(t);
+    return flags === null ? undefined : formatKeyspaceEvents(flags);
+  };
+  return {
+    expected: "characters from 'Ag$lshzxeKEtmdn'",
+    fromToml: (v) => (typeof v === 'string' ? canonical(v) : undefined),
+    fromText: canonical,
+    fromRedis(t) {
+      const v = canonical(t);
+      return v === undefined ? { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." } : { value: v };
+    },
+    toRedis: (v) => v,
+    show: (v) => JSON.stringify(v),
+    equals: sameValue,
+  };
+}

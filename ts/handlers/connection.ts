@@ -99,6 +99,7 @@ const reset: TsHandler = (ctx) => {
   const client = ctx.client;
   client.discardTransaction();
   ctx.server.pubsub.dropClient(client);
+  ctx.server.tracking.disable(client);
   client.db = 0;
   client.resp = 2;
   client.name = null;
@@ -116,6 +117,9 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     (client.subscriptions.active ? 'P' : '') +
     (client.multiCount >= 0 ? 'x' : '') +
     (client.blocked !== null ? 'b' : '') +
+    (client.tracking !== null ? 't' : '') +
+    (client.tracking?.brokenRedirect ? 'R' : '') +
+    (client.tracking?.bcast ? 'B' : '') +
     (client.watchDirty ? 'd' : '') +
     (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
   const qbuf = client.queryBufferLength;
@@ -146,7 +150,7 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     ['events', 'r'],
     ['cmd', client.lastCommand],
     ['user', 'default'],
-    ['redir', -1],
+    ['redir', client.tracking?.redirect ?? -1],
     ['resp', client.resp],
     ['lib-name', client.libName],
     ['lib-ver', client.libVer],
@@ -301,6 +305,10 @@ function onOffHandler(apply: (client: Client, on: boolean) => void): TsHandler {
 
 const CLIENT_HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of this connection.',
   'ID',
@@ -317,6 +325,11 @@ const CLIENT_HELP = [
   '    Name this connection.',
   'SETINFO (LIB-NAME|LIB-VER) <value>',
   '    Record the client library name or version, shown by CLIENT LIST.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
   'NO-EVICT (ON|OFF)',
   '    Protect this connection from client eviction.',
   'NO-TOUCH (ON|OFF)',

@@ -4,6 +4,7 @@ import { connectionHandlers } from './connection';
 import { serverHandlers } from './server';
 import { transactionHandlers } from './transactions';
 import { pubsubHandlers } from './pubsub';
+import { trackingHandlers } from './tracking';
 import { commandHandlers } from '../commands/command-command';
 import { configHandlers } from '../config/config-command';
 
@@ -12,6 +13,7 @@ export const tsHandlers: Record<string, TsHandler> = {
   ...serverHandlers,
   ...transactionHandlers,
   ...pubsubHandlers,
+  ...trackingHandlers,
   ...commandHandlers,
   ...configHandlers,
 };

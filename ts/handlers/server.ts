@@ -57,7 +57,7 @@ const sections: Record<string, Section> = {
     ['client_recent_max_input_buffer', Math.max(0, ...[...server.clients.values()].map((c) => c.queryBufferLength))],
     ['client_recent_max_output_buffer', Math.max(0, ...[...server.clients.values()].map((c) => c.outputLength))],
     ['blocked_clients', server.blocking.count],
-    ['tracking_clients', 0],
+    ['tracking_clients', server.tracking.clientCount],
     ['clients_in_timeout_table', 0],
   ],
   memory: () => {
@@ -108,6 +108,9 @@ const sections: Record<string, Section> = {
       ['pubsub_channels', server.pubsub.channelCount],
       ['pubsub_patterns', server.pubsub.patternCount],
       ['pubsubshard_channels', server.pubsub.shardChannelCount],
+      ['tracking_total_keys', server.tracking.totalKeys],
+      ['tracking_total_items', server.tracking.totalItems],
+      ['tracking_total_prefixes', server.tracking.totalPrefixes],
       ['total_error_replies', 0],
     ];
   },

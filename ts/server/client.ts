@@ -19,6 +19,8 @@ import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
 import { arityError, dispatchTsCommand, rejectedExec, resolveCommand, subscriberModeError } from './dispatch';
 import { ClientSubscriptions } from './pubsub';
+import type { TrackingState } from './tracking';
+import { getKeysOfCommandLine } from '../commands/command-command';
 
 /** Shared by every client: the engine call runs synchronously, so one control block suffices. */
 const control = new Int32Array(CONTROL_SIZE);
@@ -57,6 +59,10 @@ export class Client {
   private watching = false;
   /** Channels, patterns and shard channels this client listens on. */
   readonly subscriptions = new ClientSubscriptions();
+  /** CLIENT TRACKING settings, or null when tracking is off. */
+  tracking: TrackingState | null = null;
+  /** A tracked command is running on its own (see runTracked): no re-routing. */
+  private runningTracked = false;
   /** Bytes of pub/sub messages queued by deliver() and not yet handed to the socket. */
   private deliveredBytes = 0;
   /** Set by QUIT (and CLIENT KILL of oneself): close once the current reply is sent. */
@@ -150,6 +156,7 @@ export class Client {
     }
     this.parser.maxBulkLen = this.server.opts.protoMaxBulkLen;
     this.process(buf, end);
+    this.server.flushPending();
     this.flush();
   }
 
@@ -225,9 +232,10 @@ export class Client {
     control[Control.FrameCursor] = 0;
     control[Control.FrameEnd] = framesEnd;
     for (;;) {
-      if (this.multi !== null || this.subscriberMode) {
+      if (this.multi !== null || this.subscriberMode || this.tracksReads) {
         // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself);
-        // in subscriber mode each command is checked before it runs.
+        // in subscriber mode each command is checked before it runs; a tracking client's reads
+        // are remembered command by command.
         const cursor = control[Control.FrameCursor];
         const argc = frames[cursor];
         const args: Buffer[] = new Array(argc);
@@ -236,7 +244,8 @@ export class Client {
           args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
         }
         if (this.multi !== null) this.queueCommand(args);
-        else this.runInSubscriberMode(args);
+        else if (this.subscriberMode) this.runInSubscriberMode(args);
+        else if (this.runTracked(args)) return index;
         index++;
         const next = cursor + 1 + 2 * argc;
         if (this.closing || next >= framesEnd) return -1;
@@ -257,6 +266,7 @@ export class Client {
       control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
+      if (this.server.notifier.active) this.server.notifier.drain(this);
       if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
       const executed = control[Control.Executed];
       index += executed;
@@ -332,6 +342,36 @@ export class Client {
     this.out.push(writer.take());
   }
 
+  /** Tracking without BCAST: the keys of each read-only command are remembered for invalidation. */
+  private get tracksReads(): boolean {
+    return this.tracking !== null && !this.tracking.bcast && !this.runningTracked;
+  }
+
+  /**
+   * One command of a tracking client, run on its own so that its keys can be remembered after it
+   * (Redis's trackingRememberKeys in call()). True when the client blocked on it.
+   */
+  private runTracked(args: Buffer[]): boolean {
+    this.runningTracked = true;
+    let blocked: boolean;
+    try {
+      blocked = this.runArgs(args) >= 0;
+    } finally {
+      this.runningTracked = false;
+    }
+    const state = this.tracking;
+    if (state === null || blocked) return blocked;
+    const spec = this.server.table.byName.get(args[0].toString('latin1').toLowerCase());
+    if (spec !== undefined && spec.flags.includes('readonly')) {
+      const keys = getKeysOfCommandLine(args);
+      if (Array.isArray(keys)) this.server.tracking.remember(this, keys.map((k) => args[k.pos]));
+    }
+    // CLIENT CACHING applies to the next command (the whole transaction inside EXEC); CLIENT
+    // subcommands do not consume it.
+    if (!this.inExec && this.multi === null && spec?.name !== 'client') state.caching = false;
+    return false;
+  }
+
   /** One command of a RESP2 client in subscriber mode: PING answers ["pong", msg] there. */
   private runInSubscriberMode(args: Buffer[]): void {
     const writer = this.tsReply;
@@ -393,6 +433,7 @@ export class Client {
       aofPending = native.transaction(false);
       this.inExec = false;
       this.execCount = -1;
+      if (this.tracking !== null) this.tracking.caching = false;
     }
     if (this.execOutLimit >= 0) {
       this.out.length = this.execOutLimit;
@@ -537,6 +578,7 @@ export class Client {
     this.closing = true;
     this.server.blocking.release(this);
     this.server.pubsub.dropClient(this);
+    this.server.tracking.disable(this);
     this.discardTransaction();
     this.socket.end();
     this.server.removeClient(this);
@@ -549,6 +591,7 @@ export class Client {
     this.pending = null;
     this.server.blocking.release(this);
     this.server.pubsub.dropClient(this);
+    this.server.tracking.disable(this);
     this.discardTransaction();
     this.server.removeClient(this);
   }

@@ -11,6 +11,8 @@ import type { CommandTable } from '../commands/table';
 import { Client } from './client';
 import { BlockingRegistry } from './blocking';
 import { PubSubRegistry } from './pubsub';
+import { TrackingTable } from './tracking';
+import { KeyspaceNotifier } from './notifications';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
 export interface ServerOptions {
@@ -83,6 +85,9 @@ export class Server {
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
   readonly pubsub = new PubSubRegistry();
+  readonly tracking = new TrackingTable((id) => this.clients.get(id));
+  /** Keyspace events and tracking invalidations recorded by the engine, drained after each batch. */
+  readonly notifier = new KeyspaceNotifier(this.pubsub, this.tracking);
   /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
   private readonly pendingFlush = new Set<Client>();
   stats: ServerStats = freshStats();
@@ -108,6 +113,11 @@ export class Server {
   ) {
     const missing = native.init(opts.databases, table.nativeNames, table.nativeArities, table.nativeFlags);
     if (missing.length > 0) throw new Error(`the engine has no handler for: ${missing.join(', ')}`);
+    this.tracking.allClients = () => this.clients.values();
+    this.tracking.onActivity = (on) => {
+      native.setConfig('tracking', on ? 'yes' : 'no');
+      this.notifier.refresh();
+    };
   }
 
   nextClientId(): number {
@@ -215,9 +225,16 @@ export class Server {
     this.pendingFlush.add(client);
   }
 
-  private flushPending(): void {
-    for (const client of this.pendingFlush) client.flush();
+  /**
+   * Writes the pub/sub messages queued for other clients; called before a client's own replies
+   * leave, so that subscribers see a message before its publisher sees PUBLISH's reply (as with
+   * Redis, which writes the subscribers it queued first).
+   */
+  flushPending(): void {
+    if (this.pendingFlush.size === 0) return;
+    const clients = [...this.pendingFlush];
     this.pendingFlush.clear();
+    for (const client of clients) client.flush();
   }
 
   removeClient(client: Client): void {
@@ -235,6 +252,7 @@ export class Server {
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
     native.cron(budgetMicros);
+    if (this.notifier.active) this.notifier.drain(null);
     this.persistence?.cron();
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {
