@@ -253,6 +253,24 @@ export class Client {
         control[Control.FrameEnd] = framesEnd;
         continue;
       }
+      const cursorNow = control[Control.FrameCursor];
+      if (this.tsOwnedAt(buf, frames, cursorNow)) {
+        // A TypeScript-owned command (a PUBLISH pipeline, say) runs without a native call that
+        // would only stop at it.
+        const argc = frames[cursorNow];
+        const args: Buffer[] = new Array(argc);
+        for (let i = 0; i < argc; i++) {
+          const off = frames[cursorNow + 1 + 2 * i];
+          args[i] = buf.subarray(off, off + frames[cursorNow + 2 + 2 * i]);
+        }
+        this.runTs(args);
+        index++;
+        const next = cursorNow + 1 + 2 * argc;
+        if (this.closing || next >= framesEnd) return -1;
+        control[Control.FrameCursor] = next;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
       control[Control.Db] = this.db;
       control[Control.Resp] = this.resp;
       control[Control.ClientFlags] =
@@ -340,6 +358,15 @@ export class Client {
       }
     }
     this.out.push(writer.take());
+  }
+
+  /** Is the command framed at `cursor` owned by TypeScript? (Looked up by its name's bytes.) */
+  private tsOwnedAt(buf: Buffer, frames: Int32Array, cursor: number): boolean {
+    const off = frames[cursor + 1];
+    const len = frames[cursor + 2];
+    if (len > 16 || len === 0) return false;
+    const spec = this.server.table.byName.get(buf.toString('latin1', off, off + len).toLowerCase());
+    return spec !== undefined && spec.owner === 'ts';
   }
 
   /** Tracking without BCAST: the keys of each read-only command are remembered for invalidation. */

@@ -22,6 +22,8 @@ const WORDS = [
   { subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe', message: 'smessage' },
 ] as const;
 
+const MESSAGE_WORDS = WORDS.map((w) => Buffer.from(w.message));
+
 /** Redis's client-output-buffer-limit for the pubsub class: bytes, bytes, seconds (0 = no limit). */
 export interface OutputLimit {
   hard: number;
@@ -171,7 +173,7 @@ export class PubSubRegistry {
     const key = channel.toString('latin1');
     const subscribers = this.maps[SubscriptionKind.Channel].get(key);
     if (subscribers !== undefined) {
-      const encoded = new EncodedMessage([Buffer.from(WORDS[0].message), channel, message]);
+      const encoded = new EncodedMessage([MESSAGE_WORDS[0], channel, message]);
       for (const client of subscribers) {
         this.deliver(client, encoded);
         receivers++;
@@ -181,7 +183,7 @@ export class PubSubRegistry {
     if (patterns.size > 0) {
       for (const [pattern, clients] of patterns) {
         if (!globMatch(pattern, key)) continue;
-        const encoded = new EncodedMessage([Buffer.from(WORDS[1].message), Buffer.from(pattern, 'latin1'), channel, message]);
+        const encoded = new EncodedMessage([MESSAGE_WORDS[1], Buffer.from(pattern, 'latin1'), channel, message]);
         for (const client of clients) {
           this.deliver(client, encoded);
           receivers++;
@@ -195,7 +197,7 @@ export class PubSubRegistry {
   spublish(channel: Buffer, message: Buffer): number {
     const subscribers = this.maps[SubscriptionKind.Shard].get(channel.toString('latin1'));
     if (subscribers === undefined) return 0;
-    const encoded = new EncodedMessage([Buffer.from(WORDS[2].message), channel, message]);
+    const encoded = new EncodedMessage([MESSAGE_WORDS[2], channel, message]);
     for (const client of subscribers) this.deliver(client, encoded);
     return subscribers.size;
   }
