@@ -28,6 +28,17 @@ const control = new Int32Array(CONTROL_SIZE);
 /** Pause reading from a client whose unsent replies exceed this (it is not reading them). */
 const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
 
+/** The arguments of the command framed at `cursor`, as views into `buf`. */
+function argsAt(buf: Buffer, frames: Int32Array, cursor: number): Buffer[] {
+  const argc = frames[cursor];
+  const args: Buffer[] = new Array(argc);
+  for (let i = 0; i < argc; i++) {
+    const off = frames[cursor + 1 + 2 * i];
+    args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
+  }
+  return args;
+}
+
 export class Client {
   readonly id: number;
   readonly createdAt = Date.now();
@@ -238,11 +249,7 @@ export class Client {
         // are remembered command by command.
         const cursor = control[Control.FrameCursor];
         const argc = frames[cursor];
-        const args: Buffer[] = new Array(argc);
-        for (let i = 0; i < argc; i++) {
-          const off = frames[cursor + 1 + 2 * i];
-          args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
-        }
+        const args = argsAt(buf, frames, cursor);
         if (this.multi !== null) this.queueCommand(args);
         else if (this.subscriberMode) this.runInSubscriberMode(args);
         else if (this.runTracked(args)) return index;
@@ -258,11 +265,7 @@ export class Client {
         // A TypeScript-owned command (a PUBLISH pipeline, say) runs without a native call that
         // would only stop at it.
         const argc = frames[cursorNow];
-        const args: Buffer[] = new Array(argc);
-        for (let i = 0; i < argc; i++) {
-          const off = frames[cursorNow + 1 + 2 * i];
-          args[i] = buf.subarray(off, off + frames[cursorNow + 2 + 2 * i]);
-        }
+        const args = argsAt(buf, frames, cursorNow);
         this.runTs(args);
         index++;
         const next = cursorNow + 1 + 2 * argc;
@@ -309,11 +312,7 @@ export class Client {
         continue;
       }
       const argc = frames[cursor];
-      const args: Buffer[] = new Array(argc);
-      for (let i = 0; i < argc; i++) {
-        const off = frames[cursor + 1 + 2 * i];
-        args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
-      }
+      const args = argsAt(buf, frames, cursor);
       if (stopped === StopReason.Blocked) {
         if (this.blocked === null) blocking.block(this, args, control[Control.BlockTimeoutMs]);
         return index;
