@@ -1120,6 +1120,21 @@ Napi::Value Transaction(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, aof.pendingBytes() > 0);
 }
 
+// Keyspace events and tracking invalidations recorded since the last call: [events, invalidations],
+// each a Buffer of records (see engine/events.h) or null.
+Napi::Value TakeNotifications(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  KeyspaceEvents& events = state->engine->events();
+  Napi::Array out = Napi::Array::New(env, 2);
+  auto toBuffer = [&env](std::string bytes) -> Napi::Value {
+    if (bytes.empty()) return env.Null();
+    return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
+  };
+  out.Set(0u, toBuffer(events.takeEvents()));
+  out.Set(1u, toBuffer(events.takeInvalidations()));
+  return out;
+}
+
 Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (state && info.Length() > 0 && info[0].IsString()) state->writeRefusal = info[0].As<Napi::String>().Utf8Value();
@@ -1131,6 +1146,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("unwatch", Napi::Function::New(env, Unwatch, "unwatch"));
   exports.Set("watchDirty", Napi::Function::New(env, WatchDirty, "watchDirty"));
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
+  exports.Set("takeNotifications", Napi::Function::New(env, TakeNotifications, "takeNotifications"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
   exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));

@@ -205,6 +205,11 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_ZSET_MAX_LISTPACK_VALUE: ['16', 16],
   RUSTYPOTATO_PROTO_MAX_BULK_LEN: ['1GB', 1024 ** 3],
   RUSTYPOTATO_CLIENT_QUERY_BUFFER_LIMIT: ['2mb', 2 * 1024 ** 2],
+  RUSTYPOTATO_NOTIFY_KEYSPACE_EVENTS: ['KEA', 'AKE'],
+  RUSTYPOTATO_CLIENT_OUTPUT_BUFFER_LIMIT: [
+    'pubsub 64mb 16mb 90',
+    { normal: { hard: 0, soft: 0, softSeconds: 0 }, replica: { hard: 256 * 1024 ** 2, soft: 64 * 1024 ** 2, softSeconds: 60 }, pubsub: { hard: 64 * 1024 ** 2, soft: 16 * 1024 ** 2, softSeconds: 90 } },
+  ],
   RUSTYPOTATO_LOG_LEVEL: ['debug', 'debug'],
   RUSTYPOTATO_AOF_ENABLED: ['true', true],
   RUSTYPOTATO_AOF_PATH: ['/data/rustypotato.aof', '/data/rustypotato.aof'],
@@ -411,8 +416,8 @@ test('file errors name file:line, the key and what is expected', () => {
   [file, message] = f('[server]\nport = 1\nport = 2\n');
   assert.ok(message.startsWith(`${file}:3:`) && message.includes('invalid TOML'), message);
   // Keys that CONFIG knows but the file does not are unknown in the file.
-  [file, message] = f('[server]\nnotify_keyspace_events = ""\n');
-  assert.ok(message.startsWith(`${file}:2: [server] notify_keyspace_events: unknown key`), message);
+  [file, message] = f('[storage]\nrestore_to = "2026-01-01"\n');
+  assert.ok(message.startsWith(`${file}:2: [storage] restore_to: unknown key`), message);
   const missing = path.join(tmp, 'missing.toml');
   assert.ok(failure(['-c', missing]).startsWith(`${missing}: cannot read the configuration file given by --config: ENOENT`));
   assert.ok(failure([], { RUSTYPOTATO_CONFIG: missing }).includes('given by RUSTYPOTATO_CONFIG'));
@@ -556,7 +561,14 @@ test('CONFIG SET: Redis checks, in Redis order, and all-or-nothing', () => {
   assert.is(c.set([['port', 'abc']]), fail('port', "argument couldn't be parsed into an integer"));
   assert.is(c.set([['port', '65536']]), fail('port', 'argument must be between 0 and 65535 inclusive'));
   assert.is(c.set([['maxmemory', '1gb']]), fail('maxmemory', 'memory limiting (max_memory, eviction) is not available in this version'));
-  assert.is(c.set([['notify-keyspace-events', 'KEA']]), fail('notify-keyspace-events', 'keyspace notifications is not available in this version'));
+  assert.is(c.set([['notify-keyspace-events', 'KEA']]), null);
+  assert.is(c.settings.server.notify_keyspace_events, 'AKE');
+  assert.is(c.set([['notify-keyspace-events', 'KEQ']]), fail('notify-keyspace-events', "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."));
+  assert.is(c.set([['client-output-buffer-limit', 'pubsub 1mb 512kb 30']]), null);
+  assert.equal(c.settings.server.client_output_buffer_limit.pubsub, { hard: 1024 * 1024, soft: 512 * 1024, softSeconds: 30 });
+  assert.equal(c.settings.server.client_output_buffer_limit.normal, { hard: 0, soft: 0, softSeconds: 0 });
+  assert.is(c.set([['client-output-buffer-limit', 'pubsub 1mb 512kb']]), fail('client-output-buffer-limit', 'Wrong number of arguments in buffer limit configuration.'));
+  assert.is(c.set([['client-output-buffer-limit', 'other 1 1 1']]), fail('client-output-buffer-limit', 'Invalid client class specified in buffer limit configuration.'));
   assert.is(c.set([['requirepass', 'secret']]), fail('requirepass', 'authentication is not available in this version'));
   assert.is(c.set([['maxmemory', '0'], ['appendonly', 'no'], ['save', ''], ['requirepass', '']]), null);
   // The second pair is bad: the first is not applied either.

@@ -90,6 +90,9 @@ export async function startServer(settings: Settings, configFile: string | null 
   };
   config.onChange('server.port', rebind);
   config.onChange('server.bind_address', rebind);
+  const applyOutputLimits = (): void => void (server.pubsub.outputLimit = { ...config.settings.server.client_output_buffer_limit.pubsub });
+  applyOutputLimits();
+  config.onChange('server.client_output_buffer_limit', applyOutputLimits);
   config.onChange('logging.level', (level) => void (log.level = level));
   // Persistence: the data is loaded before the first client is accepted.
   const persistence = new Persistence(config.settings, log, () => server.stats.dirty);
@@ -105,6 +108,9 @@ export async function startServer(settings: Settings, configFile: string | null 
   for (const path of ['storage.aof_rewrite_percentage', 'storage.aof_rewrite_min_size', 'storage.aof_timestamps', 'storage.aof_compression', 'storage.save', 'storage.stop_writes_on_bgsave_error'] as const) {
     config.onChange(path, () => void setImmediate(() => persistence.update(config.settings)));
   }
+  // After loading: replaying the files publishes nothing (nobody can be subscribed yet).
+  server.notifier.configure(config.settings.server.notify_keyspace_events);
+  config.onChange('server.notify_keyspace_events', (text) => void server.notifier.configure(text));
   await startObservability(server, config);
   await server.listen();
   return server;

@@ -124,8 +124,19 @@ export interface NativeModule {
   /** After a rewrite child: ok → append what was logged meanwhile and switch files atomically. Null or the error. */
   aofRewriteDone(ok: boolean, tempPath: string, targetPath: string): string | null;
 
-  /** Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled"). */
+  /**
+   * Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled");
+   * also "notify-keyspace-events" (the NOTIFY_* class mask as decimal text) and "tracking" ("yes"
+   * while any client tracks keys: modified keys are then recorded for invalidation).
+   */
   setConfig(name: string, value: string): void;
+
+  /**
+   * Keyspace events and tracking invalidations recorded since the last call, each a Buffer of
+   * records or null. Events: u8 name length, name, i32 db, u32 key length, key. Invalidations:
+   * u32 key length (0xFFFFFFFF = every key: a flush), key. Host byte order (little-endian).
+   */
+  takeNotifications(): [Buffer | null, Buffer | null];
 
   /** Figures for INFO: memory, keyspace per database, stats counters. Not on the hot path. */
   info(): EngineInfo;

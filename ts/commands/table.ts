@@ -13,6 +13,7 @@ import { listCommands } from './lists';
 import { setCommands } from './sets';
 import { sortedSetCommands } from './zsets';
 import { transactionCommands } from './transactions';
+import { pubsubCommands } from './pubsub';
 
 /** native init flags: the command writes (see native-module.d.ts). */
 export const NATIVE_FLAG_WRITE = 1;
@@ -29,9 +30,9 @@ export interface CommandTable {
   nativeFlags: Int32Array;
 }
 
-/** Joins the family tables; throws if a TypeScript-owned command has no handler or vice versa. */
-export function buildCommandTable(handlers: Record<string, TsHandler>): CommandTable {
-  const all = [
+/** Every family's specs, in table order (COMMAND output and the docs follow it). */
+export function allCommandSpecs(): CommandSpec[] {
+  return [
     ...stringCommands,
     ...keyCommands,
     ...hashCommands,
@@ -40,8 +41,14 @@ export function buildCommandTable(handlers: Record<string, TsHandler>): CommandT
     ...sortedSetCommands,
     ...connectionCommands,
     ...transactionCommands,
+    ...pubsubCommands,
     ...serverCommands,
   ];
+}
+
+/** Joins the family tables; throws if a TypeScript-owned command has no handler or vice versa. */
+export function buildCommandTable(handlers: Record<string, TsHandler>): CommandTable {
+  const all = allCommandSpecs();
   const byName = new Map<string, CommandSpec>();
   const nativeNames: string[] = [];
   const nativeArities: number[] = [];

@@ -20,7 +20,21 @@
  * is refused with a message naming the setting. When a feature lands, flip its flag.
  */
 import path from 'node:path';
-import { bindAddresses, boolean, choice, integer, keepAlive, memory, text, wordList, type ValueKind } from './values';
+import {
+  DEFAULT_OUTPUT_BUFFER_LIMITS,
+  bindAddresses,
+  boolean,
+  choice,
+  integer,
+  keepAlive,
+  memory,
+  keyspaceEventClasses,
+  outputBufferLimits,
+  text,
+  wordList,
+  type OutputBufferLimits,
+  type ValueKind,
+} from './values';
 
 export const FEATURES = {
   aof: { name: 'AOF persistence', available: true },
@@ -32,7 +46,6 @@ export const FEATURES = {
   tls: { name: 'TLS', available: false },
   clustering: { name: 'clustering', available: false },
   logRotation: { name: 'log rotation', available: true },
-  keyspaceEvents: { name: 'keyspace notifications', available: false },
 } satisfies Record<string, { name: string; available: boolean }>;
 
 export type FeatureId = keyof typeof FEATURES;
@@ -72,8 +85,10 @@ export interface Settings {
     slowlog_max_len: number;
     /** LATENCY: spikes of at least this many ms are recorded (0 = off). */
     latency_monitor_threshold: number;
-    /** Redis's notify-keyspace-events; not in the file until the feature exists. */
+    /** Redis's notify-keyspace-events, in its canonical form ("AKE"); "" = off. */
     notify_keyspace_events: string;
+    /** Redis's client-output-buffer-limit (the pubsub class disconnects slow subscribers). */
+    client_output_buffer_limit: OutputBufferLimits;
   };
   storage: {
     aof_enabled: boolean;
@@ -213,7 +228,6 @@ const INT32_MIN = -2147483648;
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
 const PATH_TEXT = text({ check: (t) => t !== '' && !t.includes('\0'), expected: 'a non-empty path' });
 const OPTIONAL_PATH = text({ check: (t) => !t.includes('\0'), expected: 'a path, or "" for none' });
-const NOTIFY_FLAGS = 'Ag$lshzxeKEtmdn';
 
 const TABLE = [
   // [server]
@@ -293,17 +307,17 @@ const TABLE = [
     summary: 'LATENCY: record events taking at least this many milliseconds (0 = off)',
     redis: { name: 'latency-monitor-threshold', access: 'runtime' },
   }),
+  row('server.client_output_buffer_limit', {
+    kind: outputBufferLimits(),
+    default: DEFAULT_OUTPUT_BUFFER_LIMITS,
+    summary: 'output buffer limits per client class: "<class> <hard> <soft> <seconds>" groups',
+    redis: { name: 'client-output-buffer-limit', access: 'runtime' },
+  }),
   row('server.notify_keyspace_events', {
-    kind: text({
-      check: (t) => [...t].every((c) => NOTIFY_FLAGS.includes(c)),
-      redisError: `Invalid event class character. Use '${NOTIFY_FLAGS}'.`,
-      expected: `characters from '${NOTIFY_FLAGS}'`,
-    }),
+    kind: keyspaceEventClasses(),
     default: '',
-    summary: 'keyspace notification classes',
-    inFile: false,
+    summary: 'keyspace notification classes (Redis\'s notify-keyspace-events letters, e.g. "KEA")',
     redis: { name: 'notify-keyspace-events', access: 'runtime' },
-    feature: 'keyspaceEvents',
   }),
 
   // [storage]

@@ -100,6 +100,8 @@ const reset: TsHandler = (ctx) => {
   client.discardTransaction();
   // RESET also leaves MONITOR mode.
   client.server.ops.monitors.clients.delete(client);
+  ctx.server.pubsub.dropClient(client);
+  ctx.server.tracking.disable(client);
   client.db = 0;
   client.resp = 2;
   client.name = null;
@@ -114,8 +116,12 @@ const reset: TsHandler = (ctx) => {
 /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields (buffer figures are ours). */
 export function clientInfoLine(client: Client, now = Date.now()): string {
   const flags =
+    (client.subscriptions.active ? 'P' : '') +
     (client.multiCount >= 0 ? 'x' : '') +
     (client.blocked !== null ? 'b' : '') +
+    (client.tracking !== null ? 't' : '') +
+    (client.tracking?.brokenRedirect ? 'R' : '') +
+    (client.tracking?.bcast ? 'B' : '') +
     (client.watchDirty ? 'd' : '') +
     (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') +
     (client.server.ops.monitors.clients.has(client) ? 'O' : '') || 'N';
@@ -133,9 +139,9 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     ['idle', Math.floor((now - client.lastInteraction) / 1000)],
     ['flags', flags],
     ['db', client.db],
-    ['sub', 0],
-    ['psub', 0],
-    ['ssub', 0],
+    ['sub', client.subscriptions.channels],
+    ['psub', client.subscriptions.patterns],
+    ['ssub', client.subscriptions.shardChannels],
     ['multi', client.multiCount],
     ['qbuf', qbuf],
     ['qbuf-free', qbufFree],
@@ -150,7 +156,7 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     ['events', omem > 0 ? 'rw' : 'r'],
     ['cmd', client.commandName],
     ['user', 'default'],
-    ['redir', -1],
+    ['redir', client.tracking?.redirect ?? -1],
     ['resp', client.resp],
     ['lib-name', client.libName],
     ['lib-ver', client.libVer],
@@ -200,8 +206,10 @@ const clientList: TsHandler = (ctx, args) => {
     if (opt === 'type' && i + 1 < args.length) {
       const type = lower(args[i + 1]);
       if (!CLIENT_TYPES.has(type)) return void ctx.reply.error(`ERR Unknown client type '${args[i + 1].toString()}'`);
-      // Every client is a normal one until pub/sub and replication exist.
-      if (type !== 'normal') selected = [];
+      // Clients with subscriptions are of type pubsub; there are no replicas.
+      if (type === 'pubsub') selected = selected.filter((c) => c.subscriptions.active);
+      else if (type === 'normal') selected = selected.filter((c) => !c.subscriptions.active);
+      else selected = [];
       i++;
     } else if (opt === 'id' && i + 1 < args.length) {
       const ids = new Set<number>();
@@ -303,6 +311,10 @@ function onOffHandler(apply: (client: Client, on: boolean) => void): TsHandler {
 
 const CLIENT_HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of this connection.',
   'ID',
@@ -319,6 +331,11 @@ const CLIENT_HELP = [
   '    Name this connection.',
   'SETINFO (LIB-NAME|LIB-VER) <value>',
   '    Record the client library name or version, shown by CLIENT LIST.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
   'NO-EVICT (ON|OFF)',
   '    Protect this connection from client eviction.',
   'NO-TOUCH (ON|OFF)',
@@ -342,8 +359,5 @@ export const connectionHandlers: Record<string, TsHandler> = {
   'client|kill': clientKill,
   'client|no-evict': onOffHandler((c, on) => (c.noEvict = on)),
   'client|no-touch': onOffHandler((c, on) => (c.noTouch = on)),
-  'client|help': (ctx) => {
-    ctx.reply.array(CLIENT_HELP.length);
-    for (const line of CLIENT_HELP) ctx.reply.simple(line);
-  },
+  'client|help': (ctx) => void ctx.reply.statusLines(CLIENT_HELP),
 };

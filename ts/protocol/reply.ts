@@ -130,6 +130,13 @@ export class ReplyWriter {
     return this.ascii(CRLF);
   }
 
+  /** Array of status lines: the HELP subcommands' reply (Redis's addReplyHelp). */
+  statusLines(lines: readonly string[]): this {
+    this.array(lines.length);
+    for (const line of lines) this.simple(line);
+    return this;
+  }
+
   /** Array of bulk strings. */
   bulks(items: Array<Buffer | string>): this {
     this.array(items.length);

@@ -17,13 +17,27 @@ import type { BlockedCommand } from './blocking';
 import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
-import { dispatchTsCommand, rejectedExec, resolveCommand } from './dispatch';
+import { arityError, dispatchTsCommand, rejectedExec, resolveCommand, subscriberModeError } from './dispatch';
+import { ClientSubscriptions } from './pubsub';
+import type { TrackingState } from './tracking';
+import { getKeysOfCommandLine } from '../commands/command-command';
 
 /** Shared by every client: the engine call runs synchronously, so one control block suffices. */
 const control = new Int32Array(CONTROL_SIZE);
 
 /** Pause reading from a client whose unsent replies exceed this (it is not reading them). */
 const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
+
+/** The arguments of the command framed at `cursor`, as views into `buf`. */
+function argsAt(buf: Buffer, frames: Int32Array, cursor: number): Buffer[] {
+  const argc = frames[cursor];
+  const args: Buffer[] = new Array(argc);
+  for (let i = 0; i < argc; i++) {
+    const off = frames[cursor + 1 + 2 * i];
+    args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
+  }
+  return args;
+}
 
 export class Client {
   readonly id: number;
@@ -56,6 +70,14 @@ export class Client {
   private readyKeysDuringExec = false;
   /** The engine holds WATCHes for this client (see watch/unwatchAll). */
   private watching = false;
+  /** Channels, patterns and shard channels this client listens on. */
+  readonly subscriptions = new ClientSubscriptions();
+  /** CLIENT TRACKING settings, or null when tracking is off. */
+  tracking: TrackingState | null = null;
+  /** A tracked command is running on its own (see runTracked): no re-routing. */
+  private runningTracked = false;
+  /** Bytes of pub/sub messages queued by deliver() and not yet handed to the socket. */
+  private deliveredBytes = 0;
   /** Set by QUIT (and CLIENT KILL of oneself): close once the current reply is sent. */
   closeAfterReply = false;
   readonly addr: string;
@@ -111,7 +133,22 @@ export class Client {
   }
 
   get outputLength(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.deliveredBytes;
+  }
+
+  /**
+   * RESP2 subscriber mode: a client with subscriptions may only (un)subscribe, PING, QUIT and RESET,
+   * so each of its commands is checked on its own (RESP3 clients run anything while subscribed).
+   */
+  private get subscriberMode(): boolean {
+    return this.resp === 2 && this.subscriptions.active;
+  }
+
+  /** A pub/sub message (or invalidation) for this client: sent after the current tick's replies. */
+  deliver(message: Buffer): void {
+    this.out.push(message);
+    this.deliveredBytes += message.length;
+    this.server.scheduleFlush(this);
   }
 
   /**
@@ -148,6 +185,7 @@ export class Client {
     }
     this.parser.maxBulkLen = this.server.opts.protoMaxBulkLen;
     this.process(buf, end);
+    this.server.flushPending();
     this.flush();
   }
 
@@ -223,13 +261,32 @@ export class Client {
     control[Control.FrameCursor] = 0;
     control[Control.FrameEnd] = framesEnd;
     for (;;) {
-      if (this.multi !== null) {
-        // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself).
+      if (this.multi !== null || this.subscriberMode || this.tracksReads) {
+        // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself);
+        // in subscriber mode each command is checked before it runs; a tracking client's reads
+        // are remembered command by command.
         const cursor = control[Control.FrameCursor];
         const argc = frames[cursor];
-        this.queueCommand(frameArgs(buf, frames, cursor));
+        const args = argsAt(buf, frames, cursor);
+        if (this.multi !== null) this.queueCommand(args);
+        else if (this.subscriberMode) this.runInSubscriberMode(args);
+        else if (this.runTracked(args)) return index;
         index++;
         const next = cursor + 1 + 2 * argc;
+        if (this.closing || next >= framesEnd) return -1;
+        control[Control.FrameCursor] = next;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
+      const cursorNow = control[Control.FrameCursor];
+      if (this.tsOwnedAt(buf, frames, cursorNow)) {
+        // A TypeScript-owned command (a PUBLISH pipeline, say) runs without a native call that
+        // would only stop at it.
+        const argc = frames[cursorNow];
+        const args = argsAt(buf, frames, cursorNow);
+        this.runTs(args);
+        index++;
+        const next = cursorNow + 1 + 2 * argc;
         if (this.closing || next >= framesEnd) return -1;
         control[Control.FrameCursor] = next;
         control[Control.FrameEnd] = framesEnd;
@@ -254,6 +311,7 @@ export class Client {
       if (monitoredAt >= 0) control[Control.FrameEnd] = Math.min(framesEnd, monitoredAt + 1 + 2 * frames[monitoredAt]);
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
+      if (this.server.notifier.active) this.server.notifier.drain(this);
       if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
       const executed = control[Control.Executed];
       if (executed > 0) {
@@ -265,7 +323,7 @@ export class Client {
           if (id < 0) this.lastCommand = 'NULL';
         }
         if (signal[0] !== 0) ops.drainSlowCommands(this);
-        if (monitoredAt >= 0) ops.feedMonitors(this, frameArgs(buf, frames, monitoredAt));
+        if (monitoredAt >= 0) ops.feedMonitors(this, argsAt(buf, frames, monitoredAt));
       }
       index += executed;
       const stats = this.server.stats;
@@ -290,7 +348,7 @@ export class Client {
         continue;
       }
       const argc = frames[cursor];
-      const args = frameArgs(buf, frames, cursor);
+      const args = argsAt(buf, frames, cursor);
       if (stopped === StopReason.Blocked) {
         if (this.blocked === null) {
           // Redis shows a blocking command when it is first called, not when it is served.
@@ -320,7 +378,9 @@ export class Client {
       return;
     }
     const spec = resolveCommand(this, writer, args);
-    if (spec === null) {
+    const refusal = spec !== null && this.subscriberMode ? subscriberModeError(spec) : null;
+    if (spec === null || refusal !== null) {
+      if (refusal !== null) writer.error(refusal);
       this.multiAborted = true;
     } else {
       const name = spec.name;
@@ -334,6 +394,67 @@ export class Client {
       } else {
         (this.multi as Buffer[][]).push(args.map((a) => Buffer.from(a)));
         writer.simple('QUEUED');
+      }
+    }
+    this.out.push(writer.take());
+  }
+
+  /** Is the command framed at `cursor` owned by TypeScript? (Looked up by its name's bytes.) */
+  private tsOwnedAt(buf: Buffer, frames: Int32Array, cursor: number): boolean {
+    const off = frames[cursor + 1];
+    const len = frames[cursor + 2];
+    if (len > 16 || len === 0) return false;
+    const spec = this.server.table.byName.get(buf.toString('latin1', off, off + len).toLowerCase());
+    return spec !== undefined && spec.owner === 'ts';
+  }
+
+  /** Tracking without BCAST: the keys of each read-only command are remembered for invalidation. */
+  private get tracksReads(): boolean {
+    return this.tracking !== null && !this.tracking.bcast && !this.runningTracked;
+  }
+
+  /**
+   * One command of a tracking client, run on its own so that its keys can be remembered after it
+   * (Redis's trackingRememberKeys in call()). True when the client blocked on it.
+   */
+  private runTracked(args: Buffer[]): boolean {
+    this.runningTracked = true;
+    let blocked: boolean;
+    try {
+      blocked = this.runArgs(args) >= 0;
+    } finally {
+      this.runningTracked = false;
+    }
+    const state = this.tracking;
+    if (state === null || blocked) return blocked;
+    const spec = this.server.table.byName.get(args[0].toString('latin1').toLowerCase());
+    if (spec !== undefined && spec.flags.includes('readonly')) {
+      const keys = getKeysOfCommandLine(args);
+      if (Array.isArray(keys)) this.server.tracking.remember(this, keys.map((k) => args[k.pos]));
+    }
+    // CLIENT CACHING applies to the next command (the whole transaction inside EXEC); CLIENT
+    // subcommands do not consume it.
+    if (!this.inExec && this.multi === null && spec?.name !== 'client') state.caching = false;
+    return false;
+  }
+
+  /** One command of a RESP2 client in subscriber mode: PING answers ["pong", msg] there. */
+  private runInSubscriberMode(args: Buffer[]): void {
+    const writer = this.tsReply;
+    writer.resp = this.resp;
+    const spec = resolveCommand(this, writer, args);
+    if (spec !== null) {
+      const refusal = subscriberModeError(spec);
+      if (refusal !== null) {
+        writer.error(refusal);
+      } else if (spec.name === 'ping') {
+        this.server.stats.commandsProcessed++;
+        this.lastCommand = 'ping';
+        if (args.length > 2) writer.error(arityError('ping'));
+        else writer.array(2).bulk('pong').bulk(args.length > 1 ? args[1] : '');
+      } else {
+        this.runTs(args);
+        return;
       }
     }
     this.out.push(writer.take());
@@ -378,6 +499,7 @@ export class Client {
       aofPending = native.transaction(false);
       this.inExec = false;
       this.execCount = -1;
+      if (this.tracking !== null) this.tracking.caching = false;
     }
     if (this.execOutLimit >= 0) {
       this.out.length = this.execOutLimit;
@@ -485,6 +607,7 @@ export class Client {
     const out = this.out;
     if (out.length === 0 || this.socket.destroyed) {
       out.length = 0;
+      this.deliveredBytes = 0;
       return;
     }
     const aof = this.server.aof;
@@ -509,6 +632,7 @@ export class Client {
       this.socket.write(joined);
     }
     out.length = 0;
+    this.deliveredBytes = 0;
     this.server.stats.netOutputBytes += bytes;
     if (this.socket.writableLength > OUTPUT_HIGH_WATER) this.socket.pause();
   }
@@ -519,6 +643,8 @@ export class Client {
     this.flush();
     this.closing = true;
     this.server.blocking.release(this);
+    this.server.pubsub.dropClient(this);
+    this.server.tracking.disable(this);
     this.discardTransaction();
     this.socket.end();
     this.server.removeClient(this);
@@ -530,18 +656,10 @@ export class Client {
     this.closing = true;
     this.pending = null;
     this.server.blocking.release(this);
+    this.server.pubsub.dropClient(this);
+    this.server.tracking.disable(this);
     this.discardTransaction();
     this.server.removeClient(this);
   }
 }
 
-/** The arguments of the frame record at `cursor`, as views into `buf`. */
-function frameArgs(buf: Buffer, frames: Int32Array, cursor: number): Buffer[] {
-  const argc = frames[cursor];
-  const args: Buffer[] = new Array(argc);
-  for (let i = 0; i < argc; i++) {
-    const off = frames[cursor + 1 + 2 * i];
-    args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
-  }
-  return args;
-}

@@ -115,3 +115,22 @@ export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buff
   ops.tsCommandDone(client, spec, args, (performance.now() - started) * 1e6, ops.commands.tsErrorCount !== errorsBefore);
   if (ops.monitors.active) ops.feedMonitors(client, args);
 }
+
+/** What a RESP2 client with subscriptions may still run (Redis's processCommand check). */
+const SUBSCRIBER_MODE_COMMANDS = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
+
+/** The refusal of a command in RESP2 subscriber mode, or null when it may run. */
+export function subscriberModeError(spec: CommandSpec): string | null {
+  if (SUBSCRIBER_MODE_COMMANDS.has(spec.name)) return null;
+  return `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+}

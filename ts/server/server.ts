@@ -11,6 +11,9 @@ import type { CommandTable } from '../commands/table';
 import { Client } from './client';
 import { BlockingRegistry } from './blocking';
 import { Observability } from '../metrics';
+import { PubSubRegistry } from './pubsub';
+import { TrackingTable } from './tracking';
+import { KeyspaceNotifier } from './notifications';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
 export interface ServerOptions {
@@ -82,6 +85,12 @@ export class Server {
   private lastMetricsSample = 0;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
+  readonly pubsub = new PubSubRegistry();
+  readonly tracking = new TrackingTable((id) => this.clients.get(id));
+  /** Keyspace events and tracking invalidations recorded by the engine, drained after each batch. */
+  readonly notifier = new KeyspaceNotifier(this.pubsub, this.tracking);
+  /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
+  private readonly pendingFlush = new Set<Client>();
   stats: ServerStats = freshStats();
   readonly startTime = Date.now();
   /** The TOML file the settings came from, for INFO's config_file. */
@@ -108,6 +117,11 @@ export class Server {
     const missing = native.init(opts.databases, table.nativeNames, table.nativeArities, table.nativeFlags);
     if (missing.length > 0) throw new Error(`the engine has no handler for: ${missing.join(', ')}`);
     this.ops = new Observability(table, log);
+    this.tracking.allClients = () => this.clients.values();
+    this.tracking.onActivity = (on) => {
+      native.setConfig('tracking', on ? 'yes' : 'no');
+      this.notifier.refresh();
+    };
   }
 
   nextClientId(): number {
@@ -212,6 +226,24 @@ export class Server {
     adopted.resume();
   }
 
+  /** Flushes `client` after the current I/O callbacks (Redis's beforeSleep write of pending clients). */
+  scheduleFlush(client: Client): void {
+    if (this.pendingFlush.size === 0) setImmediate(() => this.flushPending());
+    this.pendingFlush.add(client);
+  }
+
+  /**
+   * Writes the pub/sub messages queued for other clients; called before a client's own replies
+   * leave, so that subscribers see a message before its publisher sees PUBLISH's reply (as with
+   * Redis, which writes the subscribers it queued first).
+   */
+  flushPending(): void {
+    if (this.pendingFlush.size === 0) return;
+    const clients = [...this.pendingFlush];
+    this.pendingFlush.clear();
+    for (const client of clients) client.flush();
+  }
+
   removeClient(client: Client): void {
     if (this.clients.delete(client.id) && this.log.isLevelEnabled('debug')) {
       this.log.debug({ client: client.id, addr: client.addr, name: client.name }, 'Client closed connection');
@@ -230,6 +262,7 @@ export class Server {
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
     native.cron(budgetMicros);
+    if (this.notifier.active) this.notifier.drain(null);
     this.persistence?.cron();
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {
