@@ -98,7 +98,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let hints = terminal;
   const history = terminal ? loadHistory(options.historyFile) : [];
 
-  const render = (reply: Reply): string | Buffer => formatReply(options.format, reply, palette, options.colour);
+  const render = (reply: Reply, command: readonly string[] = []): string | Buffer =>
+    formatReply(options.format, command, reply, palette, options.colour);
 
   const promptText = (): string => {
     if (!session.connected) return palette.prompt('rustypotato not connected>') + ' ';
@@ -241,7 +242,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
         options.stderr.write(`Error: ${e.message}\n`);
         return true;
       }
-      output.write(render(reply));
+      output.write(render(reply, text));
     }
     return true;
   };
@@ -295,7 +296,7 @@ function installHints(
     output.write('\x1b[K');
     if (hint === null) return;
     const used = stripVTControlCharacters(rl.getPrompt()).length + line.length;
-    const room = (output.columns ?? 80) - used - 1;
+    const room = (output.columns || 80) - used - 1;
     if (room <= 0) return;
     const shown = hint.length > room ? hint.slice(0, room) : hint;
     output.write(`\x1b[90m${shown}\x1b[0m\x1b[${shown.length}D`);

@@ -5,7 +5,7 @@
  */
 import Table from 'cli-table3';
 import { Reply } from './resp';
-import { cellText, OutputFormat, Palette, renderHuman, renderJson, renderRaw } from './render';
+import { cellText, isTextReportCommand, OutputFormat, Palette, renderHuman, renderJson, renderRaw, renderTextReport } from './render';
 
 export interface Writer {
   write(data: string | Buffer): void;
@@ -31,9 +31,17 @@ export interface SinkOptions {
 }
 
 /** One reply in the chosen format, as the interactive mode prints it (errors included). */
-export function formatReply(format: OutputFormat, reply: Reply, palette: Palette, colour: boolean): string | Buffer {
+export function formatReply(
+  format: OutputFormat,
+  command: readonly string[],
+  reply: Reply,
+  palette: Palette,
+  colour: boolean,
+): string | Buffer {
   switch (format) {
-    case 'human': return renderHuman(reply, palette);
+    case 'human':
+      if (isTextReportCommand(command) && reply.kind !== 'error') return renderTextReport(reply);
+      return renderHuman(reply, palette);
     case 'raw': return renderRaw(reply);
     case 'json': return renderJson(reply);
     case 'table': return renderTable(reply, colour);
@@ -90,7 +98,7 @@ export function createSink(options: SinkOptions): ReplySink {
       if (reply.kind === 'error') errors++;
       switch (options.format) {
         case 'human':
-          (reply.kind === 'error' ? options.stderr : options.stdout).write(renderHuman(reply, options.palette));
+          (reply.kind === 'error' ? options.stderr : options.stdout).write(formatReply('human', command, reply, options.palette, options.colour));
           return;
         case 'raw':
           if (reply.kind === 'error') options.stderr.write(reply.text + '\n');

@@ -147,6 +147,32 @@ function rawBody(reply: Reply): string {
 }
 
 /**
+ * Commands whose replies are text meant to be read as is (INFO, CLIENT LIST, LOLWUT...): redis-cli
+ * prints them raw even on a terminal, so the human format does the same.
+ */
+export function isTextReportCommand(command: readonly string[]): boolean {
+  const name = (command[0] ?? '').toLowerCase();
+  const sub = (command[1] ?? '').toLowerCase();
+  const argc = command.length;
+  switch (name) {
+    case 'info':
+    case 'lolwut':
+      return true;
+    case 'debug': return argc >= 2 && ['htstats', 'htstats-key', 'client-eviction'].includes(sub);
+    case 'memory': return argc >= 2 && (sub === 'malloc-stats' || sub === 'doctor');
+    case 'cluster': return argc === 2 && (sub === 'nodes' || sub === 'info');
+    case 'client': return argc >= 2 && (sub === 'list' || sub === 'info');
+    case 'latency': return (argc === 3 && sub === 'graph') || (argc === 2 && sub === 'doctor');
+    default: return false;
+  }
+}
+
+/** A text report's reply as redis-cli prints it: the text alone (it ends with its own newline). */
+export function renderTextReport(reply: Reply): Buffer {
+  return Buffer.from(rawBody(reply) + (reply.kind === 'error' ? '\n' : ''), 'latin1');
+}
+
+/**
  * redis-cli's piped rendering: bare values, aggregates one element per line. Returned as bytes:
  * bulk strings are written back exactly as the server sent them (binary safe).
  */

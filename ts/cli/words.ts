@@ -103,6 +103,8 @@ export const FALLBACK_ARITIES: ReadonlyMap<string, number> = new Map([
  * rest of the list splits into complete commands; otherwise it takes everything left, which is
  * also what happens after an unknown command name (the server then reports it).
  * So `set k v get` stays one command (GET is an option here), while `set k v get k` is two.
+ * A container command (COMMAND, CONFIG, CLIENT...) with a variadic subcommand takes the rest of
+ * the words: their arguments are often command names (`command info get set`).
  */
 export function splitByArity(words: readonly string[], lookup: (name: string) => CommandArity | undefined): string[][] {
   const n = words.length;
@@ -112,8 +114,9 @@ export function splitByArity(words: readonly string[], lookup: (name: string) =>
   const arityAt = (i: number): number | undefined => {
     const info = lookup(words[i].toLowerCase());
     if (info === undefined) return undefined;
+    if (info.subcommands.size === 0) return info.arity;
     const sub = i + 1 < n ? info.subcommands.get(words[i + 1].toLowerCase()) : undefined;
-    return sub ?? info.arity;
+    return sub !== undefined && sub > 0 ? sub : -(n - i);
   };
 
   /** End of the first command from `i` such that the remainder splits cleanly, or null. */
