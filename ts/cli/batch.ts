@@ -197,9 +197,10 @@ async function* pipeChunks(input: Readable, onBadLine: (lineNumber: number) => v
     lineNumber++;
     const trimmed = line.trim();
     if (trimmed === '') continue;
-    let words: Buffer[];
+    let words: Arg[];
     try {
-      words = splitLine(trimmed);
+      // Unquoted lines (mass insertion's usual case) skip the byte-level parser.
+      words = /["']/.test(trimmed) ? splitLine(trimmed) : trimmed.split(/\s+/);
     } catch (e) {
       if (!(e instanceof UnbalancedQuotesError)) throw e;
       onBadLine(lineNumber);

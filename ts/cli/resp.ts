@@ -40,6 +40,12 @@ export function argText(arg: Arg): string {
 
 /** Encodes one command as a RESP array of bulk strings. */
 export function encodeCommand(args: readonly Arg[]): Buffer {
+  // Text-only commands (the common case) are built as one string and encoded once.
+  if (args.every((a) => typeof a === 'string')) {
+    let text = `*${args.length}\r\n`;
+    for (const arg of args as readonly string[]) text += `$${Buffer.byteLength(arg, 'utf8')}\r\n${arg}\r\n`;
+    return Buffer.from(text, 'utf8');
+  }
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
   for (const arg of args) {
     const bytes = typeof arg === 'string' ? Buffer.from(arg, 'utf8') : arg;

@@ -16,17 +16,44 @@ function isBlank(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t' || ch === '\v' || ch === '\f';
 }
 
+/** Collects one word: text runs as strings, \xhh escapes as raw bytes (which may not be UTF-8). */
+class WordBuilder {
+  private parts: Buffer[] = [];
+  private text = '';
+
+  addText(text: string): void {
+    this.text += text;
+  }
+
+  addByte(byte: number): void {
+    this.flushText();
+    this.parts.push(Buffer.from([byte]));
+  }
+
+  finish(): Buffer {
+    this.flushText();
+    return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+  }
+
+  private flushText(): void {
+    if (this.text === '' && this.parts.length > 0) return;
+    this.parts.push(Buffer.from(this.text, 'utf8'));
+    this.text = '';
+  }
+}
+
 /** Splits a line into words (as bytes: a \xhh escape may produce a byte that is not UTF-8). */
 export function splitLine(line: string): Buffer[] {
+  // Most lines have no quotes: plain blank-separated words.
+  if (!line.includes('"') && !line.includes("'")) {
+    return line.split(/[ \n\r\t\v\f]+/).filter((w) => w !== '').map((w) => Buffer.from(w, 'utf8'));
+  }
   const words: Buffer[] = [];
   let i = 0;
   for (;;) {
     while (isBlank(line[i])) i++;
     if (i >= line.length) return words;
-    const bytes: number[] = [];
-    const pushText = (text: string): void => {
-      for (const b of Buffer.from(text, 'utf8')) bytes.push(b);
-    };
+    const word = new WordBuilder();
     let inDouble = false;
     let inSingle = false;
     for (;;) {
@@ -34,15 +61,14 @@ export function splitLine(line: string): Buffer[] {
       if (inDouble) {
         if (ch === undefined) throw new UnbalancedQuotesError();
         if (ch === '\\' && line[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
-          bytes.push(parseInt(line.slice(i + 2, i + 4), 16));
+          word.addByte(parseInt(line.slice(i + 2, i + 4), 16));
           i += 4;
           continue;
         }
         if (ch === '\\' && line[i + 1] !== undefined) {
           const next = line[i + 1];
           const named = NAMED_ESCAPES[next];
-          if (named !== undefined) bytes.push(named);
-          else pushText(next);
+          word.addText(named !== undefined ? String.fromCharCode(named) : next);
           i += 2;
           continue;
         }
@@ -52,12 +78,12 @@ export function splitLine(line: string): Buffer[] {
           i++;
           break;
         }
-        pushText(ch);
+        word.addText(ch);
         i++;
       } else if (inSingle) {
         if (ch === undefined) throw new UnbalancedQuotesError();
         if (ch === '\\' && line[i + 1] === "'") {
-          bytes.push(0x27);
+          word.addText("'");
           i += 2;
           continue;
         }
@@ -66,17 +92,17 @@ export function splitLine(line: string): Buffer[] {
           i++;
           break;
         }
-        pushText(ch);
+        word.addText(ch);
         i++;
       } else {
         if (ch === undefined || isBlank(ch)) break;
         if (ch === '"') inDouble = true;
         else if (ch === "'") inSingle = true;
-        else pushText(ch);
+        else word.addText(ch);
         i++;
       }
     }
-    words.push(Buffer.from(bytes));
+    words.push(word.finish());
   }
 }
 
