@@ -463,4 +463,29 @@ test('interactive on a pseudo-terminal: colours, tab completion, hints, persiste
   }
 });
 
+test('interactive on a pseudo-terminal: Ctrl-C ends a SUBSCRIBE stream and returns to the prompt; on an empty line it quits', async () => {
+  if (!scriptAvailable) {
+    assert.unreachable('script(1) from util-linux is needed for this test');
+    return;
+  }
+  const port = pair().oracle.port;
+  const command = `stty cols 200 rows 50; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliScript)} -p ${port}`;
+  const tty = new LiveProcess('script', ['-qfec', command, '/dev/null'], { TERM: 'xterm', RUSTYPOTATO_CLI_HISTFILE: '/dev/null' });
+  try {
+    await tty.waitFor(`rustypotato 127.0.0.1:${port}>`);
+    tty.write('subscribe tv\r');
+    await tty.waitFor(/Reading messages\.\.\. \(press Ctrl-C to quit\)\r\n1\) "subscribe"\r\n2\) "tv"\r\n3\) \S*\(integer\)\S* 1\r\n/);
+    await run('redis-cli', ['-p', String(port), 'publish', 'tv', 'news at ten']);
+    await tty.waitFor('3) "news at ten"');
+    tty.write('\x03');
+    await sleep(300);
+    tty.write('ping\r');
+    await tty.waitFor('\r\nPONG\r\n');
+    tty.write('\x03');
+    assert.is(await tty.finish(), 0);
+  } finally {
+    tty.kill();
+  }
+});
+
 test.run();

@@ -54,53 +54,38 @@ export function splitLine(line: string): Buffer[] {
     while (isBlank(line[i])) i++;
     if (i >= line.length) return words;
     const word = new WordBuilder();
-    let inDouble = false;
-    let inSingle = false;
+    let quote: '"' | "'" | null = null;
     for (;;) {
       const ch = line[i];
-      if (inDouble) {
-        if (ch === undefined) throw new UnbalancedQuotesError();
-        if (ch === '\\' && line[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
+      if (quote === null) {
+        if (ch === undefined || isBlank(ch)) break;
+        if (ch === '"' || ch === "'") quote = ch;
+        else word.addText(ch);
+        i++;
+        continue;
+      }
+      if (ch === undefined) throw new UnbalancedQuotesError();
+      const next = line[i + 1];
+      // "..." takes \xhh and C escapes; '...' only \'.
+      if (ch === '\\' && next !== undefined && (quote === '"' || next === "'")) {
+        if (quote === '"' && next === 'x' && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
           word.addByte(parseInt(line.slice(i + 2, i + 4), 16));
           i += 4;
           continue;
         }
-        if (ch === '\\' && line[i + 1] !== undefined) {
-          const next = line[i + 1];
-          const named = NAMED_ESCAPES[next];
-          word.addText(named !== undefined ? String.fromCharCode(named) : next);
-          i += 2;
-          continue;
-        }
-        if (ch === '"') {
-          // A closing quote must end the word.
-          if (line[i + 1] !== undefined && !isBlank(line[i + 1])) throw new UnbalancedQuotesError();
-          i++;
-          break;
-        }
-        word.addText(ch);
-        i++;
-      } else if (inSingle) {
-        if (ch === undefined) throw new UnbalancedQuotesError();
-        if (ch === '\\' && line[i + 1] === "'") {
-          word.addText("'");
-          i += 2;
-          continue;
-        }
-        if (ch === "'") {
-          if (line[i + 1] !== undefined && !isBlank(line[i + 1])) throw new UnbalancedQuotesError();
-          i++;
-          break;
-        }
-        word.addText(ch);
-        i++;
-      } else {
-        if (ch === undefined || isBlank(ch)) break;
-        if (ch === '"') inDouble = true;
-        else if (ch === "'") inSingle = true;
-        else word.addText(ch);
-        i++;
+        const named = quote === '"' ? NAMED_ESCAPES[next] : undefined;
+        word.addText(named !== undefined ? String.fromCharCode(named) : next);
+        i += 2;
+        continue;
       }
+      if (ch === quote) {
+        // A closing quote must end the word.
+        if (next !== undefined && !isBlank(next)) throw new UnbalancedQuotesError();
+        i++;
+        break;
+      }
+      word.addText(ch);
+      i++;
     }
     words.push(word.finish());
   }
