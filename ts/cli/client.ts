@@ -106,9 +106,9 @@ export class RespClient {
     else this.closeListeners.push(listener);
   }
 
-  close(): void {
+  close(reason = 'Connection closed'): void {
     this.socket.destroy();
-    this.onClose('Connection closed');
+    this.onClose(reason);
   }
 
   private onData(chunk: Buffer): void {

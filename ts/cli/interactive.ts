@@ -97,6 +97,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let docs: CommandDocs | null = null;
   let hints = terminal;
   const history = terminal ? loadHistory(options.historyFile) : [];
+  /** A typed line is being run. */
+  let busy = false;
 
   const render = (reply: Reply, command: readonly string[] = []): string | Buffer =>
     formatReply(options.format, command, reply, palette, options.colour);
@@ -155,8 +157,14 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     });
     installHints(rl, input, output, () => (hints ? docs : null));
     rl.on('SIGINT', () => options.interrupts.trigger());
-    // Ctrl-C at the prompt clears a typed line, or quits on an empty one.
+    // Ctrl-C during a command (BLPOP 0...) abandons it: the connection is closed, the prompt
+    // comes back and the next command reconnects. At the prompt it clears a typed line, or quits
+    // on an empty one.
     options.interrupts.otherwise = () => {
+      if (busy) {
+        session.client?.close('Interrupted (the next command reconnects)');
+        return;
+      }
       if (rl.line === '') {
         output.write('\n');
         rl.close();
@@ -253,7 +261,10 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let quit = false;
   for await (const line of { [Symbol.asyncIterator]: () => lines }) {
     if (!terminal) output.write(line + '\n');
-    if (!(await handleLine(line))) {
+    busy = true;
+    const goOn = await handleLine(line);
+    busy = false;
+    if (!goOn) {
       quit = true;
       break;
     }
