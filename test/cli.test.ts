@@ -463,7 +463,7 @@ test('interactive on a pseudo-terminal: colours, tab completion, hints, persiste
   }
 });
 
-test('interactive on a pseudo-terminal: Ctrl-C ends a SUBSCRIBE stream and returns to the prompt; on an empty line it quits', async () => {
+test('interactive on a pseudo-terminal: Ctrl-C abandons BLPOP 0, ends a SUBSCRIBE stream (back to the prompt), quits on an empty line', async () => {
   if (!scriptAvailable) {
     assert.unreachable('script(1) from util-linux is needed for this test');
     return;
@@ -473,6 +473,11 @@ test('interactive on a pseudo-terminal: Ctrl-C ends a SUBSCRIBE stream and retur
   const tty = new LiveProcess('script', ['-qfec', command, '/dev/null'], { TERM: 'xterm', RUSTYPOTATO_CLI_HISTFILE: '/dev/null' });
   try {
     await tty.waitFor(`rustypotato 127.0.0.1:${port}>`);
+    // Ctrl-C abandons a command that blocks forever.
+    tty.write('blpop cli:nolist 0\r');
+    await sleep(300);
+    tty.write('\x03');
+    await tty.waitFor('Error: Interrupted (the next command reconnects)');
     tty.write('subscribe tv\r');
     await tty.waitFor(/Reading messages\.\.\. \(press Ctrl-C to quit\)\r\n1\) "subscribe"\r\n2\) "tv"\r\n3\) \S*\(integer\)\S* 1\r\n/);
     await run('redis-cli', ['-p', String(port), 'publish', 'tv', 'news at ten']);
