@@ -8,14 +8,14 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { ConnectionError, RespClient } from './client';
 import { parseCommandInfo } from './docs';
 import { Interrupts } from './interrupt';
 import { ReplySink, Writer } from './output';
 import { Arg, argText, encodeCommand, Reply } from './resp';
-import { Session, STREAMING_COMMANDS } from './session';
+import { ConnectFailure, Session, STREAMING_COMMANDS } from './session';
 import { CommandArity, FALLBACK_ARITIES, splitByArity, splitLine, UnbalancedQuotesError } from './words';
 
 export interface BatchContext {
@@ -36,14 +36,9 @@ const FILE_WINDOW = 512;
  */
 export async function splitCommandWords(session: Session, words: string[]): Promise<string[][]> {
   if (words.length <= 1) return [words];
-  let table: Map<string, CommandArity> | null = null;
-  try {
-    const names = [...new Set(words.map((w) => w.toLowerCase()))];
-    const reply = await session.execute(['COMMAND', 'INFO', ...names]);
-    if (reply.kind !== 'error') table = parseCommandInfo(reply);
-  } catch (e) {
-    if (!(e instanceof ConnectionError) || !session.connected) throw e;
-  }
+  const names = [...new Set(words.map((w) => w.toLowerCase()))];
+  const reply = await session.execute(['COMMAND', 'INFO', ...names]);
+  const table = reply.kind === 'error' ? null : parseCommandInfo(reply);
   const lookup = (name: string): CommandArity | undefined => {
     if (table !== null) return table.get(name);
     const arity = FALLBACK_ARITIES.get(name);
@@ -105,26 +100,36 @@ async function runCommands(context: BatchContext, commands: Iterable<Arg[]>, win
     for (const pending of inFlight) pending.reply.catch(() => undefined);
     sink.finish();
     if (!(e instanceof ConnectionError)) throw e;
-    const reason = e.message.startsWith('Could not connect') || /^(AUTH|HELLO|SELECT)/.test(e.message) ? e.message : `Error: ${e.message}`;
-    context.stderr.write(reason + '\n');
+    context.stderr.write((e instanceof ConnectFailure ? e.message : `Error: ${e.message}`) + '\n');
     return 1;
   }
   sink.finish();
   return sink.errors > 0 ? 1 : 0;
 }
 
+/** Connects, or prints why not; null then (the caller exits 1). */
+async function connectOrReport(context: BatchContext): Promise<RespClient | null> {
+  try {
+    return await context.session.connect();
+  } catch (e) {
+    if (!(e instanceof ConnectFailure)) throw e;
+    context.stderr.write(e.message + '\n');
+    return null;
+  }
+}
+
 /** `rustypotato-cli set k v get k`: the argument words, split into commands. */
 export async function runArgumentCommands(context: BatchContext, words: string[]): Promise<number> {
+  if ((await connectOrReport(context)) === null) return 1;
   let commands: string[][];
   try {
-    await context.session.connect();
     commands = await splitCommandWords(context.session, words);
-    context.sink.labelTables = commands.length > 1;
   } catch (e) {
     if (!(e instanceof ConnectionError)) throw e;
-    context.stderr.write(e.message + '\n');
+    context.stderr.write(`Error: ${e.message}\n`);
     return 1;
   }
+  context.sink.labelTables = commands.length > 1;
   return runCommands(context, commands, 1);
 }
 
@@ -156,13 +161,7 @@ export async function runFile(context: BatchContext, path: string): Promise<numb
     badLines++;
     context.stderr.write(`${path}:${lineNumber}: Invalid argument(s): unbalanced quotes\n`);
   });
-  try {
-    await context.session.connect();
-  } catch (e) {
-    if (!(e instanceof ConnectionError)) throw e;
-    context.stderr.write(e.message + '\n');
-    return 1;
-  }
+  if ((await connectOrReport(context)) === null) return 1;
   const status = await runCommands(context, commands, FILE_WINDOW);
   return badLines > 0 ? 1 : status;
 }
@@ -189,33 +188,39 @@ async function* pipeChunks(input: Readable, onBadLine: (lineNumber: number) => v
     yield* rest();
     return;
   }
-  const lines = readline.createInterface({ input: Readable.from(rest()), crlfDelay: Infinity });
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
+  // Lines are cut by hand rather than with readline: this loop is the whole cost of --pipe.
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
   let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    let words: Arg[];
-    try {
-      // Unquoted lines (mass insertion's usual case) skip the byte-level parser.
-      words = /["']/.test(trimmed) ? splitLine(trimmed) : trimmed.split(/\s+/);
-    } catch (e) {
-      if (!(e instanceof UnbalancedQuotesError)) throw e;
-      onBadLine(lineNumber);
+  const encodeLines = (text: string): Buffer => {
+    const commands: Buffer[] = [];
+    for (const line of text.split('\n')) {
+      lineNumber++;
+      const trimmed = line.trim();
+      if (trimmed === '') continue;
+      try {
+        // Unquoted lines (mass insertion's usual case) skip the quote-aware parser.
+        commands.push(encodeCommand(/["']/.test(trimmed) ? splitLine(trimmed) : trimmed.split(/\s+/)));
+      } catch (e) {
+        if (!(e instanceof UnbalancedQuotesError)) throw e;
+        onBadLine(lineNumber);
+      }
+    }
+    return Buffer.concat(commands);
+  };
+  for await (const chunk of rest()) {
+    const text = carry + decoder.write(chunk);
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline < 0) {
+      carry = text;
       continue;
     }
-    const encoded = encodeCommand(words);
-    batch.push(encoded);
-    batchBytes += encoded.length;
-    if (batchBytes >= 64 * 1024) {
-      yield Buffer.concat(batch);
-      batch = [];
-      batchBytes = 0;
-    }
+    carry = text.slice(lastNewline + 1);
+    const encoded = encodeLines(text.slice(0, lastNewline));
+    if (encoded.length > 0) yield encoded;
   }
-  if (batch.length > 0) yield Buffer.concat(batch);
+  const tail = encodeLines(carry + decoder.end());
+  if (tail.length > 0) yield tail;
 }
 
 /**
@@ -223,14 +228,8 @@ async function* pipeChunks(input: Readable, onBadLine: (lineNumber: number) => v
  * is counted (errors printed to stderr). Reports like redis-cli --pipe.
  */
 export async function runPipe(context: BatchContext, input: Readable): Promise<number> {
-  let client: RespClient;
-  try {
-    client = await context.session.connect();
-  } catch (e) {
-    if (!(e instanceof ConnectionError)) throw e;
-    context.stderr.write(e.message + '\n');
-    return 1;
-  }
+  const client = await connectOrReport(context);
+  if (client === null) return 1;
   const marker = crypto.randomBytes(10).toString('hex');
   let replies = 0;
   let errors = 0;

@@ -97,10 +97,7 @@ export function parseCommandDocs(reply: Reply): CommandDocs {
   return { entries, groups: [...groups].sort() };
 }
 
-/**
- * The entry for the longest command name the typed words start with (`config get maxmemory`
- * finds CONFIG GET), and how many words that name used.
- */
+/** The entry for the longest command name the typed words start with (`config get x` finds CONFIG GET). */
 export function findEntry(docs: CommandDocs, typed: readonly string[]): HelpEntry | undefined {
   let best: HelpEntry | undefined;
   for (const entry of docs.entries) {

@@ -24,7 +24,7 @@ import { Interrupts } from './interrupt';
 import { formatReply, Writer } from './output';
 import { OutputFormat, Palette } from './render';
 import { Arg, argText, Reply, replyText } from './resp';
-import { Session, STREAMING_COMMANDS } from './session';
+import { ConnectFailure, Session, STREAMING_COMMANDS } from './session';
 import { splitLine, UnbalancedQuotesError } from './words';
 
 export interface InteractiveOptions {
@@ -135,7 +135,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       const client = await session.connect();
       client.unsolicited = showUnsolicited;
     } catch (e) {
-      if (!(e instanceof ConnectionError)) throw e;
+      if (!(e instanceof ConnectFailure)) throw e;
       options.stderr.write(e.message + '\n');
       return false;
     }
@@ -216,7 +216,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       case 'help':
       case '?':
         if (text.length === 1) output.write(generalHelp(options.version, docs, palette));
-        else if (docs === null) output.write('Command help is not available: not connected.\n');
+        else if (docs === null) output.write(`Command help is not available: ${session.connected ? 'the server did not answer COMMAND DOCS' : 'not connected'}.\n`);
         else output.write(topicHelp(docs, text.slice(1), palette) ?? `No help for '${text.slice(1).join(' ')}'.\n`);
         return true;
       case 'clear':

@@ -181,7 +181,7 @@ export function renderRaw(reply: Reply): Buffer {
 }
 
 /** A string for JSON: UTF-8 text when the bytes are valid UTF-8, else one code point per byte. */
-function bytesToJsonString(bytes: Buffer): string {
+function bytesToText(bytes: Buffer): string {
   const text = bytes.toString('utf8');
   return Buffer.byteLength(text, 'utf8') === bytes.length && !text.includes('\ufffd') ? text : bytes.toString('latin1');
 }
@@ -202,7 +202,7 @@ export function toJsonValue(reply: Reply): unknown {
     case 'bignum': return reply.text;
     case 'bulk':
     case 'verbatim':
-      return bytesToJsonString(reply.bytes);
+      return bytesToText(reply.bytes);
     case 'nil': return null;
     case 'boolean': return reply.value;
     case 'array':
@@ -235,7 +235,7 @@ export function cellText(reply: Reply): string {
     case 'integer': return reply.value.toString();
     case 'bulk':
     case 'verbatim':
-      return bytesToJsonString(reply.bytes);
+      return bytesToText(reply.bytes);
     case 'nil': return '(nil)';
     case 'boolean': return reply.value ? 'true' : 'false';
     default:

@@ -20,6 +20,9 @@ export interface SessionOptions {
   protocol: 2 | 3;
 }
 
+/** The server could not be used (refused, timed out, AUTH/HELLO/SELECT failed): the message is final. */
+export class ConnectFailure extends ConnectionError {}
+
 /** Commands whose replies keep arriving after the first (handled by streaming them). */
 export const STREAMING_COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'monitor']);
 
@@ -58,7 +61,7 @@ export class Session {
     return `Could not connect to RustyPotato at ${this.address}: ${reason}`;
   }
 
-  /** Connects (again) and restores the session: AUTH, HELLO 3, SELECT. Throws ConnectionError. */
+  /** Connects (again) and restores the session: AUTH, HELLO 3, SELECT. Throws ConnectFailure. */
   async connect(): Promise<RespClient> {
     this.client?.close();
     this.client = null;
@@ -67,11 +70,11 @@ export class Session {
     try {
       client = await RespClient.open(this.options.host, this.options.port, this.options.timeoutMs);
     } catch (e) {
-      throw new ConnectionError(this.connectFailure((e as Error).message));
+      throw new ConnectFailure(this.connectFailure((e as Error).message));
     }
     const handshake = async (args: string[], what: string): Promise<void> => {
       const reply = await withTimeout(client.call(args), this.options.timeoutMs, `${what} timed out`);
-      if (reply.kind === 'error') throw new ConnectionError(`${what} failed: ${reply.text}`);
+      if (reply.kind === 'error') throw new ConnectFailure(`${what} failed: ${reply.text}`);
     };
     try {
       if (this.credentials !== undefined) {
@@ -82,8 +85,8 @@ export class Session {
       if (this.db !== 0) await handshake(['SELECT', String(this.db)], `SELECT ${this.db}`);
     } catch (e) {
       client.close();
-      if (e instanceof ConnectionError && /^(AUTH|HELLO|SELECT)/.test(e.message)) throw e;
-      throw new ConnectionError(this.connectFailure((e as Error).message));
+      if (e instanceof ConnectFailure || !(e instanceof ConnectionError)) throw e;
+      throw new ConnectFailure(this.connectFailure(e.message));
     }
     this.client = client;
     return client;
@@ -141,9 +144,9 @@ export class Session {
   }
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ConnectionError(message)), ms);
+    const timer = setTimeout(() => reject(new ConnectFailure(message)), ms);
     promise.then(
       (value) => { clearTimeout(timer); resolve(value); },
       (error: unknown) => { clearTimeout(timer); reject(error); },
