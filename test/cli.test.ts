@@ -143,6 +143,12 @@ test('--pipe: hundreds of lines pipelined, counted like redis-cli --pipe', async
   assert.is(mixed.stdout.split('\n')[2], 'errors: 1, replies: 4');
   assert.match(mixed.stderr, /^ERR unknown command 'FOO'/);
   assert.is(mixed.code, 1);
+  // Quotes as in redis-cli, CRLF line ends, and a line with unbalanced quotes reported by number.
+  const quoted = await runCli([...rp(), '--pipe'], { input: 'SET q "two words\\n"\r\nGET q\r\nSET "open\r\nAPPEND q \'!\'\r\n' });
+  assert.match(quoted.stdout, /errors: 0, replies: 3\n$/);
+  assert.is(quoted.stderr, 'stdin:3: Invalid argument(s): unbalanced quotes\n');
+  assert.is(quoted.code, 1);
+  assert.is((await runCli([...rp(), 'get', 'q'])).stdout, 'two words\n!\n');
   // Raw RESP on stdin passes through (mass insertion files).
   const resp = '*3\r\n$3\r\nSET\r\n$3\r\nraw\r\n$5\r\nbytes\r\n*2\r\n$3\r\nGET\r\n$3\r\nraw\r\n';
   const raw = await runCli([...rp(), '--pipe'], { input: resp });
@@ -403,9 +409,13 @@ test('interactive: reconnects when the server restarts, restoring the selected d
     await cli.waitFor('set where before\nOK\n');
     server.kill('SIGKILL');
     await new Promise((resolve) => server.once('exit', resolve));
+    // The first command may still go out on the dead socket (as with redis-cli, it then fails
+    // with the socket's error); either way the prompt says so, and the next one tries to reconnect.
+    cli.write('ping\n');
+    await cli.waitFor('rustypotato not connected> ');
     cli.write('ping\n');
     await cli.waitFor(`Could not connect to RustyPotato at 127.0.0.1:${port}: Connection refused`, 10000, 'stderr');
-    await cli.waitFor('rustypotato not connected> ');
+    await cli.waitFor(/not connected> ping\nrustypotato not connected> $/);
     server = await startServer();
     cli.write('client info\n');
     await cli.waitFor(/ db=5 /);
