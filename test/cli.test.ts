@@ -334,6 +334,9 @@ test('--version, --help and option parsing (seed letters vs redis-cli letters)',
   assert.match(help.stdout, /--format <FORMAT>/);
   const bareH = await runCli(['-h']);
   assert.match(bareH.stdout, /USAGE:/);
+  // `help <command>` works outside the REPL too, from the server's COMMAND DOCS.
+  const commandHelp = await runCli([...rp(), 'help', 'incr']);
+  assert.is(commandHelp.stdout, '\n  INCR key\n  summary: Add one to the integer stored under a key\n  since: 1.0.0\n  group: string\n\n');
   const env = {};
   assert.is(parseArgs(['-p', '6380', 'ping'], env).port, 6380);
   assert.is(parseArgs(['-p'], env).pipe, true);

@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   const format = options.format ?? (process.stdout.isTTY ? 'human' : 'raw');
   const sink = createSink({ format, palette, colour, stdout, stderr });
   sink.labelTables = options.file !== null;
-  const context: BatchContext = { session, sink, stdout, stderr, interrupts };
+  const context: BatchContext = { session, sink, stdout, stderr, interrupts, palette };
   try {
     if (options.pipe) return await runPipe(context, process.stdin);
     if (options.file !== null) return await runFile(context, options.file);

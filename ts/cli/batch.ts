@@ -11,9 +11,12 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { ConnectionError, RespClient } from './client';
-import { parseCommandInfo } from './docs';
+import { VERSION } from '../version';
+import { parseCommandDocs, parseCommandInfo } from './docs';
+import { generalHelp, topicHelp } from './help';
 import { Interrupts } from './interrupt';
 import { ReplySink, Writer } from './output';
+import { Palette } from './render';
 import { Arg, argText, encodeCommand, Reply } from './resp';
 import { ConnectFailure, Session, STREAMING_COMMANDS } from './session';
 import { CommandArity, FALLBACK_ARITIES, splitByArity, splitLine, UnbalancedQuotesError } from './words';
@@ -25,6 +28,7 @@ export interface BatchContext {
   stderr: Writer;
   /** Ctrl-C: ends a SUBSCRIBE/MONITOR stream. */
   interrupts: Interrupts;
+  palette: Palette;
 }
 
 /** How many commands from a file may wait for their replies at once. */
@@ -123,6 +127,7 @@ export async function runArgumentCommands(context: BatchContext, words: string[]
   if ((await connectOrReport(context)) === null) return 1;
   let commands: string[][];
   try {
+    if (words[0].toLowerCase() === 'help') return await printHelp(context, words.slice(1));
     commands = await splitCommandWords(context.session, words);
   } catch (e) {
     if (!(e instanceof ConnectionError)) throw e;
@@ -131,6 +136,23 @@ export async function runArgumentCommands(context: BatchContext, words: string[]
   }
   context.sink.labelTables = commands.length > 1;
   return runCommands(context, commands, 1);
+}
+
+/** `rustypotato-cli help set`: the REPL's help, from the server's COMMAND DOCS. */
+async function printHelp(context: BatchContext, topic: string[]): Promise<number> {
+  const reply = await context.session.execute(['COMMAND', 'DOCS']);
+  const docs = reply.kind === 'error' ? null : parseCommandDocs(reply);
+  if (topic.length === 0) {
+    context.stdout.write(generalHelp(VERSION, docs, context.palette));
+    return 0;
+  }
+  const text = docs === null ? null : topicHelp(docs, topic, context.palette);
+  if (text === null) {
+    context.stderr.write(`No help for '${topic.join(' ')}'.\n`);
+    return 1;
+  }
+  context.stdout.write(text);
+  return 0;
 }
 
 /** Lines of a command file as commands: blank lines and lines starting with # are skipped. */
