@@ -336,7 +336,7 @@ test('--version, --help and option parsing (seed letters vs redis-cli letters)',
   assert.match(bareH.stdout, /USAGE:/);
   // `help <command>` works outside the REPL too, from the server's COMMAND DOCS.
   const commandHelp = await runCli([...rp(), 'help', 'incr']);
-  assert.is(commandHelp.stdout, '\n  INCR key\n  summary: Add one to the integer stored under a key\n  since: 1.0.0\n  group: string\n\n');
+  assert.match(commandHelp.stdout, /^\n {2}INCR key\n {2}summary: .+\n {2}since: 1\.0\.0\n {2}group: string\n\n$/);
   const env = {};
   assert.is(parseArgs(['-p', '6380', 'ping'], env).port, 6380);
   assert.is(parseArgs(['-p'], env).pipe, true);
