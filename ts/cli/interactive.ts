@@ -8,6 +8,7 @@
  * - `help`, `help <command>`, `help @<group>`, `quit`/`exit`, `clear`, `connect <host> <port>`,
  *   `:set hints|nohints`, `N <command>` to run a command N times;
  * - SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE/MONITOR stream until Ctrl-C, then the session reconnects;
+ *   Ctrl-C during any other command abandons it (closing the connection);
  * - after the server went away (a restart), the next command reconnects and restores AUTH, the
  *   protocol and the selected db.
  * With stdin not a terminal, each line read is echoed after the prompt, so the output reads as a
