@@ -35,20 +35,21 @@ const times = (ratio: number): string => (Number.isFinite(ratio) ? `${ratio.toFi
 
 export function describeRun(d: RunDescription): string {
   const keys = d.keyspace > 0 ? `random keys in [0, ${d.keyspace})` : 'fixed keys';
-  const compared = d.compare === null ? '' : ` vs ${d.compare} (${d.rounds} alternating rounds each)`;
+  const compared = d.compare === null ? '' : ` vs ${d.compare} (${d.rounds} round${d.rounds === 1 ? '' : 's'} each, alternating)`;
   return `${d.target}${compared}: ${d.clients} clients, ${d.requests} requests per test${d.rounds === null ? '' : ' and round'}, pipeline ${d.pipeline}, ${d.dataSize}-byte values, ${keys}, ${d.threads} thread${d.threads > 1 ? 's' : ''}`;
 }
 
-function newTable(head: string[]): Table.Table {
+/** Figures align right; the leading text columns (test, server) left. */
+function newTable(head: string[], textColumns: number): Table.Table {
   return new Table({
     head,
     style: { head: [], border: [] },
-    colAligns: head.map((_h, i) => (i === 0 ? 'left' : 'right')),
+    colAligns: head.map((_h, i) => (i < textColumns ? 'left' : 'right')),
   });
 }
 
 export function formatTable(summaries: readonly TestSummary[], precision: number): string {
-  const table = newTable(['test', 'requests', 'ops/s', ...TABLE_LATENCIES.map((f) => `${LATENCY_HEADS[f]} ms`), 'errors']);
+  const table = newTable(['test', 'requests', 'ops/s', ...TABLE_LATENCIES.map((f) => `${LATENCY_HEADS[f]} ms`), 'errors'], 1);
   for (const s of summaries) {
     table.push([s.test, String(s.requests), rate(s.rps), ...TABLE_LATENCIES.map((f) => s.latency[f].toFixed(precision)), String(s.errors)]);
   }
@@ -56,7 +57,7 @@ export function formatTable(summaries: readonly TestSummary[], precision: number
 }
 
 export function formatComparisonTable(rows: readonly Comparison[], oursName: string, theirsName: string, precision: number): string {
-  const table = newTable(['test', 'server', 'requests', 'ops/s', ...TABLE_LATENCIES.map((f) => `${LATENCY_HEADS[f]} ms`), 'errors']);
+  const table = newTable(['test', 'server', 'requests', 'ops/s', ...TABLE_LATENCIES.map((f) => `${LATENCY_HEADS[f]} ms`), 'errors'], 2);
   for (const { ours, theirs, ratio } of rows) {
     for (const [name, s] of [[oursName, ours], [theirsName, theirs]] as const) {
       table.push([s.test, name, String(s.requests), rate(s.rps), ...TABLE_LATENCIES.map((f) => s.latency[f].toFixed(precision)), String(s.errors)]);
