@@ -44,6 +44,8 @@ function newTable(head: string[], textColumns: number): Table.Table {
   return new Table({
     head,
     style: { head: [], border: [] },
+    // No rule between rows: one line per row keeps a 20-test suite on one screen.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: head.map((_h, i) => (i < textColumns ? 'left' : 'right')),
   });
 }
