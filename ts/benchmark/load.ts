@@ -130,7 +130,7 @@ class LoadClient {
     this.socket.write(bytes);
   }
 
-  /** net's onread callback; always true (keep reading). */
+  /** net's onread callback: true keeps reading (false only after a protocol error, when the run is over). */
   private onRead(bytes: number, buffer: Uint8Array): boolean {
     let done: number;
     try {
