@@ -173,6 +173,7 @@ export function parseOptions(argv: readonly string[]): BenchmarkOptions | 'help'
       throw new UsageError((error as Error).message);
     }
   }
+  if (o.requests + o.clients * o.pipeline > 2 ** 31 - 1) throw new UsageError('-n + clients × pipeline must stay below 2^31');
   // More threads than connections would leave threads idle.
   o.threads = Math.min(o.threads, o.clients);
   const endpoint: Endpoint = socketPath !== null ? { host, port, socketPath } : address ?? { host, port, socketPath: null };
