@@ -14,6 +14,7 @@ import {
   native,
 } from '../native';
 import type { BlockedCommand } from './blocking';
+import type { CommandSpec } from '../commands/types';
 import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
@@ -279,12 +280,13 @@ export class Client {
         continue;
       }
       const cursorNow = control[Control.FrameCursor];
-      if (this.tsOwnedAt(buf, frames, cursorNow)) {
+      const tsSpec = this.tsOwnedAt(buf, frames, cursorNow);
+      if (tsSpec !== null) {
         // A TypeScript-owned command (a PUBLISH pipeline, say) runs without a native call that
         // would only stop at it.
         const argc = frames[cursorNow];
         const args = argsAt(buf, frames, cursorNow);
-        this.runTs(args);
+        this.runTs(args, tsSpec);
         index++;
         const next = cursorNow + 1 + 2 * argc;
         if (this.closing || next >= framesEnd) return -1;
@@ -399,13 +401,13 @@ export class Client {
     this.out.push(writer.take());
   }
 
-  /** Is the command framed at `cursor` owned by TypeScript? (Looked up by its name's bytes.) */
-  private tsOwnedAt(buf: Buffer, frames: Int32Array, cursor: number): boolean {
+  /** The spec of the command framed at `cursor` when TypeScript owns it, else null (by name bytes). */
+  private tsOwnedAt(buf: Buffer, frames: Int32Array, cursor: number): CommandSpec | null {
     const off = frames[cursor + 1];
     const len = frames[cursor + 2];
-    if (len > 16 || len === 0) return false;
+    if (len > 16 || len === 0) return null;
     const spec = this.server.table.byName.get(buf.toString('latin1', off, off + len).toLowerCase());
-    return spec !== undefined && spec.owner === 'ts';
+    return spec !== undefined && spec.owner === 'ts' ? spec : null;
   }
 
   /** Tracking without BCAST: the keys of each read-only command are remembered for invalidation. */
@@ -581,11 +583,12 @@ export class Client {
     return this.runFramed(joined, frames, frames.length);
   }
 
-  private runTs(args: Buffer[]): void {
+  /** `spec`: the top-level spec already looked up by name, if any (saves a second lookup). */
+  private runTs(args: Buffer[], spec?: CommandSpec): void {
     this.server.stats.commandsProcessed++;
     const writer = this.tsReply;
     writer.resp = this.resp;
-    dispatchTsCommand(this, writer, args);
+    dispatchTsCommand(this, writer, args, spec);
     if (writer.length > 0) this.out.push(writer.take());
     if (this.closeAfterReply) {
       // Inside EXEC (CLIENT KILL of oneself) the rest of the transaction still runs but, as in

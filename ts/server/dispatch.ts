@@ -87,9 +87,11 @@ export function rejectedExec(client: Client, reply: ReplyWriter, args: Buffer[])
   return true;
 }
 
-export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buffer[]): void {
+export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buffer[], found?: CommandSpec): void {
   if (rejectedExec(client, reply, args)) return;
-  const spec = resolveCommand(client, reply, args);
+  // A plain command already found by name only needs its arity checked here.
+  const spec =
+    found !== undefined && found.subcommands === undefined && arityOk(found, args.length) ? found : resolveCommand(client, reply, args);
   if (spec === null) return;
   client.lastCommand = spec.name;
   client.lastEngineCommand = -1;
