@@ -202,13 +202,6 @@ export class PubSubRegistry {
     return subscribers.size;
   }
 
-  /** Does anyone listen on this channel (directly or by pattern)? Lets callers skip encoding. */
-  hasListeners(channel: string): boolean {
-    if (this.maps[SubscriptionKind.Channel].has(channel)) return true;
-    for (const pattern of this.maps[SubscriptionKind.Pattern].keys()) if (globMatch(pattern, channel)) return true;
-    return false;
-  }
-
   private deliver(client: Client, encoded: EncodedMessage): void {
     if (client.closing) return;
     client.deliver(encoded.forProtocol(client.resp));
