@@ -56,6 +56,15 @@ test('PUBLISH fans out to channel and pattern subscribers; receiver counts', asy
   await checkStreams(p(), 4, steps, 'fan-out');
 });
 
+test('patterns that would take exponential time are cut short as Redis does', async () => {
+  const star = 'a*'.repeat(15) + 'b';
+  await checkStreams(p(), 2, [
+    [0, ['PSUBSCRIBE', star, '*a*a*a*a*a*a*a*a*a*a*c']], [1, ['PUBLISH', 'a'.repeat(80), 'm']], [1, ['PUBLISH', 'a'.repeat(40) + 'b', 'm2']],
+    [1, ['PUBLISH', 'a'.repeat(40) + 'c', 'm3']],
+    [1, ['KEYS', star]], [1, ['PUBSUB', 'CHANNELS', star]],
+  ], 'glob', [2]);
+});
+
 test('RESP3: a subscribed client runs commands and receives its own messages in order', async () => {
   await checkStreams(p(), 2, [
     [0, ['SUBSCRIBE', 'ch']], [0, ['SET', 'k', 'v']], [0, ['GET', 'k']], [0, ['PUBLISH', 'ch', 'self']],
