@@ -24,6 +24,7 @@
 #include "batch_abi.h"
 #include "commands/registry.h"
 #include "engine/engine.h"
+#include "engine/stats.h"
 #include "persistence/aof.h"
 #include "persistence/compress.h"
 #include "persistence/files.h"
@@ -41,6 +42,7 @@ constexpr int kFlagWrite = 1;     // init flags: the command writes
 constexpr int kFlagNoScript = 2;  // init flags: scripts may not call it
 
 struct Subcommand {
+  int id = 0;        // native command id (index in init's names): per-command statistics
   std::string name;  // lowercase, the part after '|'
   std::string fullName;
   int arity = 0;
@@ -49,6 +51,7 @@ struct Subcommand {
 };
 
 struct Command {
+  int id = 0;
   std::string name;
   std::string upperName;  // for "Try OBJECT HELP."
   int arity = 0;
@@ -112,6 +115,8 @@ struct State {
   // call in progress, in which the callback is made.
   Napi::FunctionReference scriptCallback;
   napi_env env = nullptr;
+  // INFO commandstats / errorstats / latencystats, SLOWLOG and LATENCY capture.
+  CommandStats stats;
   // Reply views: small replies are copied into a shared JS ArrayBuffer slab and returned as
   // Uint8Array views over it, never overwritten (a full slab is replaced by a new one; the old one
   // lives while views reference it). Measured on this machine: ~0.3 us per execute() call against
@@ -187,6 +192,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
       p.container = name.substr(0, bar);
       p.sub.name = name.substr(bar + 1);
       p.sub.fullName = name;
+      p.sub.id = static_cast<int>(i);
       p.sub.arity = arity;
       p.sub.flags = flags;
       p.sub.handler = findRegisteredHandler(name);
@@ -195,6 +201,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
       continue;
     }
     Command c;
+    c.id = static_cast<int>(i);
     c.name = name;
     c.upperName = name;
     for (char& ch : c.upperName) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -218,6 +225,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   state->engine = std::make_unique<Engine>(databases);
   scripting::setCommandRunner(runScriptCommand);
   state->commands.build(std::move(commands));
+  state->stats.resize(names.Length());
+  CommandClock::calibrate();
 
   Napi::Array result = Napi::Array::New(env, missing.size());
   for (size_t i = 0; i < missing.size(); ++i) result.Set(static_cast<uint32_t>(i), missing[i]);
@@ -374,7 +383,16 @@ struct BatchRun {
   int executed = 0;  // out
   int stopped = 0;   // out: abi::StopReason
   int32_t blockTimeoutMs = -1;
+  // Client commands count in the per-command statistics; AOF replay does not (as in Redis).
+  bool countStats = false;
 };
+
+// After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats.
+inline bool noteErrorReply(CommandStats& stats, const ReplyWriter& reply, size_t replyBefore) {
+  if (reply.size() <= replyBefore || reply.data()[replyBefore] != '-') return false;
+  stats.recordError(std::string_view(reply.data() + replyBefore, std::min<size_t>(reply.size() - replyBefore, 64)));
+  return true;
+}
 
 // Runs the records of `run` through their handlers, replies into state->reply, write records into
 // the AOF. Stops early for the reasons of abi::StopReason.
@@ -394,6 +412,10 @@ void runBatch(BatchRun& run) {
   long long now = Engine::wallClockMs();
   int sinceClockRead = 0;
   std::vector<std::string_view>& args = state->args;
+  CommandStats& stats = state->stats;
+  const bool countStats = run.countStats;
+  // Start of the current command for the statistics: the end of the previous one.
+  uint64_t commandStartNs = countStats ? CommandClock::nowNanos() : 0;
 
   prefetchKeys(engine, dbIndex, frames, cursor, end, input, inputLength);
 
@@ -431,14 +453,22 @@ void runBatch(BatchRun& run) {
     const size_t recordStart = cursor;
     cursor = recordEnd;
     ++executed;
+    const size_t replyBefore = reply.size();
     if (dbIndex < 0 || dbIndex >= engine.databaseCount()) {
       reply.error(kErrDbIndex);
+      if (countStats) noteErrorReply(stats, reply, replyBefore);
       continue;
     }
     if (arityMismatch(cmd->arity, argc)) {
       wrongArity(reply, cmd->name);
+      if (countStats) {
+        stats.recordRejected(cmd->id);
+        stats.noteLastCommand(cmd->id);
+        noteErrorReply(stats, reply, replyBefore);
+      }
       continue;
     }
+    int commandId = cmd->id;
     CommandHandler handler = cmd->handler;
     std::string_view name = cmd->name;
     int flags = cmd->flags;
@@ -452,18 +482,33 @@ void runBatch(BatchRun& run) {
         msg.append(cmd->upperName);
         msg.append(" HELP.");
         reply.error(msg);
+        if (countStats) {
+          stats.noteLastCommand(-1);  // Redis's lookup found no command: CLIENT LIST shows cmd=NULL
+          noteErrorReply(stats, reply, replyBefore);
+        }
         continue;
       }
       if (arityMismatch(found->arity, argc)) {
         wrongArity(reply, found->fullName);
+        if (countStats) {
+          stats.recordRejected(found->id);
+          stats.noteLastCommand(found->id);
+          noteErrorReply(stats, reply, replyBefore);
+        }
         continue;
       }
       handler = found->handler;
       name = found->fullName;
       flags = found->flags;
+      commandId = found->id;
     }
     if ((flags & kFlagWrite) && !state->writeRefusal.empty()) {
       reply.error(state->writeRefusal);
+      if (countStats) {
+        stats.recordRejected(commandId);
+        stats.noteLastCommand(commandId);
+        noteErrorReply(stats, reply, replyBefore);
+      }
       continue;
     }
     if (++sinceClockRead == kCommandsPerClockRead) {
@@ -490,6 +535,19 @@ void runBatch(BatchRun& run) {
       long long wait = engine.blockTimeoutMs();
       run.blockTimeoutMs = wait < 0 ? -1 : wait >= INT32_MAX ? 0 : static_cast<int32_t>(wait);
       break;
+    }
+    if (countStats) {
+      // A command that blocked was not answered and is counted when it runs again (as Redis does
+      // on unblocking), so this comes after the block check.
+      const uint64_t endNs = CommandClock::nowNanos();
+      const uint64_t tookNs = endNs - commandStartNs;
+      commandStartNs = endNs;
+      stats.recordCall(commandId, tookNs, noteErrorReply(stats, reply, replyBefore));
+      stats.noteLastCommand(commandId);
+      if (stats.shouldCapture(tookNs)) {
+        const int64_t startMicros = Engine::wallClockMs() * 1000 - static_cast<int64_t>(tookNs / 1000);
+        stats.capture(commandId, dbIndex, startMicros, tookNs, std::span<const std::string_view>(args.data(), args.size()));
+      }
     }
     if (engine.hasReadyKeys()) {
       stopped = abi::kKeysReady;
@@ -531,6 +589,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   reply.setResp(run.resp);
   run.dbIndex = control[abi::kDb];
   run.clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
+  run.countStats = true;
   engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
   engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
   long long dirtyBefore = engine.dirty();
@@ -613,6 +672,7 @@ Napi::Value SetConfig(const Napi::CallbackInfo& info) {
   if (!state || info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) return env.Undefined();
   std::string name = info[0].As<Napi::String>().Utf8Value();
   std::string value = info[1].As<Napi::String>().Utf8Value();
+  if (state->stats.setConfig(name, value)) return env.Undefined();
   state->engine->setConfig(name, value);
   return env.Undefined();
 }
@@ -644,6 +704,102 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   out.Set("aofBaseSize", Napi::Number::New(env, static_cast<double>(engine.aof().baseSize())));
   out.Set("aofPending", Napi::Number::New(env, static_cast<double>(engine.aof().pendingBytes())));
   return out;
+}
+
+// INFO commandstats / latencystats and the metrics endpoint: per native command id, typed arrays of
+// calls, microseconds, rejected and failed calls; latency percentiles (µs) for the requested
+// percentiles; cumulative histogram counts at the requested bounds (seconds); error replies by code.
+Napi::Value CommandStatsValue(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  if (!state) return out;
+  if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsTypedArray()) {
+    Napi::TypeError::New(env, "commandStats(percentiles, boundsSeconds)").ThrowAsJavaScriptException();
+    return out;
+  }
+  Napi::Float64Array percentiles = info[0].As<Napi::Float64Array>();
+  Napi::Float64Array bounds = info[1].As<Napi::Float64Array>();
+  const CommandStats& stats = state->stats;
+  const size_t n = stats.size();
+  const size_t np = percentiles.ElementLength();
+  const size_t nb = bounds.ElementLength();
+  Napi::Float64Array calls = Napi::Float64Array::New(env, n);
+  Napi::Float64Array usec = Napi::Float64Array::New(env, n);
+  Napi::Float64Array rejected = Napi::Float64Array::New(env, n);
+  Napi::Float64Array failed = Napi::Float64Array::New(env, n);
+  Napi::Float64Array latency = Napi::Float64Array::New(env, n * np);
+  Napi::Float64Array buckets = Napi::Float64Array::New(env, n * nb);
+  for (size_t i = 0; i < n; ++i) {
+    const CommandCounters& c = stats.at(i);
+    calls[i] = static_cast<double>(c.calls);
+    usec[i] = static_cast<double>(c.nanos / 1000);
+    rejected[i] = static_cast<double>(c.rejected);
+    failed[i] = static_cast<double>(c.failed);
+    if (!c.histogram) continue;
+    for (size_t p = 0; p < np; ++p) latency[i * np + p] = c.histogram->valueAtPercentile(percentiles[p]) / 1000.0;
+    for (size_t b = 0; b < nb; ++b) buckets[i * nb + b] = static_cast<double>(c.histogram->countAtMost(bounds[b] * 1e9));
+  }
+  Napi::Array errorCodes = Napi::Array::New(env, stats.errors().size());
+  Napi::Float64Array errorCounts = Napi::Float64Array::New(env, stats.errors().size());
+  uint32_t e = 0;
+  for (const auto& [code, count] : stats.errors()) {
+    errorCodes.Set(e, Napi::String::New(env, code));
+    errorCounts[e++] = static_cast<double>(count);
+  }
+  out.Set("calls", calls);
+  out.Set("usec", usec);
+  out.Set("rejected", rejected);
+  out.Set("failed", failed);
+  out.Set("latency", latency);
+  out.Set("buckets", buckets);
+  out.Set("errorCodes", errorCodes);
+  out.Set("errorCounts", errorCounts);
+  out.Set("totalErrors", Napi::Number::New(env, static_cast<double>(stats.totalErrors())));
+  return out;
+}
+
+// CONFIG RESETSTAT: clears the per-command statistics and the error counts.
+Napi::Value ResetCommandStats(const Napi::CallbackInfo& info) {
+  if (state) state->stats.reset();
+  return info.Env().Undefined();
+}
+
+// The commands captured as slower than the threshold since the last call:
+// [commandId, db, start unix µs, duration µs, args (Buffers, already cut as SLOWLOG shows them)].
+Napi::Value TakeSlowCommands(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) return Napi::Array::New(env, 0);
+  std::vector<SlowCommand> taken = state->stats.takeSlowCommands();
+  Napi::Array out = Napi::Array::New(env, taken.size());
+  for (size_t i = 0; i < taken.size(); ++i) {
+    const SlowCommand& s = taken[i];
+    Napi::Array entry = Napi::Array::New(env, 5);
+    entry.Set(0u, Napi::Number::New(env, s.commandId));
+    entry.Set(1u, Napi::Number::New(env, s.db));
+    entry.Set(2u, Napi::Number::New(env, static_cast<double>(s.startUnixMicros)));
+    entry.Set(3u, Napi::Number::New(env, static_cast<double>(s.durationMicros)));
+    Napi::Array args = Napi::Array::New(env, s.args.size());
+    for (size_t a = 0; a < s.args.size(); ++a)
+      args.Set(static_cast<uint32_t>(a), Napi::Buffer<char>::Copy(env, s.args[a].data(), s.args[a].size()));
+    entry.Set(4u, args);
+    out.Set(static_cast<uint32_t>(i), entry);
+  }
+  return out;
+}
+
+// Hands the engine an Int32Array (at least 2 slots): [0] the number of captured slow commands
+// waiting, [1] the id of the last command run. TypeScript reads them after a batch instead of
+// calling in.
+Napi::Value SetStatsSignal(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsTypedArray()) return env.Undefined();
+  Napi::Int32Array slot = info[0].As<Napi::Int32Array>();
+  if (slot.ElementLength() < 2) return env.Undefined();
+  static napi_ref held = nullptr;  // keeps the array (and so its memory) alive
+  if (held) napi_delete_reference(env, held);
+  napi_create_reference(env, slot, 1, &held);
+  state->stats.setSignal(slot.Data());
+  return env.Undefined();
 }
 
 // The keys made ready since the last call, as [db, key] pairs; clears them.
@@ -1049,6 +1205,21 @@ Napi::Value SetScriptCallback(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Keyspace events and tracking invalidations recorded since the last call: [events, invalidations],
+// each a Buffer of records (see engine/events.h) or null.
+Napi::Value TakeNotifications(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  KeyspaceEvents& events = state->engine->events();
+  Napi::Array out = Napi::Array::New(env, 2);
+  auto toBuffer = [&env](std::string bytes) -> Napi::Value {
+    if (bytes.empty()) return env.Null();
+    return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
+  };
+  out.Set(0u, toBuffer(events.takeEvents()));
+  out.Set(1u, toBuffer(events.takeInvalidations()));
+  return out;
+}
+
 Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (state && info.Length() > 0 && info[0].IsString()) state->writeRefusal = info[0].As<Napi::String>().Utf8Value();
@@ -1061,6 +1232,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("watchDirty", Napi::Function::New(env, WatchDirty, "watchDirty"));
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
   exports.Set("setScriptCallback", Napi::Function::New(env, SetScriptCallback, "setScriptCallback"));
+  exports.Set("takeNotifications", Napi::Function::New(env, TakeNotifications, "takeNotifications"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
   exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));
@@ -1079,6 +1251,10 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("cron", Napi::Function::New(env, Cron, "cron"));
   exports.Set("setConfig", Napi::Function::New(env, SetConfig, "setConfig"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("commandStats", Napi::Function::New(env, CommandStatsValue, "commandStats"));
+  exports.Set("resetCommandStats", Napi::Function::New(env, ResetCommandStats, "resetCommandStats"));
+  exports.Set("takeSlowCommands", Napi::Function::New(env, TakeSlowCommands, "takeSlowCommands"));
+  exports.Set("setStatsSignal", Napi::Function::New(env, SetStatsSignal, "setStatsSignal"));
   return exports;
 }
 

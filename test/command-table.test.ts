@@ -18,16 +18,7 @@ import { Connection } from './support/connection';
 import { encodeValue, parseAll, textOf, type RespValue } from './support/resp';
 import { ReplyWriter } from '../ts/protocol/reply';
 import type { CommandContext, CommandSpec, TsHandler } from '../ts/commands/types';
-import { stringCommands } from '../ts/commands/strings';
-import { keyCommands } from '../ts/commands/keys';
-import { connectionCommands } from '../ts/commands/connection';
-import { serverCommands } from '../ts/commands/server';
-import { hashCommands } from '../ts/commands/hashes';
-import { listCommands } from '../ts/commands/lists';
-import { setCommands } from '../ts/commands/sets';
-import { sortedSetCommands } from '../ts/commands/zsets';
-import { transactionCommands } from '../ts/commands/transactions';
-import { scriptingCommands } from '../ts/commands/scripting';
+import { allCommandSpecs } from '../ts/commands/table';
 import {
   commandHandlers,
   lookupCommandByFullName,
@@ -37,18 +28,7 @@ import {
 /** Subcommands that Redis 7.0 does not have (7.2 facts); compared with nothing. */
 const NEWER_THAN_7_0 = new Set(['client|setinfo', 'client|no-touch']);
 
-const allSpecs: CommandSpec[] = [
-  ...stringCommands,
-  ...keyCommands,
-  ...hashCommands,
-  ...listCommands,
-  ...setCommands,
-  ...sortedSetCommands,
-  ...connectionCommands,
-  ...transactionCommands,
-  ...scriptingCommands,
-  ...serverCommands,
-];
+const allSpecs: CommandSpec[] = allCommandSpecs();
 setCommandTable(allSpecs);
 
 const everySpec: CommandSpec[] = [];

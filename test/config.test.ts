@@ -158,7 +158,10 @@ test('every flag, in every spelling', () => {
   const withAof = run(['--aof-path', '/data/rustypotato.aof']);
   assert.is(withAof.storage.aof_path, '/data/rustypotato.aof');
   assert.is(withAof.storage.aof_enabled, true);
-  assert.is(failure(['--metrics-port=9090']), '--metrics-port: the metrics endpoint is not available in this version');
+  // --metrics-port also turns the endpoint on.
+  const withMetrics = run(['--metrics-port=9091']);
+  assert.is(withMetrics.metrics.port, 9091);
+  assert.is(withMetrics.metrics.enabled, true);
   for (const h of ['-h', '--help']) assert.equal(loadSettings([h], {}), { kind: 'help', text: helpText() });
   for (const v of ['-V', '--version']) assert.equal(loadSettings([v], {}), { kind: 'version', text: 'rustypotato-server 0.1.0' });
   // Help and version win over anything else on the line.
@@ -202,6 +205,11 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_ZSET_MAX_LISTPACK_VALUE: ['16', 16],
   RUSTYPOTATO_PROTO_MAX_BULK_LEN: ['1GB', 1024 ** 3],
   RUSTYPOTATO_CLIENT_QUERY_BUFFER_LIMIT: ['2mb', 2 * 1024 ** 2],
+  RUSTYPOTATO_NOTIFY_KEYSPACE_EVENTS: ['KEA', 'AKE'],
+  RUSTYPOTATO_CLIENT_OUTPUT_BUFFER_LIMIT: [
+    'pubsub 64mb 16mb 90',
+    { normal: { hard: 0, soft: 0, softSeconds: 0 }, replica: { hard: 256 * 1024 ** 2, soft: 64 * 1024 ** 2, softSeconds: 60 }, pubsub: { hard: 64 * 1024 ** 2, soft: 16 * 1024 ** 2, softSeconds: 90 } },
+  ],
   RUSTYPOTATO_LOG_LEVEL: ['debug', 'debug'],
   RUSTYPOTATO_AOF_ENABLED: ['true', true],
   RUSTYPOTATO_AOF_PATH: ['/data/rustypotato.aof', '/data/rustypotato.aof'],
@@ -216,15 +224,20 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_STOP_WRITES_ON_BGSAVE_ERROR: ['false', false],
   RUSTYPOTATO_LOG_FORMAT: ['json', 'json'],
   RUSTYPOTATO_LOG_FILE: ['/tmp/rustypotato.log', '/tmp/rustypotato.log'],
+  RUSTYPOTATO_LOG_ROTATION: ['daily', 'daily'],
+  RUSTYPOTATO_LOG_MAX_SIZE: ['10MB', 10 * 1024 ** 2],
+  RUSTYPOTATO_LOG_KEEP: ['3', 3],
+  RUSTYPOTATO_METRICS_ENABLED: ['true', true],
+  RUSTYPOTATO_METRICS_PORT: ['9091', 9091],
+  RUSTYPOTATO_METRICS_PATH: ['/stats', '/stats'],
+  RUSTYPOTATO_SLOWLOG_LOG_SLOWER_THAN: ['-1', -1],
+  RUSTYPOTATO_SLOWLOG_MAX_LEN: ['16', 16],
+  RUSTYPOTATO_LATENCY_MONITOR_THRESHOLD: ['100', 100],
 };
 /** Variables of features that do not exist yet: [the default, accepted; a non-default value, refused]. */
 const ENV_UNAVAILABLE: Record<string, [string, string]> = {
   RUSTYPOTATO_MAX_MEMORY: ['0', '2GB'],
   RUSTYPOTATO_EVICTION_POLICY: ['noeviction', 'lru'],
-  RUSTYPOTATO_LOG_ROTATION: ['never', 'daily'],
-  RUSTYPOTATO_METRICS_ENABLED: ['false', 'true'],
-  RUSTYPOTATO_METRICS_PORT: ['9090', '9091'],
-  RUSTYPOTATO_METRICS_PATH: ['/metrics', '/stats'],
   RUSTYPOTATO_AUTH_ENABLED: ['false', 'true'],
   RUSTYPOTATO_PASSWORD: ['', 'secret'],
   RUSTYPOTATO_TLS_ENABLED: ['false', 'true'],
@@ -306,8 +319,6 @@ test('file: every key of the seed example is recognised; features not in this ve
   assert.equal(refused, [
     'storage.max_memory',
     'storage.eviction_policy',
-    'logging.rotation',
-    'metrics.enabled',
     'security.password',
     'security.cert_file',
     'security.key_file',
@@ -405,16 +416,16 @@ test('file errors name file:line, the key and what is expected', () => {
   [file, message] = f('[server]\nport = 1\nport = 2\n');
   assert.ok(message.startsWith(`${file}:3:`) && message.includes('invalid TOML'), message);
   // Keys that CONFIG knows but the file does not are unknown in the file.
-  [file, message] = f('[server]\nnotify_keyspace_events = ""\n');
-  assert.ok(message.startsWith(`${file}:2: [server] notify_keyspace_events: unknown key`), message);
+  [file, message] = f('[storage]\nrestore_to = "2026-01-01"\n');
+  assert.ok(message.startsWith(`${file}:2: [storage] restore_to: unknown key`), message);
   const missing = path.join(tmp, 'missing.toml');
   assert.ok(failure(['-c', missing]).startsWith(`${missing}: cannot read the configuration file given by --config: ENOENT`));
   assert.ok(failure([], { RUSTYPOTATO_CONFIG: missing }).includes('given by RUSTYPOTATO_CONFIG'));
 });
 
 test('an unavailable feature is refused from the file even when a later source would not mention it', () => {
-  const file = tomlFile('[metrics]\nenabled = true\n');
-  assert.is(failure(['-c', file, '-p', '1']), `${file}:2: [metrics] enabled: the metrics endpoint is not available in this version; only the default, false, is accepted`);
+  const file = tomlFile('[security]\nauth_enabled = true\n');
+  assert.is(failure(['-c', file, '-p', '1']), `${file}:2: [security] auth_enabled: authentication is not available in this version; only the default, false, is accepted`);
   // Off values are fine.
   assert.is(run(['-c', tomlFile('[metrics]\nenabled = false\nport = 9090\n[security]\nauth_enabled = false\ntls_enabled = false\n')]).metrics.enabled, false);
 });
@@ -503,7 +514,7 @@ test('CONFIG GET: exact names echo the spelling, globs give canonical names, eac
   assert.equal(maxes.sort(), [
     'hash-max-listpack-entries', 'hash-max-listpack-value', 'hash-max-ziplist-entries', 'hash-max-ziplist-value',
     'list-max-listpack-size', 'list-max-ziplist-size', 'maxclients', 'maxmemory', 'maxmemory-policy', 'proto-max-bulk-len',
-    'set-max-intset-entries', 'zset-max-listpack-entries', 'zset-max-listpack-value', 'zset-max-ziplist-entries', 'zset-max-ziplist-value',
+    'set-max-intset-entries', 'slowlog-max-len', 'zset-max-listpack-entries', 'zset-max-listpack-value', 'zset-max-ziplist-entries', 'zset-max-ziplist-value',
   ]);
   // Redis's pre-7.0 names reach the same setting.
   assert.equal(c.get(['hash-max-ziplist-entries']), [['hash-max-ziplist-entries', '512']]);
@@ -550,7 +561,14 @@ test('CONFIG SET: Redis checks, in Redis order, and all-or-nothing', () => {
   assert.is(c.set([['port', 'abc']]), fail('port', "argument couldn't be parsed into an integer"));
   assert.is(c.set([['port', '65536']]), fail('port', 'argument must be between 0 and 65535 inclusive'));
   assert.is(c.set([['maxmemory', '1gb']]), fail('maxmemory', 'memory limiting (max_memory, eviction) is not available in this version'));
-  assert.is(c.set([['notify-keyspace-events', 'KEA']]), fail('notify-keyspace-events', 'keyspace notifications is not available in this version'));
+  assert.is(c.set([['notify-keyspace-events', 'KEA']]), null);
+  assert.is(c.settings.server.notify_keyspace_events, 'AKE');
+  assert.is(c.set([['notify-keyspace-events', 'KEQ']]), fail('notify-keyspace-events', "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."));
+  assert.is(c.set([['client-output-buffer-limit', 'pubsub 1mb 512kb 30']]), null);
+  assert.equal(c.settings.server.client_output_buffer_limit.pubsub, { hard: 1024 * 1024, soft: 512 * 1024, softSeconds: 30 });
+  assert.equal(c.settings.server.client_output_buffer_limit.normal, { hard: 0, soft: 0, softSeconds: 0 });
+  assert.is(c.set([['client-output-buffer-limit', 'pubsub 1mb 512kb']]), fail('client-output-buffer-limit', 'Wrong number of arguments in buffer limit configuration.'));
+  assert.is(c.set([['client-output-buffer-limit', 'other 1 1 1']]), fail('client-output-buffer-limit', 'Invalid client class specified in buffer limit configuration.'));
   assert.is(c.set([['requirepass', 'secret']]), fail('requirepass', 'authentication is not available in this version'));
   assert.is(c.set([['maxmemory', '0'], ['appendonly', 'no'], ['save', ''], ['requirepass', '']]), null);
   // The second pair is bad: the first is not applied either.

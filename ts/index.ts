@@ -4,11 +4,14 @@ import { RuntimeConfig } from './config/runtime';
 import { buildCommandTable } from './commands/table';
 import { setCommandTable } from './commands/command-command';
 import { tsHandlers } from './handlers';
-import { createLogger } from './log';
+import { createLogger, logSettings } from './log';
+import { settingSources } from './config/load';
+import { startObservability } from './metrics';
 import { native } from './native';
 import { Persistence, aofSettingsOf } from './persistence';
 import { parseRestoreTime } from './config/schema';
 import { Server, type ServerOptions } from './server/server';
+import { VERSION } from './version';
 
 export { Server } from './server/server';
 
@@ -41,7 +44,10 @@ export function serverOptions(settings: Settings): ServerOptions {
 }
 
 export async function startServer(settings: Settings, configFile: string | null = null): Promise<Server> {
-  const log = createLogger({ level: settings.logging.level, format: settings.logging.format, file: settings.logging.file || null });
+  const l = settings.logging;
+  const log = createLogger({ level: l.level, format: l.format, file: l.file || null, rotation: l.rotation, maxSize: l.max_size, keep: l.keep });
+  log.info({ version: VERSION, pid: process.pid, configFile }, `RustyPotato ${VERSION} starting`);
+  logSettings(log, settings, settingSources(settings));
   const table = buildCommandTable(tsHandlers);
   setCommandTable(table.all);
   const config = new RuntimeConfig(settings, configFile);
@@ -84,6 +90,9 @@ export async function startServer(settings: Settings, configFile: string | null 
   };
   config.onChange('server.port', rebind);
   config.onChange('server.bind_address', rebind);
+  const applyOutputLimits = (): void => void (server.pubsub.outputLimit = { ...config.settings.server.client_output_buffer_limit.pubsub });
+  applyOutputLimits();
+  config.onChange('server.client_output_buffer_limit', applyOutputLimits);
   config.onChange('logging.level', (level) => void (log.level = level));
   // Persistence: the data is loaded before the first client is accepted.
   const persistence = new Persistence(config.settings, log, () => server.stats.dirty);
@@ -99,6 +108,10 @@ export async function startServer(settings: Settings, configFile: string | null 
   for (const path of ['storage.aof_rewrite_percentage', 'storage.aof_rewrite_min_size', 'storage.aof_timestamps', 'storage.aof_compression', 'storage.save', 'storage.stop_writes_on_bgsave_error'] as const) {
     config.onChange(path, () => void setImmediate(() => persistence.update(config.settings)));
   }
+  // After loading: replaying the files publishes nothing (nobody can be subscribed yet).
+  server.notifier.configure(config.settings.server.notify_keyspace_events);
+  config.onChange('server.notify_keyspace_events', (text) => void server.notifier.configure(text));
+  await startObservability(server, config);
   await server.listen();
   return server;
 }

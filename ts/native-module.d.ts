@@ -133,11 +133,56 @@ export interface NativeModule {
   /** After a rewrite child: ok → append what was logged meanwhile and switch files atomically. Null or the error. */
   aofRewriteDone(ok: boolean, tempPath: string, targetPath: string): string | null;
 
-  /** Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled"). */
+  /**
+   * Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled");
+   * also "notify-keyspace-events" (the NOTIFY_* class mask as decimal text) and "tracking" ("yes"
+   * while any client tracks keys: modified keys are then recorded for invalidation).
+   */
   setConfig(name: string, value: string): void;
+
+  /**
+   * Keyspace events and tracking invalidations recorded since the last call, each a Buffer of
+   * records or null. Events: u8 name length, name, i32 db, u32 key length, key. Invalidations:
+   * u32 key length (0xFFFFFFFF = every key: a flush), key. Host byte order (little-endian).
+   */
+  takeNotifications(): [Buffer | null, Buffer | null];
 
   /** Figures for INFO: memory, keyspace per database, stats counters. Not on the hot path. */
   info(): EngineInfo;
+
+  /**
+   * Per-command statistics of engine-run commands, indexed by native command id (init's `names`):
+   * for INFO commandstats/latencystats/errorstats and the metrics endpoint. `percentiles` (e.g.
+   * [50, 99, 99.9]) give `latency[id * percentiles.length + i]` in µs; `boundsSeconds` give
+   * `buckets[id * bounds.length + i]`, the calls that took at most that long. Not on the hot path.
+   */
+  commandStats(percentiles: Float64Array, boundsSeconds: Float64Array): NativeCommandStats;
+  /** CONFIG RESETSTAT: zeroes the per-command statistics and the error counts. */
+  resetCommandStats(): void;
+  /**
+   * Commands that took at least slowlog-log-slower-than µs or latency-monitor-threshold ms (both set
+   * through setConfig), captured since the last call: [commandId, db, start unix µs, duration µs,
+   * args cut as SLOWLOG shows them].
+   */
+  takeSlowCommands(): Array<[number, number, number, number, Buffer[]]>;
+  /**
+   * Slots the engine keeps current (read after a batch, no call needed): [0] the number of captured
+   * slow commands waiting for takeSlowCommands, [1] the id of the last command it ran.
+   */
+  setStatsSignal(slots: Int32Array): void;
+}
+
+export interface NativeCommandStats {
+  calls: Float64Array;
+  usec: Float64Array;
+  rejected: Float64Array;
+  failed: Float64Array;
+  latency: Float64Array;
+  buckets: Float64Array;
+  /** Error replies the engine wrote, by code ("ERR", "WRONGTYPE", ...). */
+  errorCodes: string[];
+  errorCounts: Float64Array;
+  totalErrors: number;
 }
 
 export interface EngineInfo {

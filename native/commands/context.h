@@ -71,6 +71,9 @@ struct CommandContext {
     if (engine.watches().watching()) engine.watches().modified(dbIndex, key, true);
   }
 
+  // Redis's notifyKeyspaceEvent for a key of this command's database (nothing unless enabled).
+  void notify(unsigned cls, std::string_view event, std::string_view key) { engine.notify(cls, event, dbIndex, key); }
+
   // Parses arg(i) as a long long with Redis's strict rules; on failure replies
   // kErrNotInteger (or `message` when given) and returns false.
   bool argLongLong(int i, long long& out, std::string_view message = {});

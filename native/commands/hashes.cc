@@ -98,6 +98,7 @@ void hsetGeneric(CommandContext& c, bool isHmset) {
   else
     c.reply.integer(created);
   c.addDirty((c.argc() - 2) / 2);
+  c.notify(kNotifyHash, "hset", c.arg(1));
 }
 
 void hsetCommand(CommandContext& c) { hsetGeneric(c, false); }
@@ -115,6 +116,7 @@ void hsetnxCommand(CommandContext& c) {
   writeHash(c, c.arg(1), ref, hash, [&](HashValue& h) { h.set(c.arg(2), c.arg(3), limits); });
   c.reply.integer(1);
   c.addDirty();
+  c.notify(kNotifyHash, "hset", c.arg(1));
 }
 
 // ---- reads ----------------------------------------------------------------------------------------
@@ -205,12 +207,17 @@ void hdelCommand(CommandContext& c) {
     if (hash->remove(c.arg(i))) ++deleted;
     if (hash->empty()) break;
   }
-  if (hash->empty())
+  const bool emptied = hash->empty();
+  if (emptied)
     c.db.remove(ref);
   else
     c.db.objectResized(ref, before);
   c.reply.integer(deleted);
   c.addDirty(deleted);
+  if (deleted) {
+    c.notify(kNotifyHash, "hdel", c.arg(1));
+    if (emptied) c.notify(kNotifyGeneric, "del", c.arg(1));
+  }
 }
 
 // ---- HINCRBY / HINCRBYFLOAT -----------------------------------------------------------------------
@@ -238,6 +245,7 @@ void hincrbyCommand(CommandContext& c) {
   writeHash(c, c.arg(1), ref, hash, [&](HashValue& h) { h.set(c.arg(2), stored, limits); });
   c.reply.integer(result);
   c.addDirty();
+  c.notify(kNotifyHash, "hincrby", c.arg(1));
 }
 
 void hincrbyfloatCommand(CommandContext& c) {
@@ -270,6 +278,7 @@ void hincrbyfloatCommand(CommandContext& c) {
   writeHash(c, c.arg(1), ref, hash, [&](HashValue& h) { h.set(c.arg(2), buf, limits); });
   c.reply.bulk(buf);
   c.addDirty();
+  c.notify(kNotifyHash, "hincrbyfloat", c.arg(1));
   c.propagateAs({"HSET", c.arg(1), c.arg(2), buf});
 }
 

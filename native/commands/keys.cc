@@ -23,6 +23,7 @@ void delCommand(CommandContext& c) {
     KeyRef k = c.db.lookup(c.arg(i), kLookupWrite | kLookupNoTouch);
     if (k) {
       c.db.remove(k);
+      c.notify(kNotifyGeneric, "del", c.arg(i));
       ++deleted;
     }
   }
@@ -199,6 +200,8 @@ void renameGeneric(CommandContext& c, bool nx) {
   c.db.transfer(src, c.db, to);
   if (signal) c.signalKeyReady(to);
   c.addDirty();
+  c.notify(kNotifyGeneric, "rename_from", from);
+  c.notify(kNotifyGeneric, "rename_to", to);
   nx ? c.reply.integer(1) : c.reply.ok();
 }
 
@@ -241,6 +244,8 @@ void moveCommand(CommandContext& c) {
   c.db.transfer(src, dst, key);
   if (signal) c.engine.signalKeyReady(static_cast<int>(target), key);
   c.addDirty();
+  c.notify(kNotifyGeneric, "move_from", key);
+  c.engine.notify(kNotifyGeneric, "move_to", static_cast<int>(target), key);
   c.reply.integer(1);
 }
 
@@ -287,6 +292,7 @@ void copyCommand(CommandContext& c) {
   c.db.copyTo(src, dst, to);
   if (signal) c.engine.signalKeyReady(static_cast<int>(target), to);
   c.addDirty();
+  c.engine.notify(kNotifyGeneric, "copy_to", static_cast<int>(target), to);
   c.reply.integer(1);
 }
 
@@ -300,7 +306,7 @@ constexpr std::string_view kLfuSelected =
     "between policies at runtime LRU and LFU data will take some time to adjust.";
 
 KeyRef objectLookup(CommandContext& c) {
-  KeyRef k = c.db.lookup(c.arg(2), kLookupRead | kLookupNoTouch);
+  KeyRef k = c.db.lookup(c.arg(2), kLookupRead | kLookupNoTouch | kLookupNoNotify);
   if (!k) c.reply.nullBulk();
   return k;
 }
@@ -439,9 +445,11 @@ void expireGeneric(CommandContext& c, long long basetime, bool seconds) {
   if (when <= c.nowMs) {
     c.propagateAs({"DEL", c.arg(1)});
     c.db.remove(k);
+    c.notify(kNotifyGeneric, "del", c.arg(1));
   } else {
     c.db.setExpire(k, when);
     c.propagateAs({"PEXPIREAT", c.arg(1), decimal(when)});
+    c.notify(kNotifyGeneric, "expire", c.arg(1));
   }
   c.addDirty();
   c.reply.integer(1);
@@ -477,6 +485,7 @@ void persistCommand(CommandContext& c) {
   KeyRef k = c.db.lookupWrite(c.arg(1));
   if (k && c.db.removeExpire(k)) {
     c.addDirty();
+    c.notify(kNotifyGeneric, "persist", c.arg(1));
     c.reply.integer(1);
   } else {
     c.reply.integer(0);

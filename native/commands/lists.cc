@@ -104,15 +104,25 @@ bool parseWhere(CommandContext& c, int i, bool& front) {
   return true;
 }
 
-// After removing elements from the list under ref: delete the key when empty, else account.
-void afterRemoval(CommandContext& c, KeyRef& ref, ListValue& list, size_t bytesBefore, long long removed) {
-  if (list.empty()) c.db.remove(ref);
-  else c.db.objectResized(ref, bytesBefore);
+// After removing elements from the list `key` under ref: the command's event, then delete the key
+// when empty ("del"), else account.
+void afterRemoval(CommandContext& c, std::string_view key, KeyRef& ref, ListValue& list, size_t bytesBefore,
+                  long long removed, std::string_view event) {
+  c.notify(kNotifyList, event, key);
+  if (list.empty()) {
+    c.db.remove(ref);
+    c.notify(kNotifyGeneric, "del", key);
+  } else {
+    c.db.objectResized(ref, bytesBefore);
+  }
   c.addDirty(removed);
 }
 
+std::string_view popEvent(bool front) { return front ? "lpop" : "rpop"; }
+std::string_view pushEvent(bool front) { return front ? "lpush" : "rpush"; }
+
 // Replies with up to `count` elements popped from one end, as an array, and removes them.
-void popRangeReply(CommandContext& c, KeyRef& ref, long long count, bool front) {
+void popRangeReply(CommandContext& c, std::string_view key, KeyRef& ref, long long count, bool front) {
   ListValue& list = listOf(ref);
   size_t before = list.memoryUsage();
   size_t n = static_cast<size_t>(count) < list.length() ? static_cast<size_t>(count) : list.length();
@@ -123,17 +133,17 @@ void popRangeReply(CommandContext& c, KeyRef& ref, long long count, bool front) 
     front ? it.next() : it.prev();
   }
   front ? list.removeFront(n) : list.removeBack(n);
-  afterRemoval(c, ref, list, before, static_cast<long long>(n));
+  afterRemoval(c, key, ref, list, before, static_cast<long long>(n), popEvent(front));
 }
 
 // Replies with one element popped from one end (bulk) and removes it.
-void popOneReply(CommandContext& c, KeyRef& ref, bool front) {
+void popOneReply(CommandContext& c, std::string_view key, KeyRef& ref, bool front) {
   ListValue& list = listOf(ref);
   size_t before = list.memoryUsage();
   ListValue::Cursor it = front ? list.begin() : list.rbegin();
   c.reply.bulk(it.value());
   front ? list.removeFront(1) : list.removeBack(1);
-  afterRemoval(c, ref, list, before, 1);
+  afterRemoval(c, key, ref, list, before, 1, popEvent(front));
 }
 
 // ---- pushes ------------------------------------------------------------------------------------
@@ -160,6 +170,7 @@ void pushGeneric(CommandContext& c, bool front, bool onlyExisting) {
     c.reply.integer(static_cast<long long>(list.length()));
   }
   c.addDirty(elements);
+  c.notify(kNotifyList, pushEvent(front), c.arg(1));
   c.signalKeyReady(c.arg(1));
 }
 
@@ -188,8 +199,8 @@ void popGeneric(CommandContext& c, bool front) {
     c.reply.arrayHeader(0);
     return;
   }
-  if (!hasCount) popOneReply(c, ref, front);
-  else popRangeReply(c, ref, count, front);
+  if (!hasCount) popOneReply(c, c.arg(1), ref, front);
+  else popRangeReply(c, c.arg(1), ref, count, front);
 }
 
 void lpopCommand(CommandContext& c) { popGeneric(c, true); }
@@ -203,14 +214,9 @@ void blockingPopGeneric(CommandContext& c, bool front) {
     KeyRef ref;
     if (!lookupBlockingSource(c, c.arg(j), ref)) return;
     if (!ref) continue;
-    ListValue& list = listOf(ref);
-    size_t before = list.memoryUsage();
-    ListValue::Cursor it = front ? list.begin() : list.rbegin();
     c.reply.arrayHeader(2);
     c.reply.bulk(c.arg(j));
-    c.reply.bulk(it.value());
-    front ? list.removeFront(1) : list.removeBack(1);
-    afterRemoval(c, ref, list, before, 1);
+    popOneReply(c, c.arg(j), ref, front);
     return;
   }
   blockOrTimeOut(c, true, timeoutMs);
@@ -266,7 +272,7 @@ bool mpopServe(CommandContext& c, const MpopArgs& a, bool blocking, bool& failed
     if (!ref) continue;
     c.reply.arrayHeader(2);
     c.reply.bulk(c.arg(j));
-    popRangeReply(c, ref, a.count, a.front);
+    popRangeReply(c, c.arg(j), ref, a.count, a.front);
     return true;
   }
   return false;
@@ -418,6 +424,7 @@ void lsetCommand(CommandContext& c) {
   list.replace(it, c.arg(3));
   c.db.objectResized(ref, before);
   c.addDirty();
+  c.notify(kNotifyList, "lset", c.arg(1));
   c.reply.ok();
 }
 
@@ -447,6 +454,7 @@ void linsertCommand(CommandContext& c) {
   list.insert(it, c.arg(4), after);
   c.db.objectResized(ref, before);
   c.addDirty();
+  c.notify(kNotifyList, "linsert", c.arg(1));
   c.reply.integer(static_cast<long long>(list.length()));
   c.signalKeyReady(c.arg(1));
 }
@@ -477,7 +485,7 @@ void lremCommand(CommandContext& c) {
       forward ? it.next() : it.prev();
     }
   }
-  if (removed) afterRemoval(c, ref, list, before, removed);
+  if (removed) afterRemoval(c, c.arg(1), ref, list, before, removed, "lrem");
   c.reply.integer(removed);
 }
 
@@ -507,9 +515,7 @@ void ltrimCommand(CommandContext& c) {
   size_t before = list.memoryUsage();
   list.removeFront(static_cast<size_t>(left));
   list.removeBack(static_cast<size_t>(right));
-  if (list.empty()) c.db.remove(ref);
-  else c.db.objectResized(ref, before);
-  c.addDirty(left + right);
+  afterRemoval(c, c.arg(1), ref, list, before, left + right, "ltrim");
   c.signalModified(c.arg(1));  // even when nothing was trimmed, as Redis
   c.reply.ok();
 }
@@ -543,11 +549,17 @@ void moveGeneric(CommandContext& c, std::string_view source, std::string_view de
     c.db.setObject(destination, std::move(fresh), Ttl::Clear);
   }
   c.reply.bulk(value);
+  c.notify(kNotifyList, pushEvent(toFront), destination);
+  c.notify(kNotifyList, popEvent(fromFront), source);
   // The source entry may have moved with the lookups/insertions above: find it again.
   sref = c.db.lookup(source, kWriteQuiet);
   if (sref) {
-    if (src->empty()) c.db.remove(sref);
-    else c.db.objectResized(sref, srcBefore);
+    if (src->empty()) {
+      c.db.remove(sref);
+      c.notify(kNotifyGeneric, "del", source);
+    } else {
+      c.db.objectResized(sref, srcBefore);
+    }
   }
   c.addDirty();
   c.signalKeyReady(destination);

@@ -47,14 +47,22 @@ bool lookupSet(CommandContext& c, std::string_view key, unsigned flags, KeyRef& 
   return true;
 }
 
-// After changing the set of `key` in place: delete the key when the set became empty, otherwise
-// tell the accounting its new size. `ref` must still be valid.
-void finishWrite(CommandContext& c, KeyRef& ref, SetValue* set, size_t oldBytes) {
-  if (set->empty())
+// After removing members of the set of `key` in place: the command's event (none when empty),
+// then delete the key when the set became empty ("del"), otherwise tell the accounting its new
+// size. `ref` must still be valid.
+void finishWrite(CommandContext& c, std::string_view key, KeyRef& ref, SetValue* set, size_t oldBytes,
+                 std::string_view event) {
+  if (!event.empty()) c.notify(kNotifySet, event, key);
+  if (set->empty()) {
     c.db.remove(ref);
-  else
+    c.notify(kNotifyGeneric, "del", key);
+  } else {
     c.db.objectResized(ref, oldBytes);
+  }
 }
+
+// The event of a *STORE command: its name without the container ("sinterstore").
+std::string_view storeEvent(const CommandContext& c) { return c.name; }
 
 void replyMembers(CommandContext& c, const SetValue& set) {
   c.reply.setHeader(set.size());
@@ -68,8 +76,10 @@ void storeResult(CommandContext& c, std::string_view dst, std::unique_ptr<SetVal
   if (n > 0) {
     c.db.setObject(dst, std::move(result), Ttl::Clear);
     c.addDirty();
+    c.notify(kNotifySet, storeEvent(c), dst);
   } else if (c.db.remove(dst)) {
     c.addDirty();
+    c.notify(kNotifyGeneric, "del", dst);
   }
   c.reply.integer(static_cast<long long>(n));
 }
@@ -91,6 +101,7 @@ void saddCommand(CommandContext& c) {
     c.db.objectResized(ref, oldBytes);
   }
   c.addDirty(added);
+  if (added) c.notify(kNotifySet, "sadd", c.arg(1));
   c.reply.integer(added);
 }
 
@@ -105,7 +116,7 @@ void sremCommand(CommandContext& c) {
   size_t oldBytes = set->memoryUsage();
   long long removed = 0;
   for (int j = 2; j < c.argc() && !set->empty(); ++j) removed += set->remove(c.arg(j));
-  finishWrite(c, ref, set, oldBytes);
+  finishWrite(c, c.arg(1), ref, set, oldBytes, removed ? "srem" : "");
   c.addDirty(removed);
   c.reply.integer(removed);
 }
@@ -162,7 +173,9 @@ void spopWithCount(CommandContext& c) {
     // The whole set goes: reply it, then delete the key.
     replyMembers(c, *set);
     c.propagateAs({"DEL", c.arg(1)});
+    c.notify(kNotifySet, "spop", c.arg(1));
     c.db.remove(ref);
+    c.notify(kNotifyGeneric, "del", c.arg(1));
     c.addDirty(static_cast<long long>(size));
     return;
   }
@@ -178,7 +191,7 @@ void spopWithCount(CommandContext& c) {
     if (keep) popped.push_back(member);
   }
   c.propagateAs({"SREM", c.arg(1)}, popped);
-  finishWrite(c, ref, set, oldBytes);
+  finishWrite(c, c.arg(1), ref, set, oldBytes, "spop");
   c.addDirty(count);
 }
 
@@ -203,7 +216,7 @@ void spopCommand(CommandContext& c) {
   set->popRandom(member);
   c.reply.bulk(member);
   c.propagateAs({"SREM", c.arg(1), member});
-  finishWrite(c, ref, set, oldBytes);
+  finishWrite(c, c.arg(1), ref, set, oldBytes, "spop");
   c.addDirty();
 }
 
@@ -306,7 +319,8 @@ void smoveCommand(CommandContext& c) {
     c.reply.integer(0);
     return;
   }
-  finishWrite(c, srcRef, srcSet, oldBytes);
+  finishWrite(c, src, srcRef, srcSet, oldBytes, "srem");
+  bool added = true;
   if (!dstSet) {
     auto fresh = SetValue::createFor(member);
     fresh->add(member, maxIntset(c));
@@ -314,9 +328,10 @@ void smoveCommand(CommandContext& c) {
   } else {
     dstRef = c.db.lookup(dst, kRelookup);
     oldBytes = dstSet->memoryUsage();
-    dstSet->add(member, maxIntset(c));
+    added = dstSet->add(member, maxIntset(c));
     c.db.objectResized(dstRef, oldBytes);
   }
+  if (added) c.notify(kNotifySet, "sadd", dst);
   c.addDirty();
   c.reply.integer(1);
 }
@@ -339,7 +354,10 @@ void interGeneric(CommandContext& c, int first, int numkeys, bool store, std::st
   }
   if (missing) {
     if (store) {
-      if (c.db.remove(dst)) c.addDirty();
+      if (c.db.remove(dst)) {
+        c.addDirty();
+        c.notify(kNotifyGeneric, "del", dst);
+      }
       c.reply.integer(0);
     } else if (cardOnly) {
       c.reply.integer(0);

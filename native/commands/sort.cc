@@ -291,8 +291,10 @@ void sortGeneric(CommandContext& c, bool readonly) {
     c.db.setObject(*storeKey, std::move(list), Ttl::Clear);
     c.signalKeyReady(*storeKey);
     c.addDirty(outputLen);
+    c.notify(kNotifyList, "sortstore", *storeKey);
   } else if (c.db.remove(*storeKey)) {
     c.addDirty();
+    c.notify(kNotifyGeneric, "del", *storeKey);
   }
   c.reply.integer(outputLen);
 }

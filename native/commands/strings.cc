@@ -212,6 +212,8 @@ void setGeneric(CommandContext& c, unsigned flags, std::string_view key, std::st
   }
   KeyRef stored = storeString(c, existing, key, value, (flags & kOptKeepTtl) ? Ttl::Keep : Ttl::Clear);
   c.addDirty();
+  c.notify(kNotifyString, "set", key);
+  if (expireFlag) c.notify(kNotifyGeneric, "expire", key);
   // A deadline already in the past is stored as is: Redis 7.0 keeps such a key until it is looked
   // up or sampled by active expiry (DBSIZE still counts it right after the SET).
   if (expireFlag) {
@@ -270,6 +272,7 @@ void getsetCommand(CommandContext& c) {
   }
   storeString(c, existing, c.arg(1), c.arg(2), Ttl::Clear);
   c.addDirty();
+  c.notify(kNotifyString, "set", c.arg(1));
 }
 
 // GETDEL key
@@ -283,6 +286,7 @@ void getdelCommand(CommandContext& c) {
   replyStringValue(c, ref);
   c.db.remove(ref);
   c.addDirty();
+  c.notify(kNotifyGeneric, "del", c.arg(1));
 }
 
 // GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]
@@ -306,14 +310,17 @@ void getexCommand(CommandContext& c) {
     c.propagateAs({"DEL", c.arg(1)});
     c.db.remove(ref);
     c.addDirty();
+    c.notify(kNotifyGeneric, "del", c.arg(1));
   } else if (expireFlag) {
     c.db.setExpire(ref, whenMs);
     c.addDirty();
     c.propagateAs({"PEXPIREAT", c.arg(1), decimal(whenMs)});
+    c.notify(kNotifyGeneric, "expire", c.arg(1));
   } else if (options.flags & kOptPersist) {
     if (c.db.removeExpire(ref)) {
       c.addDirty();
       c.propagateAs({"PERSIST", c.arg(1)});
+      c.notify(kNotifyGeneric, "persist", c.arg(1));
     }
   }
 }
@@ -340,6 +347,7 @@ void msetCommand(CommandContext& c) {
   for (int j = 1; j < c.argc(); j += 2) {
     KeyRef existing = c.db.lookupWrite(c.arg(j));
     storeString(c, existing, c.arg(j), c.arg(j + 1), Ttl::Clear);
+    c.notify(kNotifyString, "set", c.arg(j));
   }
   c.addDirty((c.argc() - 1) / 2);
   c.reply.ok();
@@ -360,6 +368,7 @@ void msetnxCommand(CommandContext& c) {
   for (int j = 1; j < c.argc(); j += 2) {
     // The same key may appear twice: the later value wins, as in Redis.
     c.db.setString(c.arg(j), c.arg(j + 1), Ttl::Clear);
+    c.notify(kNotifyString, "set", c.arg(j));
   }
   c.addDirty((c.argc() - 1) / 2);
   c.reply.integer(1);
@@ -381,6 +390,7 @@ void appendCommand(CommandContext& c) {
   if (!ref) {
     c.db.setString(key, suffix, Ttl::Clear);
     c.addDirty();
+    c.notify(kNotifyString, "append", key);
     c.reply.integer(static_cast<long long>(suffix.size()));
     return;
   }
@@ -396,6 +406,7 @@ void appendCommand(CommandContext& c) {
   std::span<char> bytes = c.db.stringForWrite(ref, current + suffix.size());
   if (!suffix.empty()) std::memcpy(bytes.data() + current, suffix.data(), suffix.size());
   c.addDirty();
+  c.notify(kNotifyString, "append", key);
   c.reply.integer(static_cast<long long>(current + suffix.size()));
 }
 
@@ -468,6 +479,7 @@ void setrangeCommand(CommandContext& c) {
   std::span<char> bytes = c.db.stringForWrite(ref, length);
   std::memcpy(bytes.data() + offset, patch.data(), patch.size());
   c.addDirty();
+  c.notify(kNotifyString, "setrange", key);
   c.reply.integer(static_cast<long long>(length));
 }
 
@@ -499,6 +511,7 @@ void incrDecrBy(CommandContext& c, long long delta) {
     c.db.setInteger(key, result, Ttl::Clear);
   }
   c.addDirty();
+  c.notify(kNotifyString, "incrby", key);
   c.reply.integer(result);
 }
 
@@ -560,6 +573,7 @@ void incrbyfloatCommand(CommandContext& c) {
     c.db.setString(key, text, Ttl::Clear, StrHint::NoInt);
   }
   c.addDirty();
+  c.notify(kNotifyString, "incrbyfloat", key);
   // Float arithmetic may differ between platforms: the result is logged, not the increment.
   c.propagateAs({"SET", key, text, "KEEPTTL"});
   c.reply.bulk(text);

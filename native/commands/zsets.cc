@@ -131,10 +131,13 @@ void replyResultHeader(CommandContext& c, size_t n, bool withScores) {
   c.reply.arrayHeader(withScores && c.resp == 2 ? n * 2 : n);
 }
 
-// After an in-place change: deletes an emptied key or updates the memory accounting.
-void finishWrite(CommandContext& c, KeyRef& ref, size_t oldBytes) {
+// After an in-place change of `key`: its event (unless empty), then deletes an emptied key ("del")
+// or updates the memory accounting.
+void finishWrite(CommandContext& c, std::string_view key, KeyRef& ref, size_t oldBytes, std::string_view event) {
+  if (!event.empty()) c.notify(kNotifyZset, event, key);
   if (zsetOf(ref)->size() == 0) {
     c.db.remove(ref);
+    c.notify(kNotifyGeneric, "del", key);
   } else {
     c.db.objectResized(ref, oldBytes);
   }
@@ -146,7 +149,10 @@ void finishWrite(CommandContext& c, KeyRef& ref, size_t oldBytes) {
 void storeResult(CommandContext& c, std::string_view dst, const std::vector<std::pair<std::string_view, double>>& elements,
                  bool listpackFirst, bool sizeKnown = false) {
   if (elements.empty()) {
-    if (c.db.remove(dst)) c.addDirty();
+    if (c.db.remove(dst)) {
+      c.addDirty();
+      c.notify(kNotifyGeneric, "del", dst);
+    }
     c.reply.integer(0);
     return;
   }
@@ -173,6 +179,7 @@ void storeResult(CommandContext& c, std::string_view dst, const std::vector<std:
   c.db.setObject(dst, std::move(z), Ttl::Clear);
   c.signalKeyReady(dst);
   c.addDirty();
+  c.notify(kNotifyZset, c.name, dst);  // zrangestore, zunionstore, zinterstore, zdiffstore
   c.reply.integer(static_cast<long long>(n));
 }
 
@@ -264,10 +271,11 @@ void zaddGeneric(CommandContext& c, bool incrCommand) {
       c.db.setObject(key, std::move(fresh), Ttl::Keep);
     }
   } else {
-    finishWrite(c, ref, oldBytes);
+    finishWrite(c, key, ref, oldBytes, {});
   }
   if (added) c.signalKeyReady(key);
   c.addDirty(added + updated);
+  if (added || updated) c.notify(kNotifyZset, incr ? "zincr" : "zadd", key);
   if (nanError) return c.reply.error(kErrNan);
   replyCounts();
 }
@@ -287,7 +295,7 @@ void zremCommand(CommandContext& c) {
   for (int i = 2; i < c.argc() && z->size() > 0; ++i) {
     if (z->erase(c.arg(i))) ++deleted;
   }
-  finishWrite(c, ref, oldBytes);
+  finishWrite(c, c.arg(1), ref, oldBytes, deleted ? "zrem" : "");
   c.addDirty(deleted);
   c.reply.integer(deleted);
 }
@@ -508,7 +516,7 @@ void zremrangeGeneric(CommandContext& c, RangeType type) {
   if (n == 0) return c.reply.integer(0);
   size_t oldBytes = z->memoryUsage();
   z->eraseRanks(first, last - 1);
-  finishWrite(c, ref, oldBytes);
+  finishWrite(c, c.arg(1), ref, oldBytes, c.name);  // zremrangebyrank, zremrangebyscore, zremrangebylex
   c.addDirty(static_cast<long long>(n));
   c.reply.integer(static_cast<long long>(n));
 }
@@ -562,7 +570,7 @@ void popGeneric(CommandContext& c, std::span<const std::string_view> keys, bool 
   });
   size_t oldBytes = z->memoryUsage();
   z->eraseRanks(first, first + n - 1);
-  finishWrite(c, ref, oldBytes);
+  finishWrite(c, key, ref, oldBytes, max ? "zpopmax" : "zpopmin");
   c.addDirty(static_cast<long long>(n));
 }
 

@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <cstdlib>
+
 #include "util/numbers.h"
 
 #include <time.h>
@@ -100,6 +102,17 @@ bool Engine::setConfig(std::string_view name, std::string_view value) {
     Codec codec;
     if (!parseCodec(v, codec)) return false;
     codec_ = codec;
+    return true;
+  }
+  if (name == "notify-keyspace-events") {
+    // The class mask TypeScript computed (Redis's NOTIFY_* bits); 0 when nothing is published.
+    events_.setClasses(static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 10)));
+    return true;
+  }
+  if (name == "tracking") {
+    const bool on = v == "yes";
+    events_.setTracking(on);
+    watches_.setTracking(on);
     return true;
   }
   if (name == "aof-timestamp-enabled") {

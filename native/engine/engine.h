@@ -11,6 +11,7 @@
 
 #include "engine/background.h"
 #include "engine/keyspace.h"
+#include "engine/events.h"
 #include "engine/watch.h"
 #include "persistence/aof.h"
 #include "persistence/compress.h"
@@ -133,6 +134,9 @@ class Engine {
 
   // WATCH bookkeeping (MULTI/EXEC); the keyspace reports changes to it while anyone watches.
   WatchTable& watches() { return watches_; }
+  // Keyspace notifications and tracking invalidations, drained by TypeScript.
+  KeyspaceEvents& events() { return events_; }
+  void notify(unsigned cls, std::string_view event, int db, std::string_view key) { events_.emit(cls, event, db, key); }
 
   // ---- persistence ----
   AofLog& aof() { return aof_; }
@@ -182,6 +186,7 @@ class Engine {
   std::vector<std::vector<std::string>> override_;
   bool overridden_ = false;
   std::vector<std::unique_ptr<Db>> dbs_;
+  KeyspaceEvents events_;
   WatchTable watches_{*this};
   BackgroundFreer freer_;
   EngineStats stats_;

@@ -248,7 +248,8 @@ void Db::replaceBlock(KeyRef& ref, uint32_t fresh, bool oldHadExpire, bool newHa
 
 KeyRef Db::insertNew(std::string_view key, uint64_t hash, const Parts& parts) {
   modified(key);
-  (void)key;
+  // Redis's dbAdd: every key created (SET, RENAME/MOVE/COPY targets, first push...) is "new".
+  engine_->notify(kNotifyNew, "new", index_, key);
   uint32_t ref = writeEntry(parts);
   HashTable::Position pos = keys_.insert(pool_, ref, hash);
   if (parts.hasExpire) expireIndexAdd(ref);
@@ -300,23 +301,20 @@ KeyRef Db::lookup(std::string_view key, unsigned flags) {
   uint64_t h = hashKey(key);
   HashTable::Position pos = keys_.find(pool_, key, h);
   bool countStats = !(flags & (kLookupWrite | kLookupNoStats));
+  // Redis's keymiss event: read lookups that find nothing (OBJECT opts out).
+  const bool notifyMiss = !(flags & (kLookupWrite | kLookupNoNotify));
   if (!pos.ref) {
     if (countStats) ++engine_->stats().keyspaceMisses;
+    if (notifyMiss) engine_->notify(kNotifyKeyMiss, "keymiss", index_, key);
     return {};
   }
   char* e = pool_.at(pos.ref);
   uint32_t m = entry::meta(e);
   if ((m & entry::kHasExpire) && entry::load<long long>(e + entry::kHeader) < engine_->nowMs()) {
-    engine_->propagateExpired(index_, entry::key(e));
-    std::string watchedKey;
-    const bool watching = engine_->watches().watching();
-    if (watching) watchedKey = entry::key(e);
-    keys_.unlink(pool_, pos);
-    expireIndexRemove(pos.ref);
-    freeEntry(pos.ref, true);
-    if (watching) engine_->watches().expired(index_, watchedKey);
+    removeExpired(pos);
     ++engine_->stats().expiredKeys;
     if (countStats) ++engine_->stats().keyspaceMisses;
+    if (notifyMiss) engine_->notify(kNotifyKeyMiss, "keymiss", index_, key);
     return {};
   }
   if (countStats) ++engine_->stats().keyspaceHits;
@@ -624,6 +622,7 @@ KeyRef Db::randomKey() {
 void Db::transfer(KeyRef& ref, Db& target, std::string_view newKey) {
   modifiedRef(ref);
   target.modified(newKey);
+  engine_->notify(kNotifyNew, "new", target.index_, newKey);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   Parts p;
@@ -670,6 +669,7 @@ void Db::transfer(KeyRef& ref, Db& target, std::string_view newKey) {
 
 void Db::copyTo(const KeyRef& ref, Db& target, std::string_view newKey) {
   target.modified(newKey);
+  engine_->notify(kNotifyNew, "new", target.index_, newKey);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   Parts p;
@@ -779,14 +779,22 @@ void Db::deleteExpired(uint32_t ref) {
   char* e = pool_.at(ref);
   HashTable::Position pos = keys_.locate(pool_, ref, hashKey(entry::key(e)));
   if (!pos.ref) return;  // cannot happen: every indexed entry is in the table
+  removeExpired(pos);
+}
+
+// Redis's deleteExpiredKeyAndPropagate: delete, "expired" event, signal WATCH/tracking, log DEL.
+void Db::removeExpired(HashTable::Position pos) {
+  char* e = pool_.at(pos.ref);
   engine_->propagateExpired(index_, entry::key(e));
-  std::string watchedKey;
+  std::string key;
   const bool watching = engine_->watches().watching();
-  if (watching) watchedKey = entry::key(e);
+  const bool notifying = engine_->events().wants(kNotifyExpired);
+  if (watching || notifying) key = entry::key(e);
   keys_.unlink(pool_, pos);
-  expireIndexRemove(ref);
-  freeEntry(ref, true);
-  if (watching) engine_->watches().expired(index_, watchedKey);
+  expireIndexRemove(pos.ref);
+  freeEntry(pos.ref, true);
+  if (notifying) engine_->notify(kNotifyExpired, "expired", index_, key);
+  if (watching) engine_->watches().expired(index_, key);
 }
 
 std::pair<size_t, size_t> Db::activeExpireRound(size_t samples, long long nowMs) {

@@ -70,6 +70,7 @@ enum LookupFlags : unsigned {
   kLookupWrite = 1u << 0,    // no hit/miss stats (Redis's lookupKeyWrite)
   kLookupNoTouch = 1u << 1,  // do not update the LRU/LFU field (TYPE, EXISTS, TTL, OBJECT)
   kLookupNoStats = 1u << 2,  // no hit/miss stats
+  kLookupNoNotify = 1u << 3,  // no keymiss event (OBJECT)
 };
 
 class KeyRef {
@@ -214,6 +215,7 @@ class Db {
   void expireIndexAdd(uint32_t ref);
   void expireIndexRemove(uint32_t ref);
   void deleteExpired(uint32_t ref);
+  void removeExpired(HashTable::Position pos);
   void walkHeapParts(bool free);
   // Reports a change of key to WATCH (only while some client watches).
   void modified(std::string_view key);

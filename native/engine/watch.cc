@@ -83,6 +83,8 @@ void WatchTable::applyPending(bool changedData) {
 
 // Redis's touchWatchedKey, including its treatment of keys that were expired when watched.
 void WatchTable::touch(int db, std::string_view key) {
+  // Redis's signalModifiedKey: touchWatchedKey + trackingInvalidateKey.
+  if (tracking_) engine_.events().invalidate(key);
   if (!watching() || static_cast<size_t>(db) >= byDb_.size()) return;
   KeyWatchers& map = byDb_[static_cast<size_t>(db)];
   if (map.empty()) return;
@@ -104,6 +106,9 @@ void WatchTable::touch(int db, std::string_view key) {
 
 // Redis's touchAllWatchedKeysInDb.
 void WatchTable::touchAllInDb(int emptied, int replacedWith) {
+  // FLUSHDB/FLUSHALL invalidate every tracked key (Redis's trackingInvalidateKeysOnFlush); SWAPDB
+  // does not, as in Redis 7.0.
+  if (tracking_ && replacedWith < 0) engine_.events().invalidateAll();
   if (!watching() || static_cast<size_t>(emptied) >= byDb_.size()) return;
   KeyWatchers& map = byDb_[static_cast<size_t>(emptied)];
   std::vector<uint64_t> dirty;

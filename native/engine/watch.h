@@ -28,8 +28,10 @@ class WatchTable {
  public:
   explicit WatchTable(Engine& engine) : engine_(engine) {}
 
-  // True while any key is watched: only then do keyspace changes need reporting.
-  bool watching() const { return watchedKeys_ != 0; }
+  // True while any key is watched or a client tracks keys (the changes then also become
+  // invalidations): only then do keyspace changes need reporting.
+  bool watching() const { return watchedKeys_ != 0 || tracking_; }
+  void setTracking(bool on) { tracking_ = on; }
 
   // WATCH key in database db for client (a repeated key is ignored; a dirty client watches nothing).
   void watch(uint64_t client, int db, std::string_view key);
@@ -77,6 +79,7 @@ class WatchTable {
   bool logicallyExpired(int db, std::string_view key);
 
   Engine& engine_;
+  bool tracking_ = false;
   std::unordered_map<uint64_t, ClientWatches> clients_;
   std::vector<KeyWatchers> byDb_;  // indexed by db, grown on demand
   size_t watchedKeys_ = 0;

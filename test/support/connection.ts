@@ -197,6 +197,14 @@ export class Connection {
     return { bytes: Buffer.concat(this.rawLog), closed: this.closed };
   }
 
+  /** Like collectRaw, but returns only the bytes received since the last take, and forgets them. */
+  async takeRaw(idleMs: number, maxMs = 10000): Promise<{ bytes: Buffer; closed: boolean }> {
+    const got = await this.collectRaw(idleMs, maxMs);
+    this.rawLog = [];
+    this.replies = [];
+    return got;
+  }
+
   /** Replies that arrived without being read. */
   unread(): Reply[] {
     return this.replies.slice();

@@ -264,6 +264,52 @@ export const connectionCommands: CommandSpec[] = [
           },
         ],
       }),
+      clientSubcommand('tracking', -3, false, {
+        summary: 'Turn client-side caching invalidations on or off for this connection',
+        since: '6.0.0',
+        complexity: 'O(1). Some options may introduce additional complexity.',
+        arguments: [
+          {
+            name: 'status',
+            type: 'oneof',
+            arguments: [
+              { name: 'on', type: 'pure-token', token: 'ON' },
+              { name: 'off', type: 'pure-token', token: 'OFF' },
+            ],
+          },
+          { name: 'client-id', type: 'integer', token: 'REDIRECT', optional: true },
+          { name: 'prefix', type: 'string', token: 'PREFIX', optional: true, multiple: true, multipleToken: true },
+          { name: 'bcast', type: 'pure-token', token: 'BCAST', optional: true },
+          { name: 'optin', type: 'pure-token', token: 'OPTIN', optional: true },
+          { name: 'optout', type: 'pure-token', token: 'OPTOUT', optional: true },
+          { name: 'noloop', type: 'pure-token', token: 'NOLOOP', optional: true },
+        ],
+      }),
+      clientSubcommand('caching', 3, false, {
+        summary: 'Say whether the next command\'s keys are tracked (OPTIN / OPTOUT modes)',
+        since: '6.0.0',
+        complexity: 'O(1)',
+        arguments: [
+          {
+            name: 'mode',
+            type: 'oneof',
+            arguments: [
+              { name: 'yes', type: 'pure-token', token: 'YES' },
+              { name: 'no', type: 'pure-token', token: 'NO' },
+            ],
+          },
+        ],
+      }),
+      clientSubcommand('getredir', 2, false, {
+        summary: 'Answer the id of the client that receives this connection\'s invalidations',
+        since: '6.0.0',
+        complexity: 'O(1)',
+      }),
+      clientSubcommand('trackinginfo', 2, false, {
+        summary: 'Describe this connection\'s client-side caching settings',
+        since: '6.2.0',
+        complexity: 'O(1)',
+      }),
       clientSubcommand('list', -2, true, {
         summary: 'Describe every client connection, one line each',
         since: '2.4.0',

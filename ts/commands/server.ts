@@ -64,6 +64,32 @@ function configSubcommand(
   };
 }
 
+/** A SLOWLOG / LATENCY subcommand: admin, @admin @slow @dangerous, no keys (HELP: neither). */
+function diagnosticSubcommand(
+  container: 'slowlog' | 'latency',
+  sub: string,
+  arity: number,
+  docs: Pick<CommandSpec, 'summary' | 'since' | 'complexity'> & Partial<CommandSpec>,
+): CommandSpec {
+  const help = sub === 'help';
+  return {
+    name: `${container}|${sub}`,
+    arity,
+    flags: help ? ['loading', 'stale'] : container === 'latency' ? ['admin', 'noscript', 'loading', 'stale'] : ['admin', 'loading', 'stale'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: help ? ['slow'] : ['admin', 'slow', 'dangerous'],
+    group: 'server',
+    owner: 'ts',
+    ...docs,
+  };
+}
+
+/** The LATENCY reports' tips (RESET differs). */
+const LATENCY_TIPS = ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'];
+const latencyEventArg: ArgSpec = { name: 'event', type: 'string' };
+
 const commandNamesArg: ArgSpec = { name: 'command-name', type: 'string', optional: true, multiple: true };
 
 export const serverCommands: CommandSpec[] = [
@@ -402,6 +428,113 @@ export const serverCommands: CommandSpec[] = [
       { name: 'force', type: 'pure-token', token: 'FORCE', since: '7.0.0', optional: true },
       { name: 'abort', type: 'pure-token', token: 'ABORT', since: '7.0.0', optional: true },
     ],
+    owner: 'ts',
+  },
+  {
+    name: 'slowlog',
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['slow'],
+    summary: 'Read or clear the log of commands slower than slowlog-log-slower-than',
+    since: '2.2.12',
+    group: 'server',
+    complexity: 'Depends on subcommand.',
+    owner: 'ts',
+    subcommands: [
+      diagnosticSubcommand('slowlog', 'get', -2, {
+        summary: 'Answer with the newest slow log entries',
+        since: '2.2.12',
+        complexity: 'O(N) where N is the number of entries returned',
+        tips: ['request_policy:all_nodes', 'nondeterministic_output'],
+        history: [['4.0.0', 'Added client IP address, port and name to the reply.']],
+        arguments: [{ name: 'count', type: 'integer', optional: true }],
+      }),
+      diagnosticSubcommand('slowlog', 'len', 2, {
+        summary: 'Count the slow log entries',
+        since: '2.2.12',
+        complexity: 'O(1)',
+        tips: ['request_policy:all_nodes', 'response_policy:agg_sum', 'nondeterministic_output'],
+      }),
+      diagnosticSubcommand('slowlog', 'reset', 2, {
+        summary: 'Empty the slow log',
+        since: '2.2.12',
+        complexity: 'O(N) where N is the number of entries in the slowlog',
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+      }),
+      diagnosticSubcommand('slowlog', 'help', 2, { summary: 'List the SLOWLOG subcommands with a line on each', since: '6.2.0', complexity: 'O(1)' }),
+    ],
+  },
+  {
+    name: 'latency',
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['slow'],
+    summary: 'Inspect the latency spikes the latency monitor recorded',
+    since: '2.8.13',
+    group: 'server',
+    complexity: 'Depends on subcommand.',
+    owner: 'ts',
+    subcommands: [
+      diagnosticSubcommand('latency', 'latest', 2, {
+        summary: 'Answer with the latest spike of every event',
+        since: '2.8.13',
+        complexity: 'O(1)',
+        tips: LATENCY_TIPS,
+      }),
+      diagnosticSubcommand('latency', 'history', 3, {
+        summary: 'Answer with the time and latency of the recorded spikes of one event',
+        since: '2.8.13',
+        complexity: 'O(1)',
+        tips: LATENCY_TIPS,
+        arguments: [latencyEventArg],
+      }),
+      diagnosticSubcommand('latency', 'reset', -2, {
+        summary: 'Forget the spikes of some or all events',
+        since: '2.8.13',
+        complexity: 'O(1)',
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        arguments: [{ ...latencyEventArg, optional: true, multiple: true }],
+      }),
+      diagnosticSubcommand('latency', 'graph', 3, {
+        summary: 'Draw the recorded spikes of one event as an ASCII graph',
+        since: '2.8.13',
+        complexity: 'O(1)',
+        tips: LATENCY_TIPS,
+        arguments: [latencyEventArg],
+      }),
+      diagnosticSubcommand('latency', 'doctor', 2, {
+        summary: 'Describe the recorded latency spikes in words',
+        since: '2.8.13',
+        complexity: 'O(1)',
+        tips: LATENCY_TIPS,
+      }),
+      diagnosticSubcommand('latency', 'histogram', -2, {
+        summary: 'Answer with the cumulative latency distribution of some or all commands',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
+        tips: LATENCY_TIPS,
+        arguments: [{ name: 'command', type: 'string', optional: true, multiple: true }],
+      }),
+      diagnosticSubcommand('latency', 'help', 2, { summary: 'List the LATENCY subcommands with a line on each', since: '2.8.13', complexity: 'O(1)' }),
+    ],
+  },
+  {
+    name: 'monitor',
+    arity: 1,
+    flags: ['admin', 'noscript', 'loading', 'stale'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['admin', 'slow', 'dangerous'],
+    summary: 'Stream every command the server runs to this connection',
+    since: '1.0.0',
+    group: 'server',
     owner: 'ts',
   },
 ];

@@ -13,6 +13,7 @@ import { listCommands } from './lists';
 import { setCommands } from './sets';
 import { sortedSetCommands } from './zsets';
 import { transactionCommands } from './transactions';
+import { pubsubCommands } from './pubsub';
 import { scriptingCommands } from './scripting';
 
 /** native init flags: the command writes (see native-module.d.ts). */
@@ -32,9 +33,9 @@ export interface CommandTable {
   nativeFlags: Int32Array;
 }
 
-/** Joins the family tables; throws if a TypeScript-owned command has no handler or vice versa. */
-export function buildCommandTable(handlers: Record<string, TsHandler>): CommandTable {
-  const all = [
+/** Every family's specs, in table order (COMMAND output and the docs follow it). */
+export function allCommandSpecs(): CommandSpec[] {
+  return [
     ...stringCommands,
     ...keyCommands,
     ...hashCommands,
@@ -43,9 +44,15 @@ export function buildCommandTable(handlers: Record<string, TsHandler>): CommandT
     ...sortedSetCommands,
     ...connectionCommands,
     ...transactionCommands,
+    ...pubsubCommands,
     ...scriptingCommands,
     ...serverCommands,
   ];
+}
+
+/** Joins the family tables; throws if a TypeScript-owned command has no handler or vice versa. */
+export function buildCommandTable(handlers: Record<string, TsHandler>): CommandTable {
+  const all = allCommandSpecs();
   const byName = new Map<string, CommandSpec>();
   const nativeNames: string[] = [];
   const nativeArities: number[] = [];

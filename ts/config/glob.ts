@@ -6,16 +6,27 @@
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
   const p = nocase ? pattern.toLowerCase() : pattern;
   const s = nocase ? subject.toLowerCase() : subject;
-  return matchFrom(p, 0, s, 0);
+  return matchFrom(p, 0, s, 0, { skipLongerMatches: false }, 0);
 }
 
-function matchFrom(p: string, pi: number, s: string, si: number): boolean {
+/**
+ * Redis 7's stringmatchlen_impl, including its two guards against patterns like "a*a*a*a*b": once
+ * the rest after a '*' matched nowhere in the remaining subject, no earlier '*' retries longer
+ * runs (skipLongerMatches), and nesting stops at 1000 levels. Without them such a pattern (a
+ * PSUBSCRIBE, a KEYS) takes exponential time.
+ */
+function matchFrom(p: string, pi: number, s: string, si: number, state: { skipLongerMatches: boolean }, nesting: number): boolean {
+  if (nesting > 1000) return false;
   while (pi < p.length) {
     const c = p[pi]!;
     if (c === '*') {
       while (p[pi + 1] === '*') pi++;
       if (pi + 1 === p.length) return true;
-      for (let start = si; start <= s.length; start++) if (matchFrom(p, pi + 1, s, start)) return true;
+      for (let start = si; start <= s.length; start++) {
+        if (matchFrom(p, pi + 1, s, start, state, nesting + 1)) return true;
+        if (state.skipLongerMatches) return false;
+      }
+      state.skipLongerMatches = true;
       return false;
     }
     if (si >= s.length) return false;

@@ -111,6 +111,23 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
 // Applying values from each source
 
 /** Puts a value into the settings after checking that its feature exists (or the value is "off"). */
+/** Where each setting of a loaded Settings object came from (start-up logs it at debug level). */
+const SOURCES = new WeakMap<Settings, Map<string, string>>();
+
+/** Setting path -> the file line, environment variable or flag that set it; absent = default. */
+export function settingSources(settings: Settings): ReadonlyMap<string, string> {
+  return SOURCES.get(settings) ?? new Map();
+}
+
+function noteSource(settings: Settings, path: string, where: string): void {
+  let sources = SOURCES.get(settings);
+  if (sources === undefined) {
+    sources = new Map();
+    SOURCES.set(settings, sources);
+  }
+  sources.set(path, where);
+}
+
 function apply(settings: Settings, spec: SettingSpec<unknown>, value: unknown, where: string): void {
   const feature = featureOf(spec);
   if (feature && !feature.available && !spec.kind.equals(value, spec.default)) {
@@ -119,6 +136,7 @@ function apply(settings: Settings, spec: SettingSpec<unknown>, value: unknown, w
     );
   }
   assignValue(settings, spec, value);
+  noteSource(settings, spec.path, where);
 }
 
 function showGot(v: unknown): string {
@@ -231,6 +249,7 @@ function applyFlags(settings: Settings, flags: readonly ParsedFlag[]): void {
       const feature = featureOf(implied);
       if (feature && !feature.available) throw new ConfigError(`${spelled}: ${feature.name} is not available in this version`);
       assignValue(settings, implied, true);
+      noteSource(settings, implied.path, `${spelled} (implied)`);
     }
     apply(settings, spec, value, spelled);
   }

@@ -131,7 +131,7 @@ export class RuntimeConfig {
     for (let i = 0; i < pairs.length; i++) {
       const [name, text] = pairs[i]!;
       const spec = specs[i]!;
-      const parsed = spec.kind.fromRedis(text);
+      const parsed = spec.kind.fromRedis(text, valueOf(this.values, spec));
       if ('error' in parsed) return failed(name, parsed.error);
       const feature = featureOf(spec);
       if (feature && !feature.available && !spec.kind.equals(parsed.value, spec.default)) {

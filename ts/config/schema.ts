@@ -20,19 +20,32 @@
  * is refused with a message naming the setting. When a feature lands, flip its flag.
  */
 import path from 'node:path';
-import { bindAddresses, boolean, choice, integer, keepAlive, memory, text, wordList, type ValueKind } from './values';
+import {
+  DEFAULT_OUTPUT_BUFFER_LIMITS,
+  bindAddresses,
+  boolean,
+  choice,
+  integer,
+  keepAlive,
+  memory,
+  keyspaceEventClasses,
+  outputBufferLimits,
+  text,
+  wordList,
+  type OutputBufferLimits,
+  type ValueKind,
+} from './values';
 
 export const FEATURES = {
   aof: { name: 'AOF persistence', available: true },
   aofCompression: { name: 'AOF compression', available: true },
   snapshots: { name: 'RDB snapshots', available: true },
   memoryLimit: { name: 'memory limiting (max_memory, eviction)', available: false },
-  metrics: { name: 'the metrics endpoint', available: false },
+  metrics: { name: 'the metrics endpoint', available: true },
   auth: { name: 'authentication', available: false },
   tls: { name: 'TLS', available: false },
   clustering: { name: 'clustering', available: false },
-  logRotation: { name: 'log rotation', available: false },
-  keyspaceEvents: { name: 'keyspace notifications', available: false },
+  logRotation: { name: 'log rotation', available: true },
 } satisfies Record<string, { name: string; available: boolean }>;
 
 export type FeatureId = keyof typeof FEATURES;
@@ -67,8 +80,15 @@ export interface Settings {
     hz: number;
     proto_max_bulk_len: number;
     client_query_buffer_limit: number;
-    /** Redis's notify-keyspace-events; not in the file until the feature exists. */
+    /** SLOWLOG: commands taking at least this many µs are logged (-1 never, 0 all). */
+    slowlog_log_slower_than: number;
+    slowlog_max_len: number;
+    /** LATENCY: spikes of at least this many ms are recorded (0 = off). */
+    latency_monitor_threshold: number;
+    /** Redis's notify-keyspace-events, in its canonical form ("AKE"); "" = off. */
     notify_keyspace_events: string;
+    /** Redis's client-output-buffer-limit (the pubsub class disconnects slow subscribers). */
+    client_output_buffer_limit: OutputBufferLimits;
   };
   storage: {
     aof_enabled: boolean;
@@ -109,6 +129,10 @@ export interface Settings {
     /** Log file path; "" = standard output. */
     file: string;
     rotation: LogRotation;
+    /** rotation = "size": rotate before the file exceeds this many bytes. */
+    max_size: number;
+    /** Rotated files kept; older ones are deleted. */
+    keep: number;
   };
   metrics: { enabled: boolean; port: number; path: string };
   security: { auth_enabled: boolean; password: string; tls_enabled: boolean; cert_file: string; key_file: string };
@@ -204,7 +228,6 @@ const INT32_MIN = -2147483648;
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
 const PATH_TEXT = text({ check: (t) => t !== '' && !t.includes('\0'), expected: 'a non-empty path' });
 const OPTIONAL_PATH = text({ check: (t) => !t.includes('\0'), expected: 'a path, or "" for none' });
-const NOTIFY_FLAGS = 'Ag$lshzxeKEtmdn';
 
 const TABLE = [
   // [server]
@@ -266,17 +289,35 @@ const TABLE = [
     summary: 'largest unprocessed input a client may accumulate',
     redis: { name: 'client-query-buffer-limit', access: 'runtime' },
   }),
+  row('server.slowlog_log_slower_than', {
+    kind: integer(-1, LONG_MAX),
+    default: 10000,
+    summary: 'SLOWLOG: log commands taking at least this many microseconds (-1 = never, 0 = every command)',
+    redis: { name: 'slowlog-log-slower-than', access: 'runtime' },
+  }),
+  row('server.slowlog_max_len', {
+    kind: integer(0, LONG_MAX),
+    default: 128,
+    summary: 'SLOWLOG: entries kept',
+    redis: { name: 'slowlog-max-len', access: 'runtime' },
+  }),
+  row('server.latency_monitor_threshold', {
+    kind: integer(0, LONG_MAX),
+    default: 0,
+    summary: 'LATENCY: record events taking at least this many milliseconds (0 = off)',
+    redis: { name: 'latency-monitor-threshold', access: 'runtime' },
+  }),
+  row('server.client_output_buffer_limit', {
+    kind: outputBufferLimits(),
+    default: DEFAULT_OUTPUT_BUFFER_LIMITS,
+    summary: 'output buffer limits per client class: "<class> <hard> <soft> <seconds>" groups',
+    redis: { name: 'client-output-buffer-limit', access: 'runtime' },
+  }),
   row('server.notify_keyspace_events', {
-    kind: text({
-      check: (t) => [...t].every((c) => NOTIFY_FLAGS.includes(c)),
-      redisError: `Invalid event class character. Use '${NOTIFY_FLAGS}'.`,
-      expected: `characters from '${NOTIFY_FLAGS}'`,
-    }),
+    kind: keyspaceEventClasses(),
     default: '',
-    summary: 'keyspace notification classes',
-    inFile: false,
+    summary: 'keyspace notification classes (Redis\'s notify-keyspace-events letters, e.g. "KEA")',
     redis: { name: 'notify-keyspace-events', access: 'runtime' },
-    feature: 'keyspaceEvents',
   }),
 
   // [storage]
@@ -442,9 +483,16 @@ const TABLE = [
   row('logging.rotation', {
     kind: choice<LogRotation>(['never', 'daily', 'hourly', 'size']),
     default: 'never',
-    summary: 'log file rotation',
+    summary: 'log file rotation (never, daily, hourly, or size: see max_size)',
     feature: 'logRotation',
   }),
+  row('logging.max_size', {
+    kind: memory(1024),
+    default: 100 * 1024 * 1024,
+    summary: 'with rotation = "size": largest log file before it is rotated',
+    feature: 'logRotation',
+  }),
+  row('logging.keep', { kind: integer(1, 10000), default: 10, summary: 'rotated log files kept', feature: 'logRotation' }),
 
   // [metrics]
   row('metrics.enabled', { kind: boolean, default: false, summary: 'serve Prometheus metrics over HTTP', feature: 'metrics' }),

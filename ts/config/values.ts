@@ -18,14 +18,16 @@ export interface ValueKind<T> {
   fromToml(value: unknown): T | undefined;
   /** Converts the text of an environment variable or a flag, or returns undefined. */
   fromText(text: string): T | undefined;
-  /** Parses a CONFIG SET argument the way redis-server does. */
-  fromRedis(text: string): RedisParse<T>;
+  /** Parses a CONFIG SET argument the way redis-server does (`current`: for partial updates). */
+  fromRedis(text: string, current: T): RedisParse<T>;
   /** Renders the value as CONFIG GET shows it. */
   toRedis(value: T): string;
   /** Renders the value for --help and messages, in our own (TOML-like) syntax. */
   show(value: T): string;
   equals(a: T, b: T): boolean;
 }
+
+import { formatKeyspaceEvents, parseKeyspaceEvents } from './keyspace-events';
 
 const INT32_MAX = 2147483647;
 const INT64_MAX = 9223372036854775807n;
@@ -111,7 +113,7 @@ export function keepAlive(secondsWhenTrue: number): ValueKind<number> {
       const flag = STRICT_INTEGER.test(t) ? undefined : textToBoolean(t);
       return flag === undefined ? seconds.fromText(t) : flag ? secondsWhenTrue : 0;
     },
-    fromRedis: (t) => seconds.fromRedis(t),
+    fromRedis: (t, current) => seconds.fromRedis(t, current),
     toRedis: String,
     show: String,
     equals: sameValue,
@@ -273,5 +275,88 @@ export function bindAddresses(): ValueKind<string[]> {
       if (words.length === 0 || !words.every(isAddress)) return { error: 'Failed to bind to specified addresses.' };
       return { value: words };
     },
+  };
+}
+
+/** One client class's output buffer limits: hard bytes, soft bytes, soft seconds (0 = none). */
+export interface OutputBufferLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
+export type OutputBufferClass = 'normal' | 'replica' | 'pubsub';
+export type OutputBufferLimits = Record<OutputBufferClass, OutputBufferLimit>;
+
+/**
+ * Redis's client-output-buffer-limit: "<class> <hard> <soft> <soft seconds>" groups (class normal,
+ * replica/slave or pubsub; sizes with units). CONFIG SET changes only the classes it names.
+ */
+export function outputBufferLimits(): ValueKind<OutputBufferLimits> {
+  const parse = (t: string, base: OutputBufferLimits): OutputBufferLimits | string => {
+    const words = t.split(/\s+/).filter((w) => w !== '');
+    if (words.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+    const next: OutputBufferLimits = { normal: { ...base.normal }, replica: { ...base.replica }, pubsub: { ...base.pubsub } };
+    for (let i = 0; i < words.length; i += 4) {
+      const name = words[i]!.toLowerCase();
+      const cls: OutputBufferClass | null = name === 'normal' ? 'normal' : name === 'replica' || name === 'slave' ? 'replica' : name === 'pubsub' ? 'pubsub' : null;
+      if (cls === null) return 'Invalid client class specified in buffer limit configuration.';
+      const hard = parseMemory(words[i + 1]!, false);
+      const soft = parseMemory(words[i + 2]!, false);
+      const seconds = STRICT_INTEGER.test(words[i + 3]!) ? BigInt(words[i + 3]!) : undefined;
+      if (hard === undefined || soft === undefined || seconds === undefined || seconds < 0n || seconds > BigInt(INT32_MAX)) {
+        return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+      }
+      next[cls] = { hard: Number(hard), soft: Number(soft), softSeconds: Number(seconds) };
+    }
+    return next;
+  };
+  const render = (v: OutputBufferLimits): string =>
+    (['normal', 'replica', 'pubsub'] as const)
+      .map((c) => `${c === 'replica' ? 'slave' : c} ${v[c].hard} ${v[c].soft} ${v[c].softSeconds}`)
+      .join(' ');
+  const fromText = (t: string): OutputBufferLimits | undefined => {
+    const v = parse(t, DEFAULT_OUTPUT_BUFFER_LIMITS);
+    return typeof v === 'string' ? undefined : v;
+  };
+  return {
+    expected: 'groups of "<normal|replica|pubsub> <hard> <soft> <seconds>"',
+    fromToml: (v) => (typeof v === 'string' ? fromText(v) : undefined),
+    fromText,
+    fromRedis(t, current) {
+      const v = parse(t, current);
+      return typeof v === 'string' ? { error: v } : { value: v };
+    },
+    toRedis: render,
+    show: (v) => JSON.stringify(render(v)),
+    equals: (a, b) => render(a) === render(b),
+  };
+}
+
+export const DEFAULT_OUTPUT_BUFFER_LIMITS: OutputBufferLimits = {
+  normal: { hard: 0, soft: 0, softSeconds: 0 },
+  replica: { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
+  pubsub: { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+};
+
+/**
+ * notify-keyspace-events: Redis's class letters, kept in the canonical form CONFIG GET shows
+ * ("AKE" for "KEA", "g$nK"...).
+ */
+export function keyspaceEventClasses(): ValueKind<string> {
+  const canonical = (t: string): string | undefined => {
+    const flags = parseKeyspaceEvents(t);
+    return flags === null ? undefined : formatKeyspaceEvents(flags);
+  };
+  return {
+    expected: "characters from 'Ag$lshzxeKEtmdn'",
+    fromToml: (v) => (typeof v === 'string' ? canonical(v) : undefined),
+    fromText: canonical,
+    fromRedis(t) {
+      const v = canonical(t);
+      return v === undefined ? { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." } : { value: v };
+    },
+    toRedis: (v) => v,
+    show: (v) => JSON.stringify(v),
+    equals: sameValue,
   };
 }

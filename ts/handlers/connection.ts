@@ -98,6 +98,10 @@ const quit: TsHandler = (ctx) => {
 const reset: TsHandler = (ctx) => {
   const client = ctx.client;
   client.discardTransaction();
+  // RESET also leaves MONITOR mode.
+  client.server.ops.monitors.clients.delete(client);
+  ctx.server.pubsub.dropClient(client);
+  ctx.server.tracking.disable(client);
   client.db = 0;
   client.resp = 2;
   client.name = null;
@@ -112,11 +116,19 @@ const reset: TsHandler = (ctx) => {
 /** One line of CLIENT LIST / CLIENT INFO, with Redis 7's fields (buffer figures are ours). */
 export function clientInfoLine(client: Client, now = Date.now()): string {
   const flags =
+    (client.subscriptions.active ? 'P' : '') +
     (client.multiCount >= 0 ? 'x' : '') +
     (client.blocked !== null ? 'b' : '') +
+    (client.tracking !== null ? 't' : '') +
+    (client.tracking?.brokenRedirect ? 'R' : '') +
+    (client.tracking?.bcast ? 'B' : '') +
     (client.watchDirty ? 'd' : '') +
-    (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') || 'N';
+    (client.noEvict ? 'e' : '') + (client.noTouch ? 'T' : '') +
+    (client.server.ops.monitors.clients.has(client) ? 'O' : '') || 'N';
   const qbuf = client.queryBufferLength;
+  const qbufFree = client.queryBufferFree;
+  const omem = client.outputLength;
+  const multiMem = client.multi === null ? 0 : client.multi.reduce((sum, args) => sum + args.reduce((n, a) => n + a.length, 0), 0);
   const fields: Array<[string, string | number]> = [
     ['id', client.id],
     ['addr', client.addr],
@@ -127,24 +139,24 @@ export function clientInfoLine(client: Client, now = Date.now()): string {
     ['idle', Math.floor((now - client.lastInteraction) / 1000)],
     ['flags', flags],
     ['db', client.db],
-    ['sub', 0],
-    ['psub', 0],
-    ['ssub', 0],
+    ['sub', client.subscriptions.channels],
+    ['psub', client.subscriptions.patterns],
+    ['ssub', client.subscriptions.shardChannels],
     ['multi', client.multiCount],
     ['qbuf', qbuf],
-    ['qbuf-free', 0],
+    ['qbuf-free', qbufFree],
     ['argv-mem', 0],
-    ['multi-mem', 0],
+    ['multi-mem', multiMem],
     ['rbs', 0],
     ['rbp', 0],
     ['obl', 0],
-    ['oll', 0],
-    ['omem', client.outputLength],
-    ['tot-mem', qbuf + client.outputLength],
-    ['events', 'r'],
-    ['cmd', client.lastCommand],
+    ['oll', client.queuedReplies],
+    ['omem', omem],
+    ['tot-mem', qbuf + qbufFree + omem + multiMem],
+    ['events', omem > 0 ? 'rw' : 'r'],
+    ['cmd', client.commandName],
     ['user', 'default'],
-    ['redir', -1],
+    ['redir', client.tracking?.redirect ?? -1],
     ['resp', client.resp],
     ['lib-name', client.libName],
     ['lib-ver', client.libVer],
@@ -194,8 +206,10 @@ const clientList: TsHandler = (ctx, args) => {
     if (opt === 'type' && i + 1 < args.length) {
       const type = lower(args[i + 1]);
       if (!CLIENT_TYPES.has(type)) return void ctx.reply.error(`ERR Unknown client type '${args[i + 1].toString()}'`);
-      // Every client is a normal one until pub/sub and replication exist.
-      if (type !== 'normal') selected = [];
+      // Clients with subscriptions are of type pubsub; there are no replicas.
+      if (type === 'pubsub') selected = selected.filter((c) => c.subscriptions.active);
+      else if (type === 'normal') selected = selected.filter((c) => !c.subscriptions.active);
+      else selected = [];
       i++;
     } else if (opt === 'id' && i + 1 < args.length) {
       const ids = new Set<number>();
@@ -297,6 +311,10 @@ function onOffHandler(apply: (client: Client, on: boolean) => void): TsHandler {
 
 const CLIENT_HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of this connection.',
   'ID',
@@ -313,6 +331,11 @@ const CLIENT_HELP = [
   '    Name this connection.',
   'SETINFO (LIB-NAME|LIB-VER) <value>',
   '    Record the client library name or version, shown by CLIENT LIST.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
   'NO-EVICT (ON|OFF)',
   '    Protect this connection from client eviction.',
   'NO-TOUCH (ON|OFF)',
@@ -336,8 +359,5 @@ export const connectionHandlers: Record<string, TsHandler> = {
   'client|kill': clientKill,
   'client|no-evict': onOffHandler((c, on) => (c.noEvict = on)),
   'client|no-touch': onOffHandler((c, on) => (c.noTouch = on)),
-  'client|help': (ctx) => {
-    ctx.reply.array(CLIENT_HELP.length);
-    for (const line of CLIENT_HELP) ctx.reply.simple(line);
-  },
+  'client|help': (ctx) => void ctx.reply.statusLines(CLIENT_HELP),
 };

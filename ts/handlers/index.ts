@@ -3,6 +3,8 @@ import type { TsHandler } from '../commands/types';
 import { connectionHandlers } from './connection';
 import { serverHandlers } from './server';
 import { transactionHandlers } from './transactions';
+import { pubsubHandlers } from './pubsub';
+import { trackingHandlers } from './tracking';
 import { commandHandlers } from '../commands/command-command';
 import { configHandlers } from '../config/config-command';
 
@@ -10,6 +12,8 @@ export const tsHandlers: Record<string, TsHandler> = {
   ...connectionHandlers,
   ...serverHandlers,
   ...transactionHandlers,
+  ...pubsubHandlers,
+  ...trackingHandlers,
   ...commandHandlers,
   ...configHandlers,
 };

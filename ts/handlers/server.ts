@@ -1,10 +1,14 @@
-/** TypeScript-owned server commands: INFO (assembled from engine and server figures), TIME, SHUTDOWN. */
+/**
+ * TypeScript-owned server commands: INFO (assembled from engine and server figures), SLOWLOG,
+ * LATENCY, MONITOR, TIME, SHUTDOWN and the persistence commands.
+ */
 import os from 'node:os';
 import type { TsHandler } from '../commands/types';
 import type { Server } from '../server/server';
 import { native } from '../native';
 import type { ShutdownSave } from '../persistence';
 import { REDIS_VERSION, VERSION } from '../version';
+import { LATENCY_PERCENTILES } from '../metrics/command-stats';
 
 const RUN_ID = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
 
@@ -57,7 +61,7 @@ const sections: Record<string, Section> = {
     ['client_recent_max_input_buffer', Math.max(0, ...[...server.clients.values()].map((c) => c.queryBufferLength))],
     ['client_recent_max_output_buffer', Math.max(0, ...[...server.clients.values()].map((c) => c.outputLength))],
     ['blocked_clients', server.blocking.count],
-    ['tracking_clients', 0],
+    ['tracking_clients', server.tracking.clientCount],
     ['clients_in_timeout_table', 0],
   ],
   memory: () => {
@@ -105,9 +109,16 @@ const sections: Record<string, Section> = {
       ['evicted_keys', engine.evictedKeys],
       ['keyspace_hits', engine.keyspaceHits],
       ['keyspace_misses', engine.keyspaceMisses],
-      ['pubsub_channels', 0],
-      ['pubsub_patterns', 0],
-      ['total_error_replies', 0],
+      ['pubsub_channels', server.pubsub.channelCount],
+      ['pubsub_patterns', server.pubsub.patternCount],
+      ['pubsubshard_channels', server.pubsub.shardChannelCount],
+      ['tracking_total_keys', server.tracking.totalKeys],
+      ['tracking_total_items', server.tracking.totalItems],
+      ['tracking_total_prefixes', server.tracking.totalPrefixes],
+      ['unexpected_error_replies', 0],
+      ['total_error_replies', server.ops.commands.totalErrors()],
+      ['io_threaded_reads_processed', 0],
+      ['io_threaded_writes_processed', 0],
     ];
   },
   replication: () => [
@@ -125,7 +136,19 @@ const sections: Record<string, Section> = {
     ];
   },
   modules: () => [],
-  errorstats: () => [],
+  commandstats: (server) =>
+    sortedRows(server).map((r) => [
+      `cmdstat_${r.name}`,
+      `calls=${r.calls},usec=${r.usec},usec_per_call=${(r.calls > 0 ? r.usec / r.calls : 0).toFixed(2)},rejected_calls=${r.rejected},failed_calls=${r.failed}`,
+    ]),
+  errorstats: (server) => server.ops.commands.errors().map(([code, count]) => [`errorstat_${code}`, `count=${count}`]),
+  latencystats: (server) =>
+    sortedRows(server)
+      .filter((r) => r.calls > 0)
+      .map((r) => [
+        `latency_percentiles_usec_${r.name}`,
+        LATENCY_PERCENTILES.map((p, i) => `p${p}=${r.latencyUsec[i].toFixed(3)}`).join(','),
+      ]),
   cluster: () => [['cluster_enabled', 0]],
   keyspace: () => {
     const rows: Array<[string, string]> = [];
@@ -136,16 +159,30 @@ const sections: Record<string, Section> = {
   },
 };
 
-const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace'];
+/** The command statistics rows by name (Redis lists them in its hash table's order). */
+function sortedRows(server: Server): ReturnType<Server['ops']['commands']['rows']> {
+  return server.ops.commands.rows().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Every section in Redis 7.0's order; `all` and `everything` give them all. */
+const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'commandstats', 'errorstats', 'latencystats', 'cluster', 'keyspace'];
+/** INFO without arguments, or `default`: all but the per-command ones. */
+const DEFAULT_SECTIONS = ALL_SECTIONS.filter((n) => n !== 'commandstats' && n !== 'latencystats');
+
+/** The fields of one INFO section (also read by the metrics endpoint: one source of figures). */
+export function infoSection(server: Server, name: string): Array<[string, string | number]> {
+  return sections[name]?.(server) ?? [];
+}
 
 /** INFO text: "# Section" headers, CRLF line endings, sections separated by an empty line. */
 export function infoText(server: Server, requested: string[]): string {
-  let names: string[];
-  if (requested.length === 0 || requested.some((r) => r === 'default' || r === 'all' || r === 'everything')) {
-    names = DEFAULT_SECTIONS;
-  } else {
-    names = DEFAULT_SECTIONS.filter((n) => requested.includes(n));
+  const wanted = new Set<string>();
+  for (const r of requested.length === 0 ? ['default'] : requested) {
+    if (r === 'all' || r === 'everything') ALL_SECTIONS.forEach((n) => wanted.add(n));
+    else if (r === 'default') DEFAULT_SECTIONS.forEach((n) => wanted.add(n));
+    else wanted.add(r);
   }
+  const names = ALL_SECTIONS.filter((n) => wanted.has(n));
   return names
     .map((name) => {
       const title = name === 'cpu' ? 'CPU' : name[0].toUpperCase() + name.slice(1);
@@ -217,4 +254,157 @@ const lastsave: TsHandler = (ctx) => {
   ctx.reply.integer(Math.floor(at / 1000));
 };
 
-export const serverHandlers: Record<string, TsHandler> = { info, time, shutdown, bgrewriteaof, bgsave, save, lastsave };
+// ---- SLOWLOG ----
+
+const SLOWLOG_HELP = [
+  'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET [<count>]',
+  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+  '    client name',
+  'LEN',
+  '    Return the length of the slowlog.',
+  'RESET',
+  '    Reset the slowlog.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const LATENCY_HELP = [
+  'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function helpReply(lines: readonly string[]): TsHandler {
+  return (ctx) => {
+    ctx.reply.array(lines.length);
+    for (const line of lines) ctx.reply.simple(line);
+  };
+}
+
+const slowlogGet: TsHandler = (ctx, args) => {
+  let count = 10;
+  if (args.length > 3) return void ctx.reply.error('ERR syntax error');
+  if (args.length === 3) {
+    const text = args[2].toString('latin1');
+    const n = /^-?\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < -1) return void ctx.reply.error('ERR count should be greater than or equal to -1');
+    count = n;
+  }
+  const entries = ctx.server.ops.slowlog.get(count);
+  const r = ctx.reply;
+  r.array(entries.length);
+  for (const e of entries) {
+    r.array(6).integer(e.id).integer(e.time).integer(e.durationUsec);
+    r.array(e.args.length);
+    for (const a of e.args) r.bulk(a);
+    r.bulk(e.peer).bulk(Buffer.from(e.name, 'latin1'));
+  }
+};
+
+const slowlogLen: TsHandler = (ctx) => void ctx.reply.integer(ctx.server.ops.slowlog.length);
+
+const slowlogReset: TsHandler = (ctx) => {
+  ctx.server.ops.slowlog.reset();
+  ctx.reply.simple('OK');
+};
+
+// ---- LATENCY ----
+
+const latencyLatest: TsHandler = (ctx) => {
+  const events = ctx.server.ops.latency.events;
+  ctx.reply.array(events.size);
+  for (const [name, e] of events) {
+    ctx.reply.array(4).bulk(name).integer(e.latest.time).integer(e.latest.latencyMs).integer(e.max);
+  }
+};
+
+const latencyHistory: TsHandler = (ctx, args) => {
+  const e = ctx.server.ops.latency.events.get(args[2].toString('latin1'));
+  const samples = e?.samples ?? [];
+  ctx.reply.array(samples.length);
+  for (const s of samples) ctx.reply.array(2).integer(s.time).integer(s.latencyMs);
+};
+
+const latencyReset: TsHandler = (ctx, args) => {
+  ctx.reply.integer(ctx.server.ops.latency.reset(args.slice(2).map((a) => a.toString('latin1'))));
+};
+
+const latencyGraph: TsHandler = (ctx, args) => {
+  const event = args[2].toString('latin1');
+  const graph = ctx.server.ops.latency.graph(event);
+  if (graph === null) ctx.reply.error(`ERR No samples available for event '${event}'`);
+  else ctx.reply.verbatim(graph);
+};
+
+const latencyDoctor: TsHandler = (ctx) => void ctx.reply.verbatim(ctx.server.ops.latency.doctor());
+
+/** Redis's hdr log iteration: buckets from 1024 ns doubling, shown in µs (1, 2, 4, 8, 16, 32, 65, ...). */
+const HISTOGRAM_BOUNDS_SECONDS = Array.from({ length: 31 }, (_, k) => (1024 * 2 ** k - 1) / 1e9);
+
+const latencyHistogram: TsHandler = (ctx, args) => {
+  const rows = ctx.server.ops.commands.rows([], HISTOGRAM_BOUNDS_SECONDS).filter((r) => r.calls > 0);
+  const wanted = args.slice(2).map((a) => a.toString('latin1').toLowerCase());
+  const selected = wanted.length === 0 ? rows : rows.filter((r) => wanted.includes(r.name));
+  const r = ctx.reply;
+  r.map(selected.length);
+  for (const row of selected) {
+    r.bulk(row.name).map(2).bulk('calls').integer(row.calls).bulk('histogram_usec');
+    const points: Array<[number, number]> = [];
+    let previous = 0;
+    row.buckets.forEach((cumulative, k) => {
+      if (cumulative > previous) points.push([Math.floor(HISTOGRAM_BOUNDS_SECONDS[k] * 1e6), cumulative]);
+      previous = cumulative;
+    });
+    r.map(points.length);
+    for (const [usec, cumulative] of points) r.integer(usec).integer(cumulative);
+  }
+};
+
+// ---- MONITOR ----
+
+const monitor: TsHandler = (ctx) => {
+  const monitors = ctx.server.ops.monitors;
+  // Like Redis: a client already monitoring gets no reply at all.
+  if (monitors.clients.has(ctx.client)) return;
+  monitors.clients.add(ctx.client);
+  ctx.reply.simple('OK');
+};
+
+export const serverHandlers: Record<string, TsHandler> = {
+  info,
+  time,
+  shutdown,
+  bgrewriteaof,
+  bgsave,
+  save,
+  lastsave,
+  'slowlog|get': slowlogGet,
+  'slowlog|len': slowlogLen,
+  'slowlog|reset': slowlogReset,
+  'slowlog|help': helpReply(SLOWLOG_HELP),
+  'latency|latest': latencyLatest,
+  'latency|history': latencyHistory,
+  'latency|reset': latencyReset,
+  'latency|doctor': latencyDoctor,
+  'latency|graph': latencyGraph,
+  'latency|histogram': latencyHistogram,
+  'latency|help': helpReply(LATENCY_HELP),
+  monitor,
+};

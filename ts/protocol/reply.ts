@@ -56,13 +56,18 @@ export class ReplyWriter {
     return this.ascii('+' + s.replace(/[\r\n]/g, ' ') + CRLF);
   }
 
+  /** Told of every error reply written (the server counts them: INFO errorstats). */
+  onError: ((msg: string) => void) | null = null;
+
   /** An error reply; `msg` includes its code ("ERR ...", "WRONGTYPE ..."). */
   error(msg: string): this {
+    this.onError?.(msg);
     return this.ascii('-' + msg.replace(/[\r\n]/g, ' ') + CRLF);
   }
 
   /** An error whose text quotes client bytes: one char per byte (latin1), so bytes pass unchanged. */
   errorBytes(msg: string): this {
+    this.onError?.(msg);
     const line = '-' + msg.replace(/[\r\n]/g, ' ') + CRLF;
     this.reserve(line.length);
     this.len += this.buf.write(line, this.len, 'latin1');
@@ -123,6 +128,13 @@ export class ReplyWriter {
     this.ascii('=' + (b.length + 4) + CRLF + format + ':');
     this.raw(b);
     return this.ascii(CRLF);
+  }
+
+  /** Array of status lines: the HELP subcommands' reply (Redis's addReplyHelp). */
+  statusLines(lines: readonly string[]): this {
+    this.array(lines.length);
+    for (const line of lines) this.simple(line);
+    return this;
   }
 
   /** Array of bulk strings. */

@@ -82,9 +82,11 @@ export class BlockingRegistry {
   }
 
   private timeOut(client: Client): void {
-    if (client.blocked === null) return;
+    const state = client.blocked;
+    if (state === null) return;
     this.release(client);
     client.replyTs((r) => r.nullArray());
+    client.server.ops.blockedTimedOut(client, state.args);
     client.resume();
   }
 

@@ -14,10 +14,14 @@ import {
   native,
 } from '../native';
 import type { BlockedCommand } from './blocking';
+import type { CommandSpec } from '../commands/types';
 import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
-import { dispatchTsCommand, rejectedExec, resolveCommand } from './dispatch';
+import { arityError, dispatchTsCommand, rejectedExec, resolveCommand, subscriberModeError } from './dispatch';
+import { ClientSubscriptions } from './pubsub';
+import type { TrackingState } from './tracking';
+import { getKeysOfCommandLine } from '../commands/command-command';
 import { scriptCaller } from '../handlers/scripting';
 
 /** Shared by every client: the engine call runs synchronously, so one control block suffices. */
@@ -25,6 +29,17 @@ const control = new Int32Array(CONTROL_SIZE);
 
 /** Pause reading from a client whose unsent replies exceed this (it is not reading them). */
 const OUTPUT_HIGH_WATER = 64 * 1024 * 1024;
+
+/** The arguments of the command framed at `cursor`, as views into `buf`. */
+function argsAt(buf: Buffer, frames: Int32Array, cursor: number): Buffer[] {
+  const argc = frames[cursor];
+  const args: Buffer[] = new Array(argc);
+  for (let i = 0; i < argc; i++) {
+    const off = frames[cursor + 1 + 2 * i];
+    args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
+  }
+  return args;
+}
 
 export class Client {
   readonly id: number;
@@ -37,8 +52,10 @@ export class Client {
   resp: 2 | 3 = 2;
   noEvict = false;
   noTouch = false;
-  /** Name of the last command run ("client|list" style), for CLIENT LIST. */
+  /** Name of the last command run ("client|list" style), for CLIENT LIST... */
   lastCommand = 'NULL';
+  /** ...unless it ran in the engine: its native id then (see commandName). */
+  lastEngineCommand = -1;
   closing = false;
   /** The blocking command this client waits on (BLPOP ...), or null. */
   blocked: BlockedCommand | null = null;
@@ -55,6 +72,14 @@ export class Client {
   private readyKeysDuringExec = false;
   /** The engine holds WATCHes for this client (see watch/unwatchAll). */
   private watching = false;
+  /** Channels, patterns and shard channels this client listens on. */
+  readonly subscriptions = new ClientSubscriptions();
+  /** CLIENT TRACKING settings, or null when tracking is off. */
+  tracking: TrackingState | null = null;
+  /** A tracked command is running on its own (see runTracked): no re-routing. */
+  private runningTracked = false;
+  /** Bytes of pub/sub messages queued by deliver() and not yet handed to the socket. */
+  private deliveredBytes = 0;
   /** Set by QUIT (and CLIENT KILL of oneself): close once the current reply is sent. */
   closeAfterReply = false;
   readonly addr: string;
@@ -82,6 +107,7 @@ export class Client {
     this.parser = new RequestParser(server.protoMaxBulkLen());
     const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
     this.sendSocket = typeof fd === 'number' && fd >= 0 ? fd + 1 : 0;
+    this.tsReply.onError = (message) => server.ops.commands.recordError(message);
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     socket.on('drain', () => {
@@ -93,8 +119,38 @@ export class Client {
     return this.pendingLen;
   }
 
+  /** Free bytes of the query buffer (CLIENT LIST qbuf-free). */
+  get queryBufferFree(): number {
+    return this.pending === null ? 0 : this.pending.length - this.pendingLen;
+  }
+
+  /** Replies waiting in TypeScript before reaching the socket (CLIENT LIST oll). */
+  get queuedReplies(): number {
+    return this.out.length;
+  }
+
+  /** The last command's table name (CLIENT LIST cmd=). */
+  get commandName(): string {
+    return this.lastEngineCommand >= 0 ? this.server.ops.nativeCommandName(this.lastEngineCommand) : this.lastCommand;
+  }
+
   get outputLength(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.deliveredBytes;
+  }
+
+  /**
+   * RESP2 subscriber mode: a client with subscriptions may only (un)subscribe, PING, QUIT and RESET,
+   * so each of its commands is checked on its own (RESP3 clients run anything while subscribed).
+   */
+  private get subscriberMode(): boolean {
+    return this.resp === 2 && this.subscriptions.active;
+  }
+
+  /** A pub/sub message (or invalidation) for this client: sent after the current tick's replies. */
+  deliver(message: Buffer): void {
+    this.out.push(message);
+    this.deliveredBytes += message.length;
+    this.server.scheduleFlush(this);
   }
 
   /**
@@ -131,6 +187,7 @@ export class Client {
     }
     this.parser.maxBulkLen = this.server.opts.protoMaxBulkLen;
     this.process(buf, end);
+    this.server.flushPending();
     this.flush();
   }
 
@@ -206,18 +263,33 @@ export class Client {
     control[Control.FrameCursor] = 0;
     control[Control.FrameEnd] = framesEnd;
     for (;;) {
-      if (this.multi !== null) {
-        // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself).
+      if (this.multi !== null || this.subscriberMode || this.tracksReads) {
+        // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself);
+        // in subscriber mode each command is checked before it runs; a tracking client's reads
+        // are remembered command by command.
         const cursor = control[Control.FrameCursor];
         const argc = frames[cursor];
-        const args: Buffer[] = new Array(argc);
-        for (let i = 0; i < argc; i++) {
-          const off = frames[cursor + 1 + 2 * i];
-          args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
-        }
-        this.queueCommand(args);
+        const args = argsAt(buf, frames, cursor);
+        if (this.multi !== null) this.queueCommand(args);
+        else if (this.subscriberMode) this.runInSubscriberMode(args);
+        else if (this.runTracked(args)) return index;
         index++;
         const next = cursor + 1 + 2 * argc;
+        if (this.closing || next >= framesEnd) return -1;
+        control[Control.FrameCursor] = next;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
+      const cursorNow = control[Control.FrameCursor];
+      const tsSpec = this.tsOwnedAt(buf, frames, cursorNow);
+      if (tsSpec !== null) {
+        // A TypeScript-owned command (a PUBLISH pipeline, say) runs without a native call that
+        // would only stop at it.
+        const argc = frames[cursorNow];
+        const args = argsAt(buf, frames, cursorNow);
+        this.runTs(args, tsSpec);
+        index++;
+        const next = cursorNow + 1 + 2 * argc;
         if (this.closing || next >= framesEnd) return -1;
         control[Control.FrameCursor] = next;
         control[Control.FrameEnd] = framesEnd;
@@ -235,21 +307,40 @@ export class Client {
       // (it writes pending AOF records first, and keeps the replies back under appendfsync always).
       control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
       scriptCaller.client = this;
+      // MONITOR: while a client monitors, the engine runs one command per call so that each one
+      // can be shown after it ran (Redis's order); without monitors this costs one property read.
+      // A parked client's retry is not shown again.
+      const ops = this.server.ops;
+      const monitoredAt = ops.monitors.active && this.blocked === null ? control[Control.FrameCursor] : -1;
+      if (monitoredAt >= 0) control[Control.FrameEnd] = Math.min(framesEnd, monitoredAt + 1 + 2 * frames[monitoredAt]);
       const replies = native.execute(buf, frames, control);
       if (replies !== null) this.out.push(replies);
+      if (this.server.notifier.active) this.server.notifier.drain(this);
       if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
       const executed = control[Control.Executed];
+      if (executed > 0) {
+        const signal = ops.engineSignal;
+        // Inside EXEC, CLIENT LIST keeps showing exec (Redis's lastcmd).
+        if (!this.inExec) {
+          const id = signal[1];
+          this.lastEngineCommand = id;
+          if (id < 0) this.lastCommand = 'NULL';
+        }
+        if (signal[0] !== 0) ops.drainSlowCommands(this);
+        if (monitoredAt >= 0) ops.feedMonitors(this, argsAt(buf, frames, monitoredAt));
+      }
       index += executed;
       const stats = this.server.stats;
       stats.netOutputBytes += control[Control.SentBytes];
       stats.commandsProcessed += executed;
       stats.dirty += control[Control.Dirty];
       const stopped = control[Control.Stopped];
-      if (stopped === StopReason.RanAll) {
-        if (executed > 0) this.lastCommand = 'engine';
-        return -1;
-      }
       const cursor = control[Control.FrameCursor];
+      if (stopped === StopReason.RanAll) {
+        if (monitoredAt < 0 || this.closing || cursor >= framesEnd) return -1;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
       if (stopped === StopReason.KeysReady) {
         // Waiters are served before this client's next command (after the whole EXEC inside one);
         // serving reuses the control block.
@@ -261,13 +352,13 @@ export class Client {
         continue;
       }
       const argc = frames[cursor];
-      const args: Buffer[] = new Array(argc);
-      for (let i = 0; i < argc; i++) {
-        const off = frames[cursor + 1 + 2 * i];
-        args[i] = buf.subarray(off, off + frames[cursor + 2 + 2 * i]);
-      }
+      const args = argsAt(buf, frames, cursor);
       if (stopped === StopReason.Blocked) {
-        if (this.blocked === null) blocking.block(this, args, control[Control.BlockTimeoutMs]);
+        if (this.blocked === null) {
+          // Redis shows a blocking command when it is first called, not when it is served.
+          if (monitoredAt >= 0) ops.feedMonitors(this, args);
+          blocking.block(this, args, control[Control.BlockTimeoutMs]);
+        }
         return index;
       }
       this.runTs(args);
@@ -291,7 +382,9 @@ export class Client {
       return;
     }
     const spec = resolveCommand(this, writer, args);
-    if (spec === null) {
+    const refusal = spec !== null && this.subscriberMode ? subscriberModeError(spec) : null;
+    if (spec === null || refusal !== null) {
+      if (refusal !== null) writer.error(refusal);
       this.multiAborted = true;
     } else {
       const name = spec.name;
@@ -305,6 +398,67 @@ export class Client {
       } else {
         (this.multi as Buffer[][]).push(args.map((a) => Buffer.from(a)));
         writer.simple('QUEUED');
+      }
+    }
+    this.out.push(writer.take());
+  }
+
+  /** The spec of the command framed at `cursor` when TypeScript owns it, else null (by name bytes). */
+  private tsOwnedAt(buf: Buffer, frames: Int32Array, cursor: number): CommandSpec | null {
+    const off = frames[cursor + 1];
+    const len = frames[cursor + 2];
+    if (len > 16 || len === 0) return null;
+    const spec = this.server.table.byName.get(buf.toString('latin1', off, off + len).toLowerCase());
+    return spec !== undefined && spec.owner === 'ts' ? spec : null;
+  }
+
+  /** Tracking without BCAST: the keys of each read-only command are remembered for invalidation. */
+  private get tracksReads(): boolean {
+    return this.tracking !== null && !this.tracking.bcast && !this.runningTracked;
+  }
+
+  /**
+   * One command of a tracking client, run on its own so that its keys can be remembered after it
+   * (Redis's trackingRememberKeys in call()). True when the client blocked on it.
+   */
+  private runTracked(args: Buffer[]): boolean {
+    this.runningTracked = true;
+    let blocked: boolean;
+    try {
+      blocked = this.runArgs(args) >= 0;
+    } finally {
+      this.runningTracked = false;
+    }
+    const state = this.tracking;
+    if (state === null || blocked) return blocked;
+    const spec = this.server.table.byName.get(args[0].toString('latin1').toLowerCase());
+    if (spec !== undefined && spec.flags.includes('readonly')) {
+      const keys = getKeysOfCommandLine(args);
+      if (Array.isArray(keys)) this.server.tracking.remember(this, keys.map((k) => args[k.pos]));
+    }
+    // CLIENT CACHING applies to the next command (the whole transaction inside EXEC); CLIENT
+    // subcommands do not consume it.
+    if (!this.inExec && this.multi === null && spec?.name !== 'client') state.caching = false;
+    return false;
+  }
+
+  /** One command of a RESP2 client in subscriber mode: PING answers ["pong", msg] there. */
+  private runInSubscriberMode(args: Buffer[]): void {
+    const writer = this.tsReply;
+    writer.resp = this.resp;
+    const spec = resolveCommand(this, writer, args);
+    if (spec !== null) {
+      const refusal = subscriberModeError(spec);
+      if (refusal !== null) {
+        writer.error(refusal);
+      } else if (spec.name === 'ping') {
+        this.server.stats.commandsProcessed++;
+        this.lastCommand = 'ping';
+        if (args.length > 2) writer.error(arityError('ping'));
+        else writer.array(2).bulk('pong').bulk(args.length > 1 ? args[1] : '');
+      } else {
+        this.runTs(args);
+        return;
       }
     }
     this.out.push(writer.take());
@@ -349,6 +503,7 @@ export class Client {
       aofPending = native.transaction(false);
       this.inExec = false;
       this.execCount = -1;
+      if (this.tracking !== null) this.tracking.caching = false;
     }
     if (this.execOutLimit >= 0) {
       this.out.length = this.execOutLimit;
@@ -430,11 +585,12 @@ export class Client {
     return this.runFramed(joined, frames, frames.length);
   }
 
-  private runTs(args: Buffer[]): void {
+  /** `spec`: the top-level spec already looked up by name, if any (saves a second lookup). */
+  private runTs(args: Buffer[], spec?: CommandSpec): void {
     this.server.stats.commandsProcessed++;
     const writer = this.tsReply;
     writer.resp = this.resp;
-    dispatchTsCommand(this, writer, args);
+    dispatchTsCommand(this, writer, args, spec);
     if (writer.length > 0) this.out.push(writer.take());
     if (this.closeAfterReply) {
       // Inside EXEC (CLIENT KILL of oneself) the rest of the transaction still runs but, as in
@@ -456,6 +612,7 @@ export class Client {
     const out = this.out;
     if (out.length === 0 || this.socket.destroyed) {
       out.length = 0;
+      this.deliveredBytes = 0;
       return;
     }
     const aof = this.server.aof;
@@ -480,6 +637,7 @@ export class Client {
       this.socket.write(joined);
     }
     out.length = 0;
+    this.deliveredBytes = 0;
     this.server.stats.netOutputBytes += bytes;
     if (this.socket.writableLength > OUTPUT_HIGH_WATER) this.socket.pause();
   }
@@ -490,6 +648,8 @@ export class Client {
     this.flush();
     this.closing = true;
     this.server.blocking.release(this);
+    this.server.pubsub.dropClient(this);
+    this.server.tracking.disable(this);
     this.discardTransaction();
     this.socket.end();
     this.server.removeClient(this);
@@ -501,7 +661,10 @@ export class Client {
     this.closing = true;
     this.pending = null;
     this.server.blocking.release(this);
+    this.server.pubsub.dropClient(this);
+    this.server.tracking.disable(this);
     this.discardTransaction();
     this.server.removeClient(this);
   }
 }
+

@@ -48,22 +48,28 @@ const context: CommandContext = {
 export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[]): CommandSpec | null {
   const table = client.server.table;
   const spec = table.byName.get(args[0].toString('latin1').toLowerCase());
+  // CLIENT LIST's cmd= is what the lookup found, even for a refused or queued command (NULL: none).
+  client.lastEngineCommand = -1;
+  client.lastCommand = spec === undefined ? 'NULL' : spec.name;
   if (spec === undefined) {
     reply.errorBytes(unknownCommandError(args));
     return null;
   }
   if (!arityOk(spec, args.length)) {
+    client.server.ops.commands.recordRejected(spec.name);
     reply.error(arityError(spec.name));
     return null;
   }
   // A container called bare (COMMAND) runs its own handler; otherwise the subcommand decides.
   if (spec.subcommands === undefined || args.length === 1) return spec;
   const sub = findSubcommand(spec, args[1].toString('latin1'));
+  client.lastCommand = sub === undefined ? 'NULL' : sub.name;
   if (sub === undefined) {
     reply.errorBytes(unknownSubcommandError(spec.name, args[1]));
     return null;
   }
   if (!arityOk(sub, args.length)) {
+    client.server.ops.commands.recordRejected(sub.name);
     reply.error(arityError(sub.name));
     return null;
   }
@@ -81,11 +87,14 @@ export function rejectedExec(client: Client, reply: ReplyWriter, args: Buffer[])
   return true;
 }
 
-export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buffer[]): void {
+export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buffer[], found?: CommandSpec): void {
   if (rejectedExec(client, reply, args)) return;
-  const spec = resolveCommand(client, reply, args);
+  // A plain command already found by name only needs its arity checked here.
+  const spec =
+    found !== undefined && found.subcommands === undefined && arityOk(found, args.length) ? found : resolveCommand(client, reply, args);
   if (spec === null) return;
   client.lastCommand = spec.name;
+  client.lastEngineCommand = -1;
   const handler = spec.handler;
   if (handler === undefined) {
     // An engine-owned command reached TypeScript: the table and the engine disagree.
@@ -95,10 +104,35 @@ export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buff
   context.reply = reply;
   context.client = client;
   context.server = client.server;
+  const ops = client.server.ops;
+  const errorsBefore = ops.commands.tsErrorCount;
+  const started = performance.now();
   try {
     handler(context, args);
   } catch (err) {
-    client.server.log.error({ err, command: spec.name }, 'command failed');
+    client.server.log.error({ err, command: spec.name, client: client.id, addr: client.addr }, 'command failed');
     reply.error('ERR ' + (err instanceof Error ? err.message : String(err)));
   }
+  // Redis's call(): statistics, slow log and latency after the command, then MONITOR.
+  ops.tsCommandDone(client, spec, args, (performance.now() - started) * 1e6, ops.commands.tsErrorCount !== errorsBefore);
+  if (ops.monitors.active) ops.feedMonitors(client, args);
+}
+
+/** What a RESP2 client with subscriptions may still run (Redis's processCommand check). */
+const SUBSCRIBER_MODE_COMMANDS = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
+
+/** The refusal of a command in RESP2 subscriber mode, or null when it may run. */
+export function subscriberModeError(spec: CommandSpec): string | null {
+  if (SUBSCRIBER_MODE_COMMANDS.has(spec.name)) return null;
+  return `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
 }

@@ -11,6 +11,10 @@ import { installScriptCallback } from '../handlers/scripting';
 import type { CommandTable } from '../commands/table';
 import { Client } from './client';
 import { BlockingRegistry } from './blocking';
+import { Observability } from '../metrics';
+import { PubSubRegistry } from './pubsub';
+import { TrackingTable } from './tracking';
+import { KeyspaceNotifier } from './notifications';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
 export interface ServerOptions {
@@ -82,6 +86,12 @@ export class Server {
   private lastMetricsSample = 0;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
+  readonly pubsub = new PubSubRegistry();
+  readonly tracking = new TrackingTable((id) => this.clients.get(id));
+  /** Keyspace events and tracking invalidations recorded by the engine, drained after each batch. */
+  readonly notifier = new KeyspaceNotifier(this.pubsub, this.tracking);
+  /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
+  private readonly pendingFlush = new Set<Client>();
   stats: ServerStats = freshStats();
   readonly startTime = Date.now();
   /** The TOML file the settings came from, for INFO's config_file. */
@@ -95,6 +105,8 @@ export class Server {
   /** The append-only file (set by startServer; a server without one never holds replies). */
   aof: AofManager | null = null;
   persistence: Persistence | null = null;
+  /** Command statistics, SLOWLOG, LATENCY, MONITOR. */
+  readonly ops: Observability;
 
   constructor(
     readonly opts: ServerOptions,
@@ -105,6 +117,12 @@ export class Server {
   ) {
     const missing = native.init(opts.databases, table.nativeNames, table.nativeArities, table.nativeFlags);
     if (missing.length > 0) throw new Error(`the engine has no handler for: ${missing.join(', ')}`);
+    this.ops = new Observability(table, log);
+    this.tracking.allClients = () => this.clients.values();
+    this.tracking.onActivity = (on) => {
+      native.setConfig('tracking', on ? 'yes' : 'no');
+      this.notifier.refresh();
+    };
     installScriptCallback(this);
   }
 
@@ -124,6 +142,7 @@ export class Server {
     const kept = this.stats.startTime;
     this.stats = freshStats();
     this.stats.startTime = kept;
+    this.ops.reset();
   }
 
   /** Opens one listener per bind address; closes the ones already opened if any fails. */
@@ -193,6 +212,7 @@ export class Server {
     }
     if (this.clients.size >= this.opts.maxClients) {
       this.stats.rejectedConnections++;
+      this.log.warn({ addr: `${socket.remoteAddress}:${socket.remotePort}`, maxClients: this.opts.maxClients }, 'connection refused: max number of clients reached');
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
@@ -204,11 +224,33 @@ export class Server {
     if (this.opts.tcpKeepAliveSeconds > 0) adopted.setKeepAlive(true, this.opts.tcpKeepAliveSeconds * 1000);
     client = new Client(this, adopted);
     this.clients.set(client.id, client);
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ client: client.id, addr: client.addr, laddr: client.laddr }, 'Accepted connection');
     adopted.resume();
   }
 
+  /** Flushes `client` after the current I/O callbacks (Redis's beforeSleep write of pending clients). */
+  scheduleFlush(client: Client): void {
+    if (this.pendingFlush.size === 0) setImmediate(() => this.flushPending());
+    this.pendingFlush.add(client);
+  }
+
+  /**
+   * Writes the pub/sub messages queued for other clients; called before a client's own replies
+   * leave, so that subscribers see a message before its publisher sees PUBLISH's reply (as with
+   * Redis, which writes the subscribers it queued first).
+   */
+  flushPending(): void {
+    if (this.pendingFlush.size === 0) return;
+    const clients = [...this.pendingFlush];
+    this.pendingFlush.clear();
+    for (const client of clients) client.flush();
+  }
+
   removeClient(client: Client): void {
-    this.clients.delete(client.id);
+    if (this.clients.delete(client.id) && this.log.isLevelEnabled('debug')) {
+      this.log.debug({ client: client.id, addr: client.addr, name: client.name }, 'Client closed connection');
+    }
+    this.ops.monitors.clients.delete(client);
   }
 
   private cron(): void {
@@ -222,6 +264,7 @@ export class Server {
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
     native.cron(budgetMicros);
+    if (this.notifier.active) this.notifier.drain(null);
     this.persistence?.cron();
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {
