@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runProcess } from './support/process';
 import { BatchTemplate, encodeCommand } from '../ts/benchmark/command-template';
 import { ReplyScanner } from '../ts/benchmark/reply-scanner';
 import { selectTests } from '../ts/benchmark/suite';
@@ -27,24 +28,9 @@ interface ToolRun {
 }
 
 function runTool(args: string[], timeoutMs = 60000): Promise<ToolRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [tool, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    const timer = setTimeout(() => {
-      stderr += `\n<killed after ${timeoutMs} ms>`;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, [tool, ...args], { timeoutMs });
 }
 
-/** Runs the tool against `server` and fails with its output unless it exits 0. */
 async function runOk(server: ServerHandle, args: string[]): Promise<string> {
   const r = await runTool(['-p', String(server.port), ...args]);
   if (r.code !== 0) throw reportError(`${server.name}: rustypotato-benchmark ${args.join(' ')} exited ${r.code}\n${r.stderr}\n${r.stdout}`);

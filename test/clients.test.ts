@@ -9,36 +9,16 @@ import * as assert from 'uvu/assert';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { reportError, usePair } from './support/harness';
+import { runProcess, type ProcessResult } from './support/process';
 import { encodeCommand } from './support/resp';
 import { ServerHandle } from './support/servers';
 
 const p = usePair(test);
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type RunResult = ProcessResult;
 
 function run(cmd: string, args: string[], input?: Buffer | string, timeoutMs = 60000): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('latin1'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
-    const timer = setTimeout(() => {
-      stderr += `\n<killed after ${timeoutMs} ms>`;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on('error', () => { /* the child may exit before reading everything */ });
-    if (input !== undefined) child.stdin.end(input);
-    else child.stdin.end();
-  });
+  return runProcess(cmd, args, { input: input ?? '', timeoutMs, encoding: 'latin1' });
 }
 
 function show(x: unknown): string {
