@@ -22,29 +22,21 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { cli, fmt, hasTaskset, median, pinned, runBenchmark, startTarget, type Sample, type Target } from './side-by-side';
+import { cli, fmt, hasTaskset, median, parseBenchOptions, pinned, runBenchmark, startTarget, type Sample, type Target } from './side-by-side';
 
-interface Options {
+type Options = {
   requests: number;
   rounds: number;
   keys: number;
   clients: number;
   /** Requests of the background load during the rewrite test. */
   rewriteLoad: number;
-}
+};
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { requests: 100000, rounds: 2, keys: 1000000, clients: 50, rewriteLoad: 600000 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') Object.assign(opts, { requests: 30000, rounds: 1, rewriteLoad: 300000 });
-    else if (a === '--requests') opts.requests = Number(argv[++i]);
-    else if (a === '--rounds') opts.rounds = Number(argv[++i]);
-    else if (a === '--keys') opts.keys = Number(argv[++i]);
-    else if (a === '--clients') opts.clients = Number(argv[++i]);
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return parseBenchOptions<Options>(argv, { requests: 100000, rounds: 2, keys: 1000000, clients: 50, rewriteLoad: 600000 }, {
+    quick: { requests: 30000, rounds: 1, rewriteLoad: 300000 },
+  });
 }
 
 type Mode = 'off' | 'everysec' | 'always';

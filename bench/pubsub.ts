@@ -12,29 +12,18 @@
  *   node dist/bench/pubsub.js [--messages N] [--rounds N] [--payload BYTES] [--window N]
  */
 import net from 'node:net';
-import { fmt, median, processCpuNs, serverPid, startTarget, type Target } from './side-by-side';
+import { fmt, median, parseBenchOptions, processCpuNs, serverPid, startTarget, type Target } from './side-by-side';
 
-interface Options {
+type Options = {
   messages: number;
   rounds: number;
   payload: number;
   window: number;
-  subscribers: number[];
-}
+  subscribers: string[];
+};
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { messages: 200000, rounds: 3, payload: 32, window: 64, subscribers: [1, 10, 100] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = (): number => Number(argv[++i]);
-    if (a === '--messages') opts.messages = next();
-    else if (a === '--rounds') opts.rounds = next();
-    else if (a === '--payload') opts.payload = next();
-    else if (a === '--window') opts.window = next();
-    else if (a === '--subscribers') opts.subscribers = String(argv[++i]).split(',').map(Number);
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return parseBenchOptions<Options>(argv, { messages: 200000, rounds: 3, payload: 32, window: 64, subscribers: ['1', '10', '100'] });
 }
 
 const CHANNEL = 'bench:fanout';
@@ -124,7 +113,7 @@ async function main(): Promise<void> {
   try {
     console.log(`pub/sub fan-out: ${opts.messages} messages of ${opts.payload} bytes, window ${opts.window}, ${opts.rounds} rounds (median)`);
     console.log('subscribers  server        delivered msg/s   server CPU ns/msg   CPU efficiency (redis/ours)');
-    for (const n of opts.subscribers) {
+    for (const n of opts.subscribers.map(Number)) {
       const results: Record<string, Result[]> = { redis: [], rustypotato: [] };
       // Fewer messages for many subscribers keeps each round short; the per-message figures compare.
       const scaled = { ...opts, messages: Math.max(10000, Math.floor(opts.messages / Math.sqrt(n))) };

@@ -8,7 +8,7 @@
  *   node dist/bench/scripting.js [--requests N] [--rounds N] [--clients N]
  */
 import { execFileSync } from 'node:child_process';
-import { cli, fmt, median, pinned, processCpuNs, serverPid, startTarget, type Target } from './side-by-side';
+import { cli, fmt, median, parseBenchOptions, pinned, processCpuNs, serverPid, startTarget, type Target } from './side-by-side';
 
 const SCRIPT = [
   'local prefix = ARGV[1]',
@@ -20,22 +20,14 @@ const SCRIPT = [
   'return last',
 ].join('\n');
 
-interface Options {
+type Options = {
   requests: number;
   rounds: number;
   clients: number;
-}
+};
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { requests: 100000, rounds: 3, clients: 50 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--requests') opts.requests = Number(argv[++i]);
-    else if (a === '--rounds') opts.rounds = Number(argv[++i]);
-    else if (a === '--clients') opts.clients = Number(argv[++i]);
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return parseBenchOptions<Options>(argv, { requests: 100000, rounds: 3, clients: 50 });
 }
 
 function run(t: Target, sha: string, pipeline: number, opts: Options): { rps: number; cpuUsPerOp: number } {

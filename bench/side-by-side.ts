@@ -26,27 +26,39 @@ const DEFAULT_SUITE = [
   'spop', 'zadd', 'zpopmin', 'lrange_100', 'lrange_300', 'lrange_500', 'lrange_600', 'mset',
 ];
 
-interface Options {
+type Options = {
   requests: number;
   rounds: number;
   keys: number;
   clients: number;
   tests: string[];
+};
+
+/**
+ * Command-line options of the bench scripts: `--name N` sets a numeric option, `--name a,b` a list
+ * option (when its default is a list), and each preset (`--quick`) sets several at once.
+ */
+export function parseBenchOptions<T extends Record<string, number | string[]>>(argv: string[], defaults: T, presets: Record<string, Partial<T>> = {}): T {
+  const opts = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.startsWith('--') ? a.slice(2) : '';
+    if (name in presets) {
+      Object.assign(opts, presets[name]);
+    } else if (name in opts && i + 1 < argv.length) {
+      const value = argv[++i];
+      (opts as Record<string, number | string[]>)[name] = Array.isArray(opts[name]) ? value.split(',') : Number(value);
+    } else {
+      throw new Error(`unknown option ${a}`);
+    }
+  }
+  return opts;
 }
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { requests: 200000, rounds: 3, keys: 1000000, clients: 50, tests: DEFAULT_SUITE };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') Object.assign(opts, { requests: 50000, rounds: 1, keys: 200000 });
-    else if (a === '--tests') opts.tests = argv[++i].split(',');
-    else if (a === '--requests') opts.requests = Number(argv[++i]);
-    else if (a === '--rounds') opts.rounds = Number(argv[++i]);
-    else if (a === '--keys') opts.keys = Number(argv[++i]);
-    else if (a === '--clients') opts.clients = Number(argv[++i]);
-    else throw new Error(`unknown option ${a}`);
-  }
-  return opts;
+  return parseBenchOptions<Options>(argv, { requests: 200000, rounds: 3, keys: 1000000, clients: 50, tests: DEFAULT_SUITE }, {
+    quick: { requests: 50000, rounds: 1, keys: 200000 },
+  });
 }
 
 export const root = path.resolve(__dirname, '..', '..');
