@@ -16,17 +16,17 @@ bool WatchTable::logicallyExpired(int db, std::string_view key) {
 void WatchTable::watch(uint64_t client, int db, std::string_view key) {
   ClientWatches& watches = clients_[client];
   if (watches.dirty) return;  // no point: EXEC fails anyway
-  for (const Watcher* w : watches.keys)
+  for (const std::unique_ptr<Watcher>& w : watches.keys)
     if (w->db == db && w->key == key) return;
   if (byDb_.size() <= static_cast<size_t>(db)) byDb_.resize(static_cast<size_t>(db) + 1);
-  auto* w = new Watcher{client, db, std::string(key), logicallyExpired(db, key)};
-  watches.keys.push_back(w);
+  Watcher* w = watches.keys.emplace_back(std::make_unique<Watcher>(Watcher{client, db, std::string(key), logicallyExpired(db, key)})).get();
   byDb_[static_cast<size_t>(db)][w->key].push_back(w);
   ++watchedKeys_;
 }
 
 void WatchTable::dropKeys(ClientWatches& watches) {
-  for (Watcher* w : watches.keys) {
+  for (const std::unique_ptr<Watcher>& owned : watches.keys) {
+    Watcher* w = owned.get();
     KeyWatchers& map = byDb_[static_cast<size_t>(w->db)];
     auto it = map.find(w->key);
     if (it != map.end()) {
@@ -35,9 +35,8 @@ void WatchTable::dropKeys(ClientWatches& watches) {
       if (list.empty()) map.erase(it);
     }
     --watchedKeys_;
-    delete w;
   }
-  watches.keys.clear();
+  watches.keys.clear();  // frees the watchers
 }
 
 bool WatchTable::unwatch(uint64_t client) {
@@ -47,7 +46,7 @@ bool WatchTable::unwatch(uint64_t client) {
   bool violated = watches.dirty;
   if (!violated) {
     // A watched key that expired since (and was not yet deleted) is a change too.
-    for (const Watcher* w : watches.keys) {
+    for (const std::unique_ptr<Watcher>& w : watches.keys) {
       if (!w->expired && logicallyExpired(w->db, w->key)) {
         violated = true;
         break;

@@ -67,7 +67,8 @@ class WatchTable {
   };
   struct ClientWatches {
     bool dirty = false;
-    std::vector<Watcher*> keys;
+    // Owns the client's watchers; the per-key lists below point at them.
+    std::vector<std::unique_ptr<Watcher>> keys;
   };
   using KeyWatchers = std::unordered_map<std::string, std::vector<Watcher*>>;
 
