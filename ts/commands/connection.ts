@@ -9,6 +9,7 @@
  * newer than 7.0; they carry Redis 7.2's facts because clients send them when they connect.
  */
 import type { ArgSpec, CommandSpec } from './types';
+import { containerCommand } from './keyspecs';
 
 /** The ON | OFF choice of CLIENT NO-EVICT and CLIENT NO-TOUCH. */
 const onOff: ArgSpec = {
@@ -180,18 +181,7 @@ export const connectionCommands: CommandSpec[] = [
     owner: 'ts',
   },
   {
-    name: 'client',
-    arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    acl: ['slow'],
-    summary: 'Inspect and manage client connections',
-    since: '2.4.0',
-    group: 'connection',
-    complexity: 'Depends on subcommand.',
-    owner: 'ts',
+    ...containerCommand('client', 'connection', 'ts', 'Inspect and manage client connections', '2.4.0'),
     subcommands: [
       clientSubcommand('getname', 2, false, {
         summary: 'Answer with the name of this connection, or null if it has none',

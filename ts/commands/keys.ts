@@ -7,7 +7,7 @@
  * own wording. test/command-table.test.ts checks every entry against a real redis-server.
  */
 import type { ArgSpec, CommandSpec } from './types';
-import { indexRange } from './keyspecs';
+import { containerCommand, indexRange } from './keyspecs';
 
 
 const keyArg: ArgSpec = { name: 'key', type: 'key', keySpecIndex: 0 };
@@ -305,18 +305,7 @@ export const keyCommands: CommandSpec[] = [
     owner: 'native',
   },
   {
-    name: 'object',
-    arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    acl: ['slow'],
-    summary: 'Introspect how the server stores the value of a key',
-    since: '2.2.3',
-    group: 'generic',
-    complexity: 'Depends on subcommand.',
-    owner: 'native',
+    ...containerCommand('object', 'generic', 'native', 'Introspect how the server stores the value of a key', '2.2.3'),
     subcommands: [
       objectKeySubcommand('encoding', 'Name the internal representation used for the value of a key', '2.2.3'),
       objectKeySubcommand('freq', 'Read the logarithmic access-frequency counter of a key (LFU policies)', '4.0.0'),

@@ -7,7 +7,7 @@
  * the summaries are our own wording.
  */
 import type { ArgSpec, CommandSpec } from './types';
-import { indexRange } from './keyspecs';
+import { containerCommand, indexRange } from './keyspecs';
 
 const subscribeFlags: CommandSpec['flags'] = ['pubsub', 'noscript', 'loading', 'stale'];
 
@@ -143,18 +143,7 @@ export const pubsubCommands: CommandSpec[] = [
     owner: 'ts',
   },
   {
-    name: 'pubsub',
-    arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    acl: ['slow'],
-    summary: 'Inspect the pub/sub state: active channels and subscriber counts',
-    since: '2.8.0',
-    group: 'pubsub',
-    complexity: 'Depends on subcommand.',
-    owner: 'ts',
+    ...containerCommand('pubsub', 'pubsub', 'ts', 'Inspect the pub/sub state: active channels and subscriber counts', '2.8.0'),
     subcommands: [
       pubsubSubcommand('channels', -2, {
         summary: 'List the channels that have subscribers, optionally matching a pattern',

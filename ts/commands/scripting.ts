@@ -6,6 +6,7 @@
  * Structural facts equal Redis 7.0's COMMAND INFO / COMMAND DOCS; the summaries are our own wording.
  */
 import type { ArgSpec, CommandSpec, KeySpec } from './types';
+import { containerCommand } from './keyspecs';
 
 function scriptKeys(flags: string[], notes?: string): KeySpec {
   return {
@@ -97,18 +98,7 @@ export const scriptingCommands: CommandSpec[] = [
   evalCommand('fcall', 'function', false, 'Call a function of a loaded library'),
   evalCommand('fcall_ro', 'function', true, 'Call a function flagged no-writes'),
   {
-    name: 'script',
-    arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    acl: ['slow'],
-    summary: 'Manage the Lua script cache',
-    since: '2.6.0',
-    group: 'scripting',
-    complexity: 'Depends on subcommand.',
-    owner: 'native',
+    ...containerCommand('script', 'scripting', 'native', 'Manage the Lua script cache', '2.6.0'),
     subcommands: [
       containerSubcommand('script', 'exists', -3, ['noscript'], 'Tell which of the given SHA1 digests name cached scripts', '2.6.0',
         'O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).', {
@@ -133,18 +123,7 @@ export const scriptingCommands: CommandSpec[] = [
     ],
   },
   {
-    name: 'function',
-    arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    acl: ['slow'],
-    summary: 'Manage function libraries',
-    since: '7.0.0',
-    group: 'scripting',
-    complexity: 'Depends on subcommand.',
-    owner: 'native',
+    ...containerCommand('function', 'scripting', 'native', 'Manage function libraries', '7.0.0'),
     subcommands: [
       containerSubcommand('function', 'delete', 3, ['write', 'noscript'], 'Remove a library and its functions', '7.0.0', 'O(1)', {
         tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],

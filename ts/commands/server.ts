@@ -8,6 +8,7 @@
  * CONFIG lists only the subcommands RustyPotato implements.
  */
 import type { ArgSpec, CommandSpec } from './types';
+import { containerCommand } from './keyspecs';
 
 /** The ASYNC | SYNC choice of FLUSHDB and FLUSHALL. */
 const flushMode: ArgSpec = {
@@ -248,18 +249,7 @@ export const serverCommands: CommandSpec[] = [
     ],
   },
   {
-    name: 'config',
-    arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    acl: ['slow'],
-    summary: 'Read and change server settings at run time',
-    since: '2.0.0',
-    group: 'server',
-    complexity: 'Depends on subcommand.',
-    owner: 'ts',
+    ...containerCommand('config', 'server', 'ts', 'Read and change server settings at run time', '2.0.0'),
     subcommands: [
       configSubcommand('get', -3, {
         summary: 'Answer with the settings whose names match the given patterns',
@@ -431,18 +421,7 @@ export const serverCommands: CommandSpec[] = [
     owner: 'ts',
   },
   {
-    name: 'slowlog',
-    arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    acl: ['slow'],
-    summary: 'Read or clear the log of commands slower than slowlog-log-slower-than',
-    since: '2.2.12',
-    group: 'server',
-    complexity: 'Depends on subcommand.',
-    owner: 'ts',
+    ...containerCommand('slowlog', 'server', 'ts', 'Read or clear the log of commands slower than slowlog-log-slower-than', '2.2.12'),
     subcommands: [
       diagnosticSubcommand('slowlog', 'get', -2, {
         summary: 'Answer with the newest slow log entries',
@@ -468,18 +447,7 @@ export const serverCommands: CommandSpec[] = [
     ],
   },
   {
-    name: 'latency',
-    arity: -2,
-    flags: [],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    acl: ['slow'],
-    summary: 'Inspect the latency spikes the latency monitor recorded',
-    since: '2.8.13',
-    group: 'server',
-    complexity: 'Depends on subcommand.',
-    owner: 'ts',
+    ...containerCommand('latency', 'server', 'ts', 'Inspect the latency spikes the latency monitor recorded', '2.8.13'),
     subcommands: [
       diagnosticSubcommand('latency', 'latest', 2, {
         summary: 'Answer with the latest spike of every event',
