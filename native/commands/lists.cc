@@ -485,6 +485,7 @@ void lremCommand(CommandContext& c) {
       forward ? it.next() : it.prev();
     }
   }
+  list.settle();
   if (removed) afterRemoval(c, c.arg(1), ref, list, before, removed, "lrem");
   c.reply.integer(removed);
 }

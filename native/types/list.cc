@@ -9,6 +9,7 @@
 #include <new>
 
 #include "engine/engine.h"
+#include "persistence/lzf.h"
 #include "util/numbers.h"
 
 namespace rp {
@@ -20,11 +21,16 @@ struct ListValue::Node {
   uint32_t begin;     // byte offset of the first entry in data()
   uint32_t end;       // byte offset just past the last entry
   uint32_t capacity;  // bytes of data()
+  // 0 for a raw node. Otherwise data() holds this many bytes of LZF-compressed entries, and
+  // begin = 0, end = the entries' raw size (the offsets a cursor's decompressed copy uses).
+  uint32_t lzfBytes;
+  uint32_t reserved;
   char* data() { return reinterpret_cast<char*>(this + 1); }
   const char* data() const { return reinterpret_cast<const char*>(this + 1); }
   uint32_t used() const { return end - begin; }
+  bool compressed() const { return lzfBytes != 0; }
 };
-static_assert(sizeof(ListValue::Node) == 32);
+static_assert(sizeof(ListValue::Node) == 40);
 
 namespace {
 
@@ -204,6 +210,9 @@ std::string_view readEntry(const char* p, char* scratch) {
 }
 
 constexpr size_t kSizeSafetyLimit = 8192;
+// Redis's thresholds: nodes under 48 bytes are not worth compressing, nor is a saving under 8 bytes.
+constexpr size_t kMinCompressBytes = 48;
+constexpr size_t kMinCompressImprove = 8;
 
 size_t allocated(const void* block) { return malloc_usable_size(const_cast<void*>(block)); }
 
@@ -211,7 +220,8 @@ size_t allocated(const void* block) { return malloc_usable_size(const_cast<void*
 
 // ---- ListValue ---------------------------------------------------------------------------------
 
-ListValue::ListValue(long long fill) : fill_(fill == 0 ? 1 : fill) {}
+ListValue::ListValue(long long fill, long long compressDepth)
+    : fill_(fill == 0 ? 1 : fill), compressDepth_(static_cast<uint32_t>(std::clamp<long long>(compressDepth, 0, UINT16_MAX))) {}
 
 ListValue::~ListValue() {
   Node* n = head_;
@@ -223,7 +233,7 @@ ListValue::~ListValue() {
 }
 
 std::unique_ptr<ListValue> ListValue::create(const EncodingLimits& limits) {
-  return std::make_unique<ListValue>(limits.listMaxListpackSize);
+  return std::make_unique<ListValue>(limits.listMaxListpackSize, limits.listCompressDepth);
 }
 
 size_t ListValue::memoryUsage() const {
@@ -233,13 +243,16 @@ size_t ListValue::memoryUsage() const {
 }
 
 std::unique_ptr<Value> ListValue::clone() const {
-  auto copy = std::make_unique<ListValue>(fill_);
+  auto copy = std::make_unique<ListValue>(fill_, compressDepth_);
   for (const Node* n = head_; n; n = n->next) {
-    Node* fresh = copy->newNode(n->used());
-    std::memcpy(fresh->data(), n->data() + n->begin, n->used());
+    // A compressed node is copied compressed: same layout, same place in the list.
+    size_t bytes = n->compressed() ? n->lzfBytes : n->used();
+    Node* fresh = copy->newNode(bytes);
+    std::memcpy(fresh->data(), n->data() + n->begin, bytes);
     fresh->begin = 0;
     fresh->end = n->used();
     fresh->count = n->count;
+    fresh->lzfBytes = n->lzfBytes;
     copy->linkAfter(fresh, copy->tail_);
     copy->count_ += n->count;
   }
@@ -255,11 +268,14 @@ ListValue::Node* ListValue::newNode(size_t capacity) {
   n->count = 0;
   n->begin = n->end = 0;
   n->capacity = static_cast<uint32_t>(capacity);
+  n->lzfBytes = 0;
+  n->reserved = 0;
   heapBytes_ += allocated(block);
   return n;
 }
 
 void ListValue::freeNode(Node* node) {
+  if (node == loose_) loose_ = nullptr;
   heapBytes_ -= allocated(node);
   std::free(node);
 }
@@ -296,11 +312,20 @@ size_t ListValue::nodeByteLimit() const {
   return size_t{4096} << (level - 1);
 }
 
-void ListValue::relink(Node* moved) {
+ListValue::Node* ListValue::resize(Node* node, size_t dataBytes) {
+  // Decided before realloc: the old pointer may not even be compared once it was freed.
+  bool wasLoose = node == loose_;
+  size_t before = allocated(node);
+  void* block = std::realloc(node, sizeof(Node) + dataBytes);
+  if (!block) return nullptr;
+  Node* moved = static_cast<Node*>(block);
+  heapBytes_ = heapBytes_ - before + allocated(moved);
+  if (wasLoose) loose_ = moved;
   if (moved->prev) moved->prev->next = moved;
   else head_ = moved;
   if (moved->next) moved->next->prev = moved;
   else tail_ = moved;
+  return moved;
 }
 
 void ListValue::shrinkToFit(Node* node) {
@@ -309,19 +334,94 @@ void ListValue::shrinkToFit(Node* node) {
   if (node->begin != 0) std::memmove(node->data(), node->data() + node->begin, used);
   node->begin = 0;
   node->end = used;
-  size_t before = allocated(node);
-  void* block = std::realloc(node, sizeof(Node) + used);
-  if (!block) return;  // keeping the larger block is fine
-  Node* moved = static_cast<Node*>(block);
-  heapBytes_ = heapBytes_ - before + allocated(block);
-  moved->capacity = used;
-  if (moved != node) relink(moved);
+  Node* moved = resize(node, used);
+  if (moved) moved->capacity = used;  // on failure, keeping the larger block is fine
 }
 
 void ListValue::maybeShrink(Node* node) {
   // Pops and trims leave slack behind; give it back once it is most of the block, so a list that
   // shrank does not keep its peak memory (halving steps keep this amortized O(1)).
   if (node->capacity > 4 * size_t{node->used()} + 64) shrinkToFit(node);
+}
+
+// ---- list-compress-depth ------------------------------------------------------------------------
+
+bool ListValue::isInterior(const Node* node) const {
+  if (compressDepth_ == 0 || nodes_ <= 2 * size_t{compressDepth_}) return false;
+  const Node* fromHead = head_;
+  const Node* fromTail = tail_;
+  for (uint32_t i = 0; i < compressDepth_; ++i) {
+    if (fromHead == node || fromTail == node) return false;
+    fromHead = fromHead->next;
+    fromTail = fromTail->prev;
+  }
+  return true;
+}
+
+ListValue::Node* ListValue::compress(Node* node) {
+  size_t used = node->used();
+  if (node->compressed() || used < kMinCompressBytes) return node;
+  std::string packed(used - kMinCompressImprove, '\0');
+  size_t n = lzfCompress(node->data() + node->begin, used, packed.data(), packed.size());
+  if (n == 0) return node;  // saves too little: Redis keeps such a node raw too
+  std::memcpy(node->data(), packed.data(), n);
+  node->begin = 0;
+  node->end = static_cast<uint32_t>(used);
+  node->lzfBytes = static_cast<uint32_t>(n);
+  Node* moved = resize(node, n);
+  if (!moved) return node;  // keeping the larger block is fine
+  moved->capacity = static_cast<uint32_t>(n);
+  return moved;
+}
+
+ListValue::Node* ListValue::decompress(Node* node) {
+  if (!node->compressed()) return node;
+  size_t raw = node->end;
+  std::string packed(node->data(), node->lzfBytes);
+  Node* moved = resize(node, raw);
+  if (!moved) throw std::bad_alloc();
+  lzfDecompress(packed.data(), packed.size(), moved->data(), raw);
+  moved->lzfBytes = 0;
+  moved->begin = 0;
+  moved->end = static_cast<uint32_t>(raw);
+  moved->capacity = static_cast<uint32_t>(raw);
+  return moved;
+}
+
+ListValue::Node* ListValue::editable(Node* node) {
+  if (!node->compressed()) return node;
+  // One node at a time stays decompressed for edits: the previous one is compressed first.
+  if (loose_ != nullptr && isInterior(loose_)) compress(loose_);
+  loose_ = nullptr;
+  loose_ = decompress(node);
+  return loose_;
+}
+
+void ListValue::fixEnds() {
+  if (compressDepth_ == 0) return;
+  // The `depth` nodes at each end are raw…
+  Node* n = head_;
+  for (uint32_t i = 0; n != nullptr && i < compressDepth_; ++i) n = decompress(n)->next;
+  n = tail_;
+  for (uint32_t i = 0; n != nullptr && i < compressDepth_; ++i) n = decompress(n)->prev;
+  // …and the next one inwards on each side, which may just have left an end, is compressed.
+  // (Deeper nodes kept their state: one node more or less near an end moves them by one place.)
+  Node* fromHead = head_;
+  Node* fromTail = tail_;
+  for (uint32_t i = 0; fromHead != nullptr && i < compressDepth_; ++i) {
+    fromHead = fromHead->next;
+    fromTail = fromTail->prev;
+  }
+  if (fromHead != nullptr && isInterior(fromHead)) fromHead = compress(fromHead);
+  if (fromTail != nullptr && fromTail != fromHead && isInterior(fromTail)) compress(fromTail);
+}
+
+void ListValue::settle() {
+  if (compressDepth_ == 0) return;
+  fixEnds();
+  Node* edited = loose_;
+  loose_ = nullptr;
+  if (edited != nullptr && isInterior(edited)) compress(edited);
 }
 
 ListValue::Node* ListValue::reserve(Node* node, size_t bytes, bool front) {
@@ -341,15 +441,8 @@ ListValue::Node* ListValue::reserve(Node* node, size_t bytes, bool front) {
     size_t limit = nodeByteLimit();
     if (need <= limit && grown > limit) grown = limit;
     if (grown > UINT32_MAX - sizeof(Node)) throw std::bad_alloc();
-    size_t before = allocated(node);
-    void* block = std::realloc(node, sizeof(Node) + grown);
-    if (!block) throw std::bad_alloc();
-    Node* moved = static_cast<Node*>(block);
-    heapBytes_ = heapBytes_ - before + allocated(block);
-    if (moved != node) {
-      relink(moved);
-      node = moved;
-    }
+    node = resize(node, grown);
+    if (!node) throw std::bad_alloc();
     node->capacity = static_cast<uint32_t>(grown);
     newBegin = front ? grown - used : 0;
   }
@@ -363,52 +456,66 @@ void ListValue::pushBack(std::string_view element) {
   Encoded e = prepare(element);
   size_t total = e.total();
   Node* t = tail_;
+  if (t && t->compressed()) t = decompress(t);
+  bool newNodeAdded = false;
   if (!t || !allowInsert(t, total)) {
     if (t) shrinkToFit(t);
     t = newNode(total);
     linkAfter(t, tail_);
+    newNodeAdded = true;
   }
   t = reserve(t, total, false);
   writeEntry(t->data() + t->end, e);
   t->end += static_cast<uint32_t>(total);
   ++t->count;
   ++count_;
+  if (newNodeAdded) fixEnds();
 }
 
 void ListValue::pushFront(std::string_view element) {
   Encoded e = prepare(element);
   size_t total = e.total();
   Node* h = head_;
+  if (h && h->compressed()) h = decompress(h);
+  bool newNodeAdded = false;
   if (!h || !allowInsert(h, total)) {
     if (h) shrinkToFit(h);
     h = newNode(total);
     h->begin = h->end = static_cast<uint32_t>(total);
     linkAfter(h, nullptr);
+    newNodeAdded = true;
   }
   h = reserve(h, total, true);
   h->begin -= static_cast<uint32_t>(total);
   writeEntry(h->data() + h->begin, e);
   ++h->count;
   ++count_;
+  if (newNodeAdded) fixEnds();
 }
 
 bool ListValue::popFront(std::string& out) {
   Node* h = head_;
   if (!h) return false;
+  if (h->compressed()) h = decompress(h);
   char scratch[24];
   const char* p = h->data() + h->begin;
   out.assign(readEntry(p, scratch));
   h->begin += static_cast<uint32_t>(entryTotal(p));
   --h->count;
   --count_;
-  if (h->count == 0) unlinkNode(h);
-  else maybeShrink(h);
+  if (h->count == 0) {
+    unlinkNode(h);
+    fixEnds();
+  } else {
+    maybeShrink(h);
+  }
   return true;
 }
 
 bool ListValue::popBack(std::string& out) {
   Node* t = tail_;
   if (!t) return false;
+  if (t->compressed()) t = decompress(t);
   size_t bl;
   size_t l = readBacklen(t->data() + t->end, bl);
   const char* p = t->data() + t->end - bl - l;
@@ -417,22 +524,35 @@ bool ListValue::popBack(std::string& out) {
   t->end -= static_cast<uint32_t>(bl + l);
   --t->count;
   --count_;
-  if (t->count == 0) unlinkNode(t);
-  else maybeShrink(t);
+  if (t->count == 0) {
+    unlinkNode(t);
+    fixEnds();
+  } else {
+    maybeShrink(t);
+  }
   return true;
 }
 
 // ---- cursors -----------------------------------------------------------------------------------
 
-std::string_view ListValue::Cursor::value() const { return readEntry(node_->data() + offset_, scratch_); }
+const char* ListValue::Cursor::base() const { return node_->compressed() ? raw_.data() : node_->data(); }
+
+void ListValue::Cursor::load() {
+  if (node_ == nullptr || !node_->compressed()) return;
+  raw_.resize(node_->end);
+  lzfDecompress(node_->data(), node_->lzfBytes, raw_.data(), raw_.size());
+}
+
+std::string_view ListValue::Cursor::value() const { return readEntry(base() + offset_, scratch_); }
 
 bool ListValue::Cursor::equals(std::string_view text) const { return value() == text; }
 
 void ListValue::Cursor::next() {
-  offset_ += static_cast<uint32_t>(entryTotal(node_->data() + offset_));
+  offset_ += static_cast<uint32_t>(entryTotal(base() + offset_));
   if (offset_ >= node_->end) {
     node_ = node_->next;
     offset_ = node_ ? node_->begin : 0;
+    load();
   }
 }
 
@@ -444,9 +564,10 @@ void ListValue::Cursor::prev() {
       return;
     }
     offset_ = node_->end;
+    load();
   }
   size_t bl;
-  size_t l = readBacklen(node_->data() + offset_, bl);
+  size_t l = readBacklen(base() + offset_, bl);
   offset_ -= static_cast<uint32_t>(bl + l);
 }
 
@@ -454,6 +575,7 @@ ListValue::Cursor ListValue::begin() const {
   Cursor c;
   c.node_ = head_;
   c.offset_ = head_ ? head_->begin : 0;
+  c.load();
   return c;
 }
 
@@ -461,9 +583,10 @@ ListValue::Cursor ListValue::rbegin() const {
   Cursor c;
   if (!tail_) return c;
   c.node_ = tail_;
+  c.load();
   c.offset_ = tail_->end;
   size_t bl;
-  size_t l = readBacklen(tail_->data() + tail_->end, bl);
+  size_t l = readBacklen(c.base() + tail_->end, bl);
   c.offset_ -= static_cast<uint32_t>(bl + l);
   return c;
 }
@@ -491,14 +614,16 @@ ListValue::Cursor ListValue::at(long long index) const {
     i = node->count - 1 - fromTail;
   }
   c.node_ = node;
+  c.load();
+  const char* bytes = c.base();
   if (i < node->count / 2) {
     c.offset_ = node->begin;
-    for (; i > 0; --i) c.offset_ += static_cast<uint32_t>(entryTotal(node->data() + c.offset_));
+    for (; i > 0; --i) c.offset_ += static_cast<uint32_t>(entryTotal(bytes + c.offset_));
   } else {
     c.offset_ = node->end;
     for (size_t back = node->count - i; back > 0; --back) {
       size_t bl;
-      size_t l = readBacklen(node->data() + c.offset_, bl);
+      size_t l = readBacklen(bytes + c.offset_, bl);
       c.offset_ -= static_cast<uint32_t>(bl + l);
     }
   }
@@ -508,13 +633,16 @@ ListValue::Cursor ListValue::at(long long index) const {
 // ---- edits in the middle -----------------------------------------------------------------------
 
 void ListValue::erase(Cursor& it, bool forward) {
-  Node* node = it.node_;
+  // A compressed node becomes raw (offsets unchanged: both start at 0) until settle().
+  Node* node = editable(it.node_);
+  it.node_ = node;
   uint32_t o = it.offset_;
   --count_;
   if (node->count == 1) {
     Node* neighbour = forward ? node->next : node->prev;
     unlinkNode(node);
     it.node_ = neighbour;
+    it.load();
     if (!neighbour) {
       it.offset_ = 0;
     } else if (forward) {
@@ -522,7 +650,7 @@ void ListValue::erase(Cursor& it, bool forward) {
     } else {
       it.offset_ = neighbour->end;
       size_t bl;
-      size_t l = readBacklen(neighbour->data() + it.offset_, bl);
+      size_t l = readBacklen(it.base() + it.offset_, bl);
       it.offset_ -= static_cast<uint32_t>(bl + l);
     }
     return;
@@ -544,6 +672,7 @@ void ListValue::erase(Cursor& it, bool forward) {
     if (gap >= node->end) {
       it.node_ = node->next;
       it.offset_ = it.node_ ? it.node_->begin : 0;
+      it.load();
     } else {
       it.offset_ = gap;
     }
@@ -555,7 +684,7 @@ void ListValue::erase(Cursor& it, bool forward) {
 }
 
 void ListValue::replace(Cursor& it, std::string_view element) {
-  Node* node = it.node_;
+  Node* node = editable(it.node_);
   uint32_t o = it.offset_;
   uint32_t oldTotal = static_cast<uint32_t>(entryTotal(node->data() + o));
   Encoded e = prepare(element);
@@ -575,6 +704,7 @@ void ListValue::replace(Cursor& it, std::string_view element) {
   writeEntry(node->data() + o, e);
   it.node_ = node;
   it.offset_ = o;
+  settle();
 }
 
 ListValue::Node* ListValue::splitAt(Node* node, uint32_t offset) {
@@ -593,7 +723,7 @@ ListValue::Node* ListValue::splitAt(Node* node, uint32_t offset) {
 }
 
 void ListValue::insert(const Cursor& it, std::string_view element, bool after) {
-  Node* node = it.node_;
+  Node* node = editable(it.node_);
   uint32_t o = it.offset_;
   if (after) o += static_cast<uint32_t>(entryTotal(node->data() + o));
   Encoded e = prepare(element);
@@ -618,50 +748,64 @@ void ListValue::insert(const Cursor& it, std::string_view element, bool after) {
     }
     writeEntry(node->data() + o, e);
     ++node->count;
+    settle();
     return;
   }
+  // New nodes made in the middle start raw: compressed by settleInserted when they are interior.
+  auto settleInserted = [this](Node* fresh, Node* other) {
+    if (compressDepth_ == 0) return;
+    if (fresh != nullptr && fresh != loose_ && isInterior(fresh)) fresh = compress(fresh);
+    if (other != nullptr && other != fresh && other != loose_ && isInterior(other)) compress(other);
+    settle();
+  };
   Node* target;
   if (o == node->end) {
+    Node* fresh = nullptr;
     if (node->next && allowInsert(node->next, total)) {
-      target = reserve(node->next, total, true);
+      target = reserve(editable(node->next), total, true);
     } else {
-      target = newNode(total);
+      target = fresh = newNode(total);
       target->begin = target->end = static_cast<uint32_t>(total);
       linkAfter(target, node);
     }
     target->begin -= static_cast<uint32_t>(total);
     writeEntry(target->data() + target->begin, e);
     ++target->count;
+    settleInserted(fresh, nullptr);
     return;
   }
   if (o == node->begin) {
+    Node* fresh = nullptr;
     if (node->prev && allowInsert(node->prev, total)) {
-      target = reserve(node->prev, total, false);
+      target = reserve(editable(node->prev), total, false);
     } else {
-      target = newNode(total);
+      target = fresh = newNode(total);
       linkAfter(target, node->prev);
     }
     writeEntry(target->data() + target->end, e);
     target->end += static_cast<uint32_t>(total);
     ++target->count;
+    settleInserted(fresh, nullptr);
     return;
   }
   Node* second = splitAt(node, o);
+  Node* fresh = nullptr;
   if (allowInsert(node, total)) {
     target = reserve(node, total, false);
     writeEntry(target->data() + target->end, e);
     target->end += static_cast<uint32_t>(total);
   } else if (allowInsert(second, total)) {
-    target = reserve(second, total, true);
+    target = second = reserve(second, total, true);
     target->begin -= static_cast<uint32_t>(total);
     writeEntry(target->data() + target->begin, e);
   } else {
-    target = newNode(total);
+    target = fresh = newNode(total);
     linkAfter(target, node);
     writeEntry(target->data(), e);
     target->end = static_cast<uint32_t>(total);
   }
   ++target->count;
+  settleInserted(second, fresh);
 }
 
 void ListValue::removeFront(size_t n) {
@@ -673,6 +817,7 @@ void ListValue::removeFront(size_t n) {
       unlinkNode(h);
       continue;
     }
+    if (h->compressed()) h = decompress(h);
     uint32_t p = h->begin;
     for (size_t i = 0; i < n; ++i) p += static_cast<uint32_t>(entryTotal(h->data() + p));
     h->begin = p;
@@ -681,6 +826,7 @@ void ListValue::removeFront(size_t n) {
     n = 0;
     maybeShrink(h);
   }
+  fixEnds();
 }
 
 void ListValue::removeBack(size_t n) {
@@ -692,6 +838,7 @@ void ListValue::removeBack(size_t n) {
       unlinkNode(t);
       continue;
     }
+    if (t->compressed()) t = decompress(t);
     uint32_t p = t->end;
     for (size_t i = 0; i < n; ++i) {
       size_t bl;
@@ -704,6 +851,7 @@ void ListValue::removeBack(size_t n) {
     n = 0;
     maybeShrink(t);
   }
+  fixEnds();
 }
 
 }  // namespace rp

@@ -13,8 +13,13 @@
 // block with slack on either side, so pushes and pops at either end of a node are O(1) amortized.
 // Node size follows list-max-listpack-size, read when the list is created (as Redis does): a
 // positive fill caps entries per node (and a node at 8 KB), -1..-5 cap a node at 4/8/16/32/64 KB.
-// A single element larger than the cap gets a node of its own. list-compress-depth is accepted by
-// CONFIG but nodes are never compressed (documented deviation; replies are unaffected).
+// A single element larger than the cap gets a node of its own.
+// list-compress-depth (read at creation too): with depth d > 0, every node but the d nearest each
+// end is kept LZF-compressed when that saves at least 8 bytes of a node of 48 bytes or more, as
+// Redis does. Pushes and pops work on the uncompressed end nodes; a compressed node is read through
+// a cursor's private decompressed copy (the node stays compressed), and is decompressed in place
+// only to be edited (LSET, LINSERT, LREM), then compressed again by settle(). Walks by index skip
+// whole nodes by their entry counts without decompressing them.
 //
 // Costs: push/pop at either end O(1); index i walks nodes from the nearer end, then entries within
 // one node (bounded by the node size), so LINDEX/LSET near the ends are O(1).
@@ -37,8 +42,9 @@ struct EncodingLimits;
 
 class ListValue final : public Value {
  public:
-  // An empty list whose nodes are sized by `fill` (list-max-listpack-size).
-  explicit ListValue(long long fill);
+  // An empty list whose nodes are sized by `fill` (list-max-listpack-size), with the `compressDepth`
+  // nodes nearest each end left uncompressed (list-compress-depth; 0 = no compression).
+  ListValue(long long fill, long long compressDepth);
   ~ListValue() override;
   ListValue(const ListValue&) = delete;
   ListValue& operator=(const ListValue&) = delete;
@@ -83,8 +89,13 @@ class ListValue final : public Value {
 
    private:
     friend class ListValue;
+    // The bytes of the current node's entries: the node's own, or the decompressed copy.
+    const char* base() const;
+    // Called whenever node_ changes: a compressed node is decompressed into raw_.
+    void load();
     Node* node_ = nullptr;
     uint32_t offset_ = 0;
+    std::string raw_;  // decompressed entries of a compressed node_ (offsets 0..end)
     mutable char scratch_[24];
   };
   Cursor begin() const;   // head (invalid when empty)
@@ -92,9 +103,12 @@ class ListValue final : public Value {
   // The element at index (0-based from the head, negative from the tail); invalid when out of range.
   Cursor at(long long index) const;
   // Removes the element under the cursor; the cursor moves to the following element (towards the
-  // tail when forward, else towards the head) or becomes invalid.
+  // tail when forward, else towards the head) or becomes invalid. A run of erases (LREM) ends with
+  // settle(), which compresses again the node the erases decompressed.
   void erase(Cursor& it, bool forward);
-  // Replaces the element under the cursor (the cursor stays valid on the new element).
+  // Restores the compression of nodes edited in place (a no-op without list-compress-depth).
+  void settle();
+  // Replaces the element under the cursor (the cursor is invalid afterwards).
   void replace(Cursor& it, std::string_view element);
   // Inserts before (after == false) or after the element under the cursor.
   void insert(const Cursor& it, std::string_view element, bool after);
@@ -109,7 +123,15 @@ class ListValue final : public Value {
   void linkAfter(Node* node, Node* after);   // after == nullptr: becomes head
   bool allowInsert(const Node* node, size_t entryBytes) const;
   size_t nodeByteLimit() const;
-  void relink(Node* moved);       // after realloc: neighbours and head/tail point at the new block
+  // realloc to `dataBytes` of entries; neighbours, head/tail and loose_ follow the block. nullptr
+  // when the allocation failed (the node is then unchanged).
+  Node* resize(Node* node, size_t dataBytes);
+  // ---- list-compress-depth ----
+  bool isInterior(const Node* node) const;   // farther than compressDepth_ nodes from both ends
+  Node* compress(Node* node);                // LZF in place when it saves enough; returns the node
+  Node* decompress(Node* node);              // back to raw entries in place; returns the node
+  Node* editable(Node* node);                // decompress for an edit, remembered in loose_
+  void fixEnds();                            // after nodes were added or removed near an end
   void shrinkToFit(Node* node);   // drops the slack of a node that is full
   void maybeShrink(Node* node);   // shrinkToFit when most of the block is slack
   // Makes room for `bytes` more at the node's front (back); may move the node (returns it).
@@ -122,6 +144,8 @@ class ListValue final : public Value {
   size_t nodes_ = 0;
   size_t heapBytes_ = 0;  // what the allocator holds for the nodes
   long long fill_;
+  uint32_t compressDepth_;
+  Node* loose_ = nullptr;  // an interior node decompressed for an edit, compressed again by settle()
 };
 
 // The list of a key known to hold a list.
