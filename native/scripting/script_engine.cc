@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <new>
 
 #include <unistd.h>
 
@@ -312,6 +313,12 @@ void setNumber(lua_State* L, const char* name, lua_Number n) {
 
 }  // namespace
 
+// An error outside any protected call (which our entry points never make): as lauxlib's default.
+static int luaPanic(lua_State* L) {
+  std::fprintf(stderr, "PANIC: unprotected error in call to Lua API (%s)\n", lua_tostring(L, -1));
+  return 0;
+}
+
 void setCommandRunner(CommandRunner runner) { commandRunner = runner; }
 
 ScriptEngine& ScriptEngine::instance() {
@@ -329,7 +336,11 @@ ScriptEngine::~ScriptEngine() {
 }
 
 void ScriptEngine::open() {
-  L_ = luaL_newstate();
+  // A fresh allocator per state: after a flush the old state's chunks are all given back.
+  allocator_ = std::make_unique<LuaAllocator>();
+  L_ = lua_newstate(LuaAllocator::allocate, allocator_.get());
+  if (L_ == nullptr) throw std::bad_alloc();
+  lua_atpanic(L_, luaPanic);
   lua_State* L = L_;
   openLibrary(L, "", luaopen_base);
   openLibrary(L, LUA_TABLIBNAME, luaopen_table);

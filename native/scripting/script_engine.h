@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include "commands/context.h"
 #include "protocol/reply.h"
+#include "scripting/lua_allocator.h"
 #include "scripting/lua_api.h"
 
 namespace rp::scripting {
@@ -113,6 +115,8 @@ class ScriptEngine {
   // Drops every library (FUNCTION FLUSH, and RESTORE before it loads the new set).
   void dropLibraries();
 
+  // Declared before L_: the state is closed (in ~ScriptEngine and flush()) before its allocator goes.
+  std::unique_ptr<LuaAllocator> allocator_;
   lua_State* L_ = nullptr;
   // What a cached script's "#!lua flags=..." line declared.
   struct ScriptFlags {
