@@ -607,12 +607,7 @@ void xreadGeneric(CommandContext& c, bool group) {
       streamsArg = i + 1;
       size_t n = static_cast<size_t>(c.argc() - streamsArg);
       if (n % 2 != 0) {
-        std::string msg = "ERR Unbalanced '";
-        msg.append(group ? "xreadgroup" : "xread");
-        msg.append("' list of streams: for each stream key an ID or '");
-        msg.push_back(group ? '>' : '$');
-        msg.append("' must be specified.");
-        return c.reply.error(msg);
+        return c.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
       }
       streams = n / 2;
       break;
