@@ -1231,8 +1231,8 @@ std::unique_ptr<Value> Loader::loadHash(uint8_t type) {
   return hash;
 }
 
-// RDB_TYPE_STREAM_LISTPACKS (Redis 5-6.2) and _2 (7.0). Live entries are appended again (so nodes
-// follow our own boundaries; deleted entries are dropped), then the counters and groups are set.
+// RDB_TYPE_STREAM_LISTPACKS (Redis 5-6.2) and _2 (7.0): the nodes as the file has them (deleted
+// entries included), then the counters and groups.
 std::unique_ptr<Value> Loader::loadStream(uint8_t type) {
   auto s = std::make_unique<Stream>();
   auto readId = [](const unsigned char* p) {
@@ -1270,6 +1270,10 @@ std::unique_ptr<Value> Loader::loadStream(uint8_t type) {
     masterFields.clear();
     for (int64_t f = 0; f < masterCount; ++f) masterFields.push_back(text());
     integer();  // the master entry's terminator
+    if (s->nodeCount() && master <= s->lastId()) fail("stream nodes out of order", at);
+    s->loadNode(master, masterFields);
+    StreamID previous;
+    bool first = true;
     while (lp.next(e)) {
       int64_t flags;
       if (!num::parseInt64(e.text, flags)) fail("invalid entry flags in a stream listpack", at);
@@ -1286,10 +1290,14 @@ std::unique_ptr<Value> Loader::loadStream(uint8_t type) {
         for (int64_t f = 0; f < 2 * count; ++f) fieldValues.push_back(text());
       }
       integer();  // lp-count
-      if (flags & streamenc::kFlagDeleted) continue;
-      if (s->length() && id <= s->lastId()) fail("stream entries out of order", at);
-      s->loadEntry(id, fieldValues);
+      if (!first && id <= previous) fail("stream entries out of order", at);
+      if (first && id < master) fail("stream entry before its node's master ID", at);
+      first = false;
+      previous = id;
+      s->loadEntry(id, fieldValues, (flags & streamenc::kFlagDeleted) != 0);
     }
+    if (first) fail("empty listpack inside a stream", at);
+    s->setLastId(previous);
   }
   uint64_t length = in_.length("stream length");
   if (length != s->length()) fail("stream length does not match its entries", in_.pos());

@@ -180,6 +180,12 @@ void Stream::append(StreamID id, const std::string_view* fv, size_t pairs) {
     else if (static_cast<size_t>(last.live) + last.deleted >= kNodeMaxEntries) newNode = true;
   }
   if (newNode) startNode(id, fv, pairs);
+  appendToLastNode(id, fv, pairs, false);
+  entriesAdded_++;
+  lastId_ = id;
+}
+
+void Stream::appendToLastNode(StreamID id, const std::string_view* fv, size_t pairs, bool deleted) {
   Node& n = nodes_.back();
   accountNode(n, false);
   bool same = pairs == n.masterFields;
@@ -191,7 +197,7 @@ void Stream::append(StreamID id, const std::string_view* fv, size_t pairs) {
     });
     same = i == pairs;
   }
-  uint8_t flags = same ? streamenc::kFlagSameFields : 0;
+  uint8_t flags = (same ? streamenc::kFlagSameFields : 0) | (deleted ? streamenc::kFlagDeleted : 0);
   n.data.push_back(static_cast<char>(flags));
   uint64_t msDelta = id.ms - n.master.ms;
   appendVarint(n.data, msDelta);
@@ -202,22 +208,29 @@ void Stream::append(StreamID id, const std::string_view* fv, size_t pairs) {
     appendString(n.data, fv[2 * i + 1]);
   }
   n.redisBase += static_cast<uint32_t>(redisEntrySize(id, n.master, fv, pairs, same));
-  n.live++;
   n.last = id;
+  if (deleted) {
+    n.deleted++;
+  } else {
+    n.live++;
+    length_++;
+    if (length_ == 1) firstId_ = id;
+  }
   accountNode(n, true);
-  length_++;
-  entriesAdded_++;
-  lastId_ = id;
-  if (length_ == 1) firstId_ = id;
 }
 
-void Stream::loadEntry(StreamID id, const std::vector<std::string>& fieldValues) {
+void Stream::loadNode(StreamID master, const std::vector<std::string>& masterFields) {
+  std::vector<std::string_view> names;
+  for (const std::string& f : masterFields) {
+    names.emplace_back(f);
+    names.emplace_back();
+  }
+  startNode(master, names.data(), masterFields.size());
+}
+
+void Stream::loadEntry(StreamID id, const std::vector<std::string>& fieldValues, bool deleted) {
   std::vector<std::string_view> views(fieldValues.begin(), fieldValues.end());
-  uint64_t added = entriesAdded_;
-  StreamID last = lastId_;
-  append(id, views.data(), views.size() / 2);
-  entriesAdded_ = added;
-  lastId_ = last;
+  appendToLastNode(id, views.data(), views.size() / 2, deleted);
 }
 
 void Stream::refreshFirstId() {

@@ -196,9 +196,11 @@ class Stream final : public Value {
   // The master field names of node n: fn(field).
   template <typename Fn>
   static void forEachMasterField(const Node& n, Fn&& fn);
-  // RDB loading: appends an entry as the RDB recorded it (node boundaries follow our own rule);
-  // deleted entries are skipped. Metadata is set separately.
-  void loadEntry(StreamID id, const std::vector<std::string>& fieldValues);
+  // RDB loading: the nodes exactly as the file has them (Redis's boundaries and deleted entries,
+  // which XINFO and approximate trimming expose). loadNode starts a node, loadEntry appends to it
+  // in ID order. The last ID, entries added and max deleted ID are set separately.
+  void loadNode(StreamID master, const std::vector<std::string>& masterFields);
+  void loadEntry(StreamID id, const std::vector<std::string>& fieldValues, bool deleted);
   // Recomputes firstId from the live entries (after loading).
   void refreshFirstId();
 
@@ -212,6 +214,7 @@ class Stream final : public Value {
   // Index of the last node whose master <= id (or 0).
   size_t nodeFor(StreamID id) const;
   void startNode(StreamID id, const std::string_view* fieldValues, size_t pairs);
+  void appendToLastNode(StreamID id, const std::string_view* fieldValues, size_t pairs, bool deleted);
   void markDeleted(size_t node, size_t offset);
   void refreshFirstIdAfterRemoval();
   static size_t redisBytes(const Node& n);
