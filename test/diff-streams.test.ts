@@ -19,6 +19,7 @@ import { randomScale, seedsFromEnv } from './support/random';
 import { Connection } from './support/connection';
 import { toPlain, Plain } from './support/resp';
 import { ServerHandle, sleep } from './support/servers';
+import { checkStreams, type StreamStep } from './support/streams';
 
 const p = usePair(test);
 const MAX = '18446744073709551615';
@@ -252,6 +253,35 @@ test('random sequences (RESP2 and RESP3)', async () => {
   }
 });
 
+test('keyspace notifications (class t), WATCH, CLIENT TRACKING invalidations', async () => {
+  const steps: StreamStep[] = [
+    [1, ['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']], [0, ['PSUBSCRIBE', '__key*__:*']],
+    ...([
+      ['XADD', 's', '1-1', 'a', '1'], ['XADD', 's', 'MAXLEN', '1', '2-0', 'b', '2'], ['XADD', 's', '2-0', 'b', '2'], ['XADD', 'n', 'NOMKSTREAM', '1-1', 'a', 'b'],
+      ['XDEL', 's', '9-9'], ['XDEL', 's', '2-0'], ['XADD', 's', '3-0', 'c', '3'], ['XTRIM', 's', 'MAXLEN', '5'], ['XTRIM', 's', 'MAXLEN', '0'],
+      ['XSETID', 's', '10-0'], ['XGROUP', 'CREATE', 's', 'g', '0'], ['XGROUP', 'CREATE', 'm', 'g', '$', 'MKSTREAM'], ['XGROUP', 'SETID', 's', 'g', '$'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'c'], ['XGROUP', 'CREATECONSUMER', 's', 'g', 'c'], ['XADD', 's', '11-0', 'd', '4'],
+      ['XGROUP', 'SETID', 's', 'g', '0'], ['XREADGROUP', 'GROUP', 'g', 'fresh', 'STREAMS', 's', '>'], ['XACK', 's', 'g', '11-0'],
+      ['XCLAIM', 's', 'g', 'other', '0', '11-0', 'FORCE', 'JUSTID'], ['XAUTOCLAIM', 's', 'g', 'third', '0', '0', 'JUSTID'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'c'], ['XGROUP', 'DELCONSUMER', 's', 'g', 'nobody'], ['XGROUP', 'DESTROY', 's', 'g'], ['XGROUP', 'DESTROY', 's', 'g'],
+      ['XREAD', 'STREAMS', 'missing', '0'], ['XRANGE', 'missing', '-', '+'], ['RENAME', 's', 's2'], ['DEL', 's2', 'm'],
+    ] as Cmd[]).map((c): StreamStep => [1, c]),
+  ];
+  await checkStreams(p(), 2, steps, 'stream notifications');
+  // WATCH: every stream write invalidates, a read does not; tracking sends invalidations for a
+  // stream that was read and then written.
+  const watchSteps: StreamStep[] = [];
+  const writes: Cmd[] = [
+    ['XADD', 'w', '5-0', 'f', 'v'], ['XDEL', 'w', '1-0'], ['XTRIM', 'w', 'MAXLEN', '0'], ['XSETID', 'w', '9-0'], ['XGROUP', 'CREATE', 'w', 'g', '0'],
+    ['XGROUP', 'SETID', 'w', 'g', '0'], ['XGROUP', 'CREATECONSUMER', 'w', 'g', 'c'], ['XACK', 'w', 'g', '1-0'], ['XLEN', 'w'], ['XINFO', 'STREAM', 'w'],
+  ];
+  watchSteps.push([0, ['XADD', 'w', '1-0', 'f', 'v']]);
+  for (const w of writes) watchSteps.push([0, ['WATCH', 'w']], [1, w], [0, ['MULTI']], [0, ['PING']], [0, ['EXEC']]);
+  watchSteps.push([1, ['CLIENT', 'TRACKING', 'ON']], [1, ['XRANGE', 'w', '-', '+']], [0, ['XADD', 'w', '20-0', 'a', 'b']],
+    [1, ['XLEN', 'w']], [0, ['XTRIM', 'w', 'MAXLEN', '0']], [1, ['XREAD', 'STREAMS', 'w', '0']], [0, ['XSETID', 'w', '30-0']]);
+  await checkStreams(p(), 2, watchSteps, 'stream watch/tracking');
+});
+
 // ---- blocking ------------------------------------------------------------------------------------
 
 async function blockingScenario(server: ServerHandle, protocol: 2 | 3): Promise<Plain[]> {
@@ -317,6 +347,16 @@ async function blockingScenario(server: ServerHandle, protocol: 2 | 3): Promise<
     await read(w2);
     out.push(toPlain((await ctl.call(['XPENDING', 'q', 'g'])).value));
     out.push(toPlain((await ctl.call(['XINFO', 'GROUPS', 'q'])).value));
+    // A group destroyed under a blocked reader: it is told at once.
+    w1.send('XREADGROUP', 'GROUP', 'g', 'c9', 'BLOCK', '0', 'STREAMS', 'q', '>');
+    await sleep(50);
+    out.push(toPlain((await ctl.call(['XGROUP', 'DESTROY', 'q', 'g'])).value));
+    await read(w1);
+    // A key waited on that becomes a list serves nobody: the reader times out.
+    w2.send('XREAD', 'BLOCK', '300', 'STREAMS', 'becomes', '$');
+    await sleep(50);
+    out.push(toPlain((await ctl.call(['RPUSH', 'becomes', 'x'])).value));
+    await read(w2);
     // A reader on a key of another type gets WRONGTYPE at once.
     await ctl.call(['SET', 'str', 'v']);
     out.push(toPlain((await w3.call(['XREAD', 'BLOCK', '0', 'STREAMS', 'str', '$'])).value));

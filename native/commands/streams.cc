@@ -459,7 +459,6 @@ void xsetidCommand(CommandContext& c) {
   if (entriesAdded != -1) s->setEntriesAdded(static_cast<uint64_t>(entriesAdded));
   if (!maxDeleted.isZero()) s->setMaxDeletedId(maxDeleted);
   c.reply.ok();
-  c.signalModified(c.arg(1));
   c.notify(kNotifyStream, "xsetid", c.arg(1));
   c.addDirty();
 }
@@ -583,6 +582,7 @@ void xreadGeneric(CommandContext& c, bool group) {
   size_t streams = 0;
   bool noack = false;
   std::string_view groupName, consumerName;
+  const bool retrying = (c.clientFlags & abi::kClientFlagRetryBlocked) != 0;
   for (int i = 1; i < c.argc(); ++i) {
     int moreArgs = c.argc() - i - 1;
     std::string_view o = c.arg(i);
@@ -633,9 +633,17 @@ void xreadGeneric(CommandContext& c, bool group) {
   for (size_t k = 0; k < streams; ++k) {
     std::string_view key = c.arg(streamsArg + static_cast<int>(k));
     std::string_view idArg = c.arg(streamsArg + static_cast<int>(streams + k));
-    KeyRef ref;
-    if (!lookupStream(c, key, kLookupRead, ref)) return;
+    KeyRef ref = c.db.lookup(key, kLookupRead);
+    if (ref && ref.type() != ObjType::Stream) {
+      // A reader woken for a key that now holds another type keeps waiting (Redis serves only
+      // streams); a first call answers WRONGTYPE.
+      if (!retrying) return c.wrongType();
+      ref = KeyRef();
+    }
     if (group) {
+      if (retrying && ref && !streamOf(ref)->findGroup(groupName))
+        return c.reply.error("NOGROUP the consumer group this client was blocked on no longer exists");
+      if (retrying && !ref) continue;
       if (!ref || !streamOf(ref)->findGroup(groupName)) {
         std::string msg = "NOGROUP No such key '";
         msg.append(key);
@@ -675,6 +683,7 @@ void xreadGeneric(CommandContext& c, bool group) {
     Stream* s = streamOf(ref);
     StreamID gt = ids[k];
     StreamGroup* g = group ? s->findGroup(groupName) : nullptr;
+    if (group && !g) continue;
     bool history = false;
     bool serve = false;
     if (g) {
@@ -704,7 +713,7 @@ void xreadGeneric(CommandContext& c, bool group) {
     if (history) replyConsumerHistory(c, *s, start, static_cast<size_t>(count), *consumer);
     else deliverToGroup(c, *s, start, static_cast<size_t>(count), *g, *consumer, noack, key, groupName);
     c.addDirty();
-    c.db.objectResized(ref, before);
+    c.db.objectResized(ref, before, false);
   }
   if (served) {
     if (c.resp == 2) c.reply.endDeferredArray(at, served);
@@ -819,7 +828,7 @@ void xgroupCreateCommand(CommandContext& c) {
   if (s->findGroup(c.arg(3))) return c.reply.error("BUSYGROUP Consumer Group name already exists");
   size_t before = s->memoryUsage();
   s->createGroup(c.arg(3), id, entriesRead);
-  c.db.objectResized(ref, before);
+  c.db.objectResized(ref, before, false);
   c.reply.ok();
   c.addDirty();
   c.notify(kNotifyStream, "xgroup-create", key);
@@ -841,7 +850,6 @@ void xgroupSetidCommand(CommandContext& c) {
   }
   g->lastId = id;
   g->entriesRead = entriesRead;
-  c.signalModified(c.arg(2));
   c.reply.ok();
   c.addDirty();
   c.notify(kNotifyStream, "xgroup-setid", c.arg(2));
@@ -855,7 +863,7 @@ void xgroupDestroyCommand(CommandContext& c) {
   if (!g) return c.reply.integer(0);
   size_t before = s->memoryUsage();
   s->destroyGroup(c.arg(3));
-  c.db.objectResized(ref, before);
+  c.db.objectResized(ref, before, false);
   c.reply.integer(1);
   c.addDirty();
   c.notify(kNotifyStream, "xgroup-destroy", c.arg(2));
@@ -871,7 +879,7 @@ void xgroupCreateconsumerCommand(CommandContext& c) {
   if (g->findConsumer(c.arg(4))) return c.reply.integer(0);
   size_t before = s->memoryUsage();
   g->createConsumer(c.arg(4), c.nowMs);
-  c.db.objectResized(ref, before);
+  c.db.objectResized(ref, before, false);
   c.addDirty();
   c.notify(kNotifyStream, "xgroup-createconsumer", c.arg(2));
   c.reply.integer(1);
@@ -885,7 +893,7 @@ void xgroupDelconsumerCommand(CommandContext& c) {
   if (!g->findConsumer(c.arg(4))) return c.reply.integer(0);
   size_t before = s->memoryUsage();
   long long pending = static_cast<long long>(g->deleteConsumer(c.arg(4)));
-  c.db.objectResized(ref, before);
+  c.db.objectResized(ref, before, false);
   c.reply.integer(pending);
   c.addDirty();
   c.notify(kNotifyStream, "xgroup-delconsumer", c.arg(2));
@@ -931,7 +939,7 @@ void xackCommand(CommandContext& c) {
     ++acked;
   }
   if (acked) {
-    c.db.objectResized(ref, before);
+    c.db.objectResized(ref, before, false);
     c.addDirty(acked);
   }
   c.reply.integer(acked);
@@ -1138,7 +1146,7 @@ void xclaimCommand(CommandContext& c) {
     c.addDirty();
   }
   c.reply.endDeferredArray(at, n);
-  c.db.objectResized(ref, before);
+  c.db.objectResized(ref, before, false);
 }
 
 void xautoclaimCommand(CommandContext& c) {
@@ -1222,7 +1230,7 @@ void xautoclaimCommand(CommandContext& c) {
   c.reply.buffer().insert(cursorAt, cursor.data(), cursor.size());
   c.reply.arrayHeader(deletedIds.size());
   for (StreamID id : deletedIds) replyId(c, id);
-  c.db.objectResized(ref, before);
+  c.db.objectResized(ref, before, false);
 }
 
 // ---- XINFO -------------------------------------------------------------------------------------
