@@ -346,7 +346,7 @@ void runScriptCommand(scripting::ScriptCall& call) {
                      call.out,
                      call.out.resp(),
                      engine.nowMs(),
-                     abi::kClientFlagDenyBlocking | (engine.touchAllowed() ? 0u : static_cast<unsigned>(abi::kClientFlagNoTouch)),
+                     abi::kClientFlagDenyBlocking | abi::kClientFlagScript | (engine.touchAllowed() ? 0u : static_cast<unsigned>(abi::kClientFlagNoTouch)),
                      call.argv,
                      name};
   invokeHandler(engine, handler, ctx, call.propagate);
@@ -818,6 +818,17 @@ Napi::Value TakeReadyKeys(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value TakeBlockedArgs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) return env.Null();
+  std::vector<std::string> args = state->engine->takeBlockedArgs();
+  if (args.empty()) return env.Null();
+  Napi::Array out = Napi::Array::New(env, args.size());
+  for (size_t i = 0; i < args.size(); ++i)
+    out.Set(static_cast<uint32_t>(i), Napi::Buffer<char>::Copy(env, args[i].data(), args[i].size()));
+  return out;
+}
+
 // The snapshot image through the configured codec into `out`; "" or the error.
 std::string writeSnapshot(Engine& engine, long long now, BufferedFileWriter& out) {
   std::string error;
@@ -1246,6 +1257,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("saveSnapshot", Napi::Function::New(env, SaveSnapshot, "saveSnapshot"));
   exports.Set("loadSnapshot", Napi::Function::New(env, LoadSnapshot, "loadSnapshot"));
   exports.Set("takeReadyKeys", Napi::Function::New(env, TakeReadyKeys, "takeReadyKeys"));
+  exports.Set("takeBlockedArgs", Napi::Function::New(env, TakeBlockedArgs, "takeBlockedArgs"));
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("execute", Napi::Function::New(env, Execute, "execute"));
   exports.Set("cron", Napi::Function::New(env, Cron, "cron"));

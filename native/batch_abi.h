@@ -34,6 +34,9 @@ constexpr int kClientFlagSignalReady = 2;
 constexpr int kClientFlagRetryBlocked = 4;
 // Inside MULTI or a script: blocking commands answer as if their timeout had passed.
 constexpr int kClientFlagDenyBlocking = 8;
+// The command comes from a script's redis.call (set by the engine only): XREAD BLOCK is an error
+// there rather than a timeout, as in Redis.
+constexpr int kClientFlagScript = 16;
 
 // Values of control[kStopped].
 enum StopReason : int {

@@ -249,6 +249,26 @@ async function ioredisScript(server: ServerHandle): Promise<unknown[]> {
     });
     out.push(['scanned', scanned.size]);
     out.push(await redis.dbsize());
+    // Streams, as job queues use them: explicit IDs, ~ trimming, ranges, XREAD (a blocked reader
+    // served by another connection's XADD) and a script calling XADD.
+    out.push(await redis.xadd('events', '1-1', 'type', 'added', 'id', '1'));
+    out.push(await redis.xadd('events', 'MAXLEN', '~', '100', '2-*', 'type', 'done'));
+    out.push(await redis.xlen('events'));
+    out.push(await redis.xrange('events', '-', '+'));
+    out.push(await redis.xrevrange('events', '+', '-', 'COUNT', 1));
+    out.push(await redis.xread('COUNT', 10, 'STREAMS', 'events', '0'));
+    const reader = redis.duplicate();
+    try {
+      const pending = reader.xread('BLOCK', 5000, 'STREAMS', 'events', '$');
+      await new Promise((r) => setTimeout(r, 100));
+      out.push(await redis.xadd('events', '3-0', 'type', 'late'));
+      out.push(await pending);
+    } finally {
+      reader.disconnect();
+    }
+    out.push(await redis.eval("return redis.call('XADD', KEYS[1], 'MAXLEN', '~', 10, '4-0', 'k', ARGV[1])", 1, 'events', 'v'));
+    out.push(await redis.xtrim('events', 'MAXLEN', 1));
+    out.push(await redis.xdel('events', '4-0'));
     out.push(await redis.flushall());
   } finally {
     redis.disconnect();

@@ -100,6 +100,13 @@ export interface NativeModule {
   takeReadyKeys(): Array<[number, Buffer | null]>;
 
   /**
+   * After a batch stopped because a command blocked: the command line to retry instead of the one
+   * sent, or null to retry the same (XREAD BLOCK with `$` waits for entries after the stream's last
+   * ID at the moment it blocked, so the retry names that ID).
+   */
+  takeBlockedArgs(): Buffer[] | null;
+
+  /**
    * SAVE: writes an RDB (version 10, Redis 7.0's format) snapshot of every database to `path`
    * atomically (temp file, fsync, rename, fsync of the directory). Returns null, or the error text.
    */

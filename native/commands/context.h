@@ -94,6 +94,8 @@ inline std::string decimal(long long n) { return std::to_string(n); }
 // Redis's string2ll: optional '-', no '+', no spaces, no leading zeros ("0" only), no "-0",
 // within int64. Used for every integer argument and for the int encoding of values.
 bool parseLongLong(std::string_view text, long long& out);
+// A container's HELP reply: "<NAME> <subcommand> ..." then the lines, then HELP's own two lines.
+void replyHelp(CommandContext& c, std::initializer_list<std::string_view> lines);
 // Case-insensitive comparison against an ASCII literal (either case).
 bool equalsIgnoreCase(std::string_view text, std::string_view literal);
 

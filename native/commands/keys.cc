@@ -168,11 +168,11 @@ void randomkeyCommand(CommandContext& c) {
 
 // ---- RENAME / RENAMENX / MOVE / COPY ----------------------------------------------------------
 
-// A list or sorted set appearing under a key may serve clients blocked on it (Redis signals every
+// A list, sorted set or stream appearing under a key may serve clients blocked on it (Redis signals every
 // such key added to a database).
 bool mayServeBlocked(const KeyRef& ref) {
   ObjType type = ref.type();
-  return type == ObjType::List || type == ObjType::ZSet;
+  return type == ObjType::List || type == ObjType::ZSet || type == ObjType::Stream;
 }
 
 void renameGeneric(CommandContext& c, bool nx) {
@@ -353,17 +353,6 @@ void objectFreqCommand(CommandContext& c) {
     return;
   }
   c.reply.integer(isSharedInteger(c, k) ? 0 : c.engine.lfuCounter(k.lruField()));
-}
-
-void replyHelp(CommandContext& c, std::initializer_list<std::string_view> lines) {
-  std::string first(c.arg(0));
-  for (char& ch : first) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  first += " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:";
-  c.reply.arrayHeader(lines.size() + 3);
-  c.reply.simple(first);
-  for (std::string_view line : lines) c.reply.simple(line);
-  c.reply.simple("HELP");
-  c.reply.simple("    Prints this help.");
 }
 
 void objectHelpCommand(CommandContext& c) {

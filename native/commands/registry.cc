@@ -1,6 +1,8 @@
 #include "commands/registry.h"
 #include "util/numbers.h"
 
+#include <cctype>
+#include <string>
 #include <climits>
 #include <cmath>
 
@@ -69,6 +71,17 @@ bool CommandContext::argLongLong(int i, long long& out, std::string_view message
   if (parseLongLong(arg(i), out)) return true;
   reply.error(message.empty() ? kErrNotInteger : message);
   return false;
+}
+
+void replyHelp(CommandContext& c, std::initializer_list<std::string_view> lines) {
+  std::string first(c.arg(0));
+  for (char& ch : first) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  first += " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:";
+  c.reply.arrayHeader(lines.size() + 3);
+  c.reply.simple(first);
+  for (std::string_view line : lines) c.reply.simple(line);
+  c.reply.simple("HELP");
+  c.reply.simple("    Prints this help.");
 }
 
 void CommandContext::arityError() {

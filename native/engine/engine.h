@@ -110,6 +110,11 @@ class Engine {
   }
   long long blockTimeoutMs() const { return blockTimeoutMs_; }
   bool takeBlockRequest() { return std::exchange(blockRequested_, false); }
+  // The command line TypeScript must retry instead of the one sent, for a command whose meaning
+  // depends on the moment it blocked (XREAD's `$` becomes the stream's last ID then; Redis keeps
+  // that ID in the client's blocking state). Set together with requestBlock.
+  void setBlockedArgs(std::vector<std::string> args) { blockedArgs_ = std::move(args); }
+  std::vector<std::string> takeBlockedArgs() { return std::exchange(blockedArgs_, {}); }
   void signalKeyReady(int db, std::string_view key) {
     if (!signalReadyKeys_) return;
     readyKeys_.push_back(ReadyKey{db, std::string(key)});
@@ -199,6 +204,7 @@ class Engine {
   bool signalReadyKeys_ = false;
   bool blockRequested_ = false;
   long long blockTimeoutMs_ = -1;
+  std::vector<std::string> blockedArgs_;
   std::vector<ReadyKey> readyKeys_;
   long long maxmemory_ = 0;
   int lfuLogFactor_ = 10;

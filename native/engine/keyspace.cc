@@ -540,8 +540,8 @@ KeyRef Db::setObject(std::string_view key, std::unique_ptr<Value> value, Ttl ttl
   return insertNew(key, h, p);
 }
 
-void Db::objectResized(KeyRef& ref, size_t oldBytes) {
-  modifiedRef(ref);
+void Db::objectResized(KeyRef& ref, size_t oldBytes, bool modifiesKey) {
+  if (modifiesKey) modifiedRef(ref);
   Value* v = ref.object();
   if (v) heapBytes_ += v->memoryUsage() - oldBytes;
 }

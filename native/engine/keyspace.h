@@ -156,7 +156,9 @@ class Db {
   // Creates or replaces a non-string value.
   KeyRef setObject(std::string_view key, std::unique_ptr<Value> value, Ttl ttl);
   // Tell the accounting that ref.object() changed size (call after mutating a Value in place).
-  void objectResized(KeyRef& ref, size_t oldBytes);
+  // `modifiesKey` false: a change Redis does not report to WATCH/tracking (stream consumer-group
+  // bookkeeping such as XREADGROUP, XACK, XCLAIM, XGROUP SETID, XSETID).
+  void objectResized(KeyRef& ref, size_t oldBytes, bool modifiesKey = true);
 
   bool remove(std::string_view key);  // true if a key was deleted (no expiry check)
   void remove(KeyRef& ref);           // ref becomes empty

@@ -14,6 +14,7 @@
 #include "types/hash.h"
 #include "types/list.h"
 #include "types/set.h"
+#include "types/stream.h"
 #include "types/zset.h"
 #include "commands/context.h"
 #include "util/numbers.h"
@@ -278,6 +279,52 @@ constexpr size_t kItemsPerCommand = 64;  // Redis's AOF_REWRITE_ITEMS_PER_CMD
 
 // Emits `command key item...` in runs of at most kItemsPerCommand items (each item may be several
 // arguments, e.g. field + value).
+// A stream as Redis 7.0's rewriteStreamObject writes it: XADD per entry (an empty stream is made
+// by XADD ... MAXLEN 0 with ID 0-1), XSETID with the counters, then per group XGROUP CREATE with
+// its read counter, XCLAIM ... FORCE JUSTID per pending entry (keeping delivery time and count)
+// and XGROUP CREATECONSUMER for consumers with nothing pending.
+void writeStreamCommands(std::string& out, std::string_view key, const Stream& s) {
+  std::vector<std::string_view> argv;
+  std::string idText;
+  if (s.length()) {
+    s.range(StreamID{}, StreamID::max(), false, [&](const StreamEntry& e) {
+      idText = streamIDText(e.id);
+      argv.assign({"XADD", key, idText});
+      e.forEachField([&](std::string_view f, std::string_view v) {
+        argv.push_back(f);
+        argv.push_back(v);
+      });
+      appendRespCommand(out, argv);
+      return true;
+    });
+  } else {
+    std::string_view empty[] = {"XADD", key, "MAXLEN", "0", "0-1", "x", "y"};
+    appendRespCommand(out, empty);
+  }
+  std::string last = streamIDText(s.lastId()), added = std::to_string(s.entriesAdded()),
+              maxDeleted = streamIDText(s.maxDeletedId());
+  std::string_view setid[] = {"XSETID", key, last, "ENTRIESADDED", added, "MAXDELETEDID", maxDeleted};
+  appendRespCommand(out, setid);
+  for (const auto& [name, group] : s.groups()) {
+    std::string groupLast = streamIDText(group->lastId), read = std::to_string(group->entriesRead);
+    std::string_view create[] = {"XGROUP", "CREATE", key, name, groupLast, "ENTRIESREAD", read};
+    appendRespCommand(out, create);
+    for (const auto& [cname, consumer] : group->consumers) {
+      if (consumer->pending.empty()) {
+        std::string_view make[] = {"XGROUP", "CREATECONSUMER", key, name, cname};
+        appendRespCommand(out, make);
+        continue;
+      }
+      for (const auto& [id, nack] : consumer->pending) {
+        std::string pid = streamIDText(id), time = std::to_string(nack->deliveryTime),
+                    count = std::to_string(nack->deliveryCount);
+        std::string_view claim[] = {"XCLAIM", key, name, cname, "0", pid, "TIME", time, "RETRYCOUNT", count, "JUSTID", "FORCE"};
+        appendRespCommand(out, claim);
+      }
+    }
+  }
+}
+
 class BatchedCommand {
  public:
   BatchedCommand(std::string& out, std::string_view command, std::string_view key, size_t argsPerItem)
@@ -343,7 +390,8 @@ void writeValue(std::string& out, const KeyRef& ref) {
       break;
     }
     case ObjType::Stream:
-      break;  // no stream type yet
+      writeStreamCommands(out, key, static_cast<const Stream&>(*ref.object()));
+      break;
   }
   long long at = ref.expireAt();
   if (at >= 0) {

@@ -31,6 +31,7 @@
 #include "types/hash.h"
 #include "types/list.h"
 #include "types/set.h"
+#include "types/stream.h"
 #include "types/zset.h"
 #include "util/numbers.h"
 
@@ -524,6 +525,79 @@ void writeHash(RdbWriter& w, std::string_view key, const HashValue& hash) {
   });
 }
 
+// A stream as RDB_TYPE_STREAM_LISTPACKS_2 (Redis 7.0): per node its 16-byte big-endian master ID
+// and a listpack laid out as Redis's (master entry, then entries with delta IDs, same-fields and
+// deleted flags, and lp-count), then the counters, then the groups with their PELs and consumers.
+void writeStream(RdbWriter& w, std::string_view key, const Stream& s) {
+  w.objectHeader(kTypeStreamListpacks2, key);
+  w.length(s.nodeCount());
+  ListpackBuilder lp;
+  auto number = [&lp](long long v) { lp.append(std::to_string(v)); };
+  auto rawId = [](StreamID id, unsigned char* out) {
+    for (int b = 0; b < 8; ++b) {
+      out[b] = static_cast<unsigned char>(id.ms >> (56 - 8 * b));
+      out[8 + b] = static_cast<unsigned char>(id.seq >> (56 - 8 * b));
+    }
+  };
+  s.forEachNode([&](const Stream::Node& n) {
+    lp.reset();
+    number(n.live);
+    number(n.deleted);
+    number(n.masterFields);
+    Stream::forEachMasterField(n, [&](std::string_view f) { lp.append(f); });
+    number(0);
+    Stream::forEachRawEntry(n, [&](const StreamEntry& e, bool deleted, bool same) {
+      number((deleted ? 1 : 0) | (same ? 2 : 0));
+      number(static_cast<long long>(e.id.ms - n.master.ms));
+      number(static_cast<long long>(e.id.seq - n.master.seq));
+      long long fields = static_cast<long long>(e.fieldCount());
+      if (!same) number(fields);
+      e.forEachField([&](std::string_view f, std::string_view v) {
+        if (!same) lp.append(f);
+        lp.append(v);
+      });
+      number(fields + 3 + (same ? 0 : fields + 1));
+    });
+    unsigned char id[16];
+    rawId(n.master, id);
+    w.string(std::string_view(reinterpret_cast<const char*>(id), 16));
+    w.string(lp.finish());
+  });
+  w.length(s.length());
+  w.length(s.lastId().ms);
+  w.length(s.lastId().seq);
+  w.length(s.firstId().ms);
+  w.length(s.firstId().seq);
+  w.length(s.maxDeletedId().ms);
+  w.length(s.maxDeletedId().seq);
+  w.length(s.entriesAdded());
+  w.length(s.groups().size());
+  for (const auto& [name, g] : s.groups()) {
+    w.string(name);
+    w.length(g->lastId.ms);
+    w.length(g->lastId.seq);
+    w.length(static_cast<uint64_t>(g->entriesRead));
+    w.length(g->pending.size());
+    unsigned char id[16];
+    for (const auto& [pid, nack] : g->pending) {
+      rawId(pid, id);
+      w.raw(id, 16);
+      w.millis(nack->deliveryTime);
+      w.length(nack->deliveryCount);
+    }
+    w.length(g->consumers.size());
+    for (const auto& [cname, consumer] : g->consumers) {
+      w.string(cname);
+      w.millis(consumer->seenTime);
+      w.length(consumer->pending.size());
+      for (const auto& [pid, nack] : consumer->pending) {
+        rawId(pid, id);
+        w.raw(id, 16);
+      }
+    }
+  }
+}
+
 // One key: its expiry, then type, key and value. False for a type we cannot encode.
 bool writeKey(RdbWriter& w, const KeyRef& ref) {
   long long expireAt = ref.expireAt();
@@ -549,7 +623,8 @@ bool writeKey(RdbWriter& w, const KeyRef& ref) {
       writeHash(w, key, static_cast<const HashValue&>(*ref.object()));
       return true;
     case ObjType::Stream:
-      break;
+      writeStream(w, key, static_cast<const Stream&>(*ref.object()));
+      return true;
   }
   return false;
 }
@@ -959,6 +1034,7 @@ class Loader {
   std::unique_ptr<Value> loadSet(uint8_t type);
   std::unique_ptr<Value> loadZSet(uint8_t type);
   std::unique_ptr<Value> loadHash(uint8_t type);
+  std::unique_ptr<Value> loadStream(uint8_t type);
 
   void addHashField(HashValue& hash, std::string_view field, std::string_view value, size_t at) {
     if (!hash.set(field, value, limits_)) fail("duplicate hash field", at);
@@ -1155,6 +1231,126 @@ std::unique_ptr<Value> Loader::loadHash(uint8_t type) {
   return hash;
 }
 
+// RDB_TYPE_STREAM_LISTPACKS (Redis 5-6.2) and _2 (7.0): the nodes as the file has them (deleted
+// entries included), then the counters and groups.
+std::unique_ptr<Value> Loader::loadStream(uint8_t type) {
+  auto s = std::make_unique<Stream>();
+  auto readId = [](const unsigned char* p) {
+    StreamID id;
+    for (int b = 0; b < 8; ++b) {
+      id.ms = (id.ms << 8) | p[b];
+      id.seq = (id.seq << 8) | p[8 + b];
+    }
+    return id;
+  };
+  uint64_t nodes = in_.length("stream node count");
+  std::vector<std::string> masterFields, fieldValues;
+  for (uint64_t i = 0; i < nodes; ++i) {
+    size_t at = in_.pos();
+    std::string_view nodeKey = in_.string(fieldStorage_, "stream node key");
+    if (nodeKey.size() != 16) fail("stream node key is not 16 bytes", at);
+    StreamID master = readId(reinterpret_cast<const unsigned char*>(nodeKey.data()));
+    at = in_.pos();
+    std::string_view blob = in_.string(valueStorage_, "stream listpack");
+    ListpackReader lp(blob, at);
+    Element e;
+    auto text = [&]() {
+      if (!lp.next(e)) fail("truncated stream listpack", at);
+      return std::string(e.text);
+    };
+    auto integer = [&]() {
+      int64_t v;
+      if (!lp.next(e) || !num::parseInt64(e.text, v)) fail("invalid integer in a stream listpack", at);
+      return v;
+    };
+    integer();  // live count
+    integer();  // deleted count
+    int64_t masterCount = integer();
+    if (masterCount < 0) fail("negative field count in a stream listpack", at);
+    masterFields.clear();
+    for (int64_t f = 0; f < masterCount; ++f) masterFields.push_back(text());
+    integer();  // the master entry's terminator
+    if (s->nodeCount() && master <= s->lastId()) fail("stream nodes out of order", at);
+    s->loadNode(master, masterFields);
+    StreamID previous;
+    bool first = true;
+    while (lp.next(e)) {
+      int64_t flags;
+      if (!num::parseInt64(e.text, flags)) fail("invalid entry flags in a stream listpack", at);
+      StreamID id{master.ms + static_cast<uint64_t>(integer()), master.seq + static_cast<uint64_t>(integer())};
+      fieldValues.clear();
+      if (flags & streamenc::kFlagSameFields) {
+        for (const std::string& f : masterFields) {
+          fieldValues.push_back(f);
+          fieldValues.push_back(text());
+        }
+      } else {
+        int64_t count = integer();
+        if (count < 0) fail("negative field count in a stream listpack", at);
+        for (int64_t f = 0; f < 2 * count; ++f) fieldValues.push_back(text());
+      }
+      integer();  // lp-count
+      if (!first && id <= previous) fail("stream entries out of order", at);
+      if (first && id < master) fail("stream entry before its node's master ID", at);
+      first = false;
+      previous = id;
+      s->loadEntry(id, fieldValues, (flags & streamenc::kFlagDeleted) != 0);
+    }
+    if (first) fail("empty listpack inside a stream", at);
+    s->setLastId(previous);
+  }
+  uint64_t length = in_.length("stream length");
+  if (length != s->length()) fail("stream length does not match its entries", in_.pos());
+  StreamID last{in_.length("stream last ID"), in_.length("stream last ID")};
+  s->setLastId(last);
+  s->refreshFirstId();
+  if (type == kTypeStreamListpacks2) {
+    in_.length("stream first ID");
+    in_.length("stream first ID");
+    StreamID maxDeleted{in_.length("stream max deleted ID"), in_.length("stream max deleted ID")};
+    s->setMaxDeletedId(maxDeleted);
+    s->setEntriesAdded(in_.length("stream entries added"));
+  } else {
+    s->setEntriesAdded(s->length());
+  }
+  uint64_t groups = in_.length("stream group count");
+  for (uint64_t i = 0; i < groups; ++i) {
+    size_t at = in_.pos();
+    std::string name(in_.string(fieldStorage_, "stream group name"));
+    StreamID groupLast{in_.length("group last ID"), in_.length("group last ID")};
+    long long entriesRead = type == kTypeStreamListpacks2 ? static_cast<long long>(in_.length("group entries read"))
+                                                          : s->estimateDistanceFromFirstEverEntry(groupLast);
+    if (s->findGroup(name)) fail("duplicate stream group", at);
+    StreamGroup* g = s->createGroup(name, groupLast, entriesRead);
+    uint64_t pending = in_.length("group PEL size");
+    for (uint64_t k = 0; k < pending; ++k) {
+      StreamID id = readId(in_.take(16, "a PEL entry ID"));
+      auto nack = std::make_unique<StreamNack>();
+      nack->deliveryTime = static_cast<long long>(in_.le(8, "a PEL delivery time"));
+      nack->deliveryCount = in_.length("a PEL delivery count");
+      if (!g->pending.emplace(id, std::move(nack)).second) fail("duplicate PEL entry", at);
+    }
+    uint64_t consumers = in_.length("group consumer count");
+    for (uint64_t k = 0; k < consumers; ++k) {
+      std::string cname(in_.string(fieldStorage_, "consumer name"));
+      long long seen = static_cast<long long>(in_.le(8, "consumer seen time"));
+      if (g->findConsumer(cname)) fail("duplicate consumer", at);
+      StreamConsumer* consumer = g->createConsumer(cname, seen);
+      uint64_t owned = in_.length("consumer PEL size");
+      for (uint64_t m = 0; m < owned; ++m) {
+        StreamID id = readId(in_.take(16, "a consumer PEL entry ID"));
+        auto it = g->pending.find(id);
+        if (it == g->pending.end() || it->second->consumer) fail("consumer PEL entry not in its group's PEL", at);
+        it->second->consumer = consumer;
+        consumer->pending.emplace(id, it->second.get());
+      }
+    }
+    for (const auto& [id, nack] : g->pending)
+      if (!nack->consumer) fail("group PEL entry without a consumer", at);
+  }
+  return s;
+}
+
 void Loader::loadValue(uint8_t type, size_t typeOffset, Loaded& out) {
   switch (type) {
     case kTypeString:
@@ -1185,8 +1381,10 @@ void Loader::loadValue(uint8_t type, size_t typeOffset, Loaded& out) {
       return;
     case kTypeStreamListpacks:
     case kTypeStreamListpacks2:
+      out.value = loadStream(type);
+      return;
     case kTypeStreamListpacks3:
-      fail("stream values (RDB type " + std::to_string(type) + ") are not supported", typeOffset);
+      fail("streams with consumer active times (RDB type 21, Redis 7.2) are not supported", typeOffset);
     case kTypeModulePreGa:
     case kTypeModule2:
       fail("module values (RDB type " + std::to_string(type) + ") are not supported", typeOffset);

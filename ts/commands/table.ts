@@ -12,6 +12,7 @@ import { hashCommands } from './hashes';
 import { listCommands } from './lists';
 import { setCommands } from './sets';
 import { sortedSetCommands } from './zsets';
+import { streamCommands } from './streams';
 import { transactionCommands } from './transactions';
 import { pubsubCommands } from './pubsub';
 import { scriptingCommands } from './scripting';
@@ -42,6 +43,7 @@ export function allCommandSpecs(): CommandSpec[] {
     ...listCommands,
     ...setCommands,
     ...sortedSetCommands,
+    ...streamCommands,
     ...connectionCommands,
     ...transactionCommands,
     ...pubsubCommands,

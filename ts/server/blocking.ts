@@ -51,7 +51,7 @@ export class BlockingRegistry {
    * `timeoutMs` is the engine's parse of the command's timeout (0 forever, -1 not given).
    */
   block(client: Client, args: Buffer[], timeoutMs: number): void {
-    const owned = args.map((a) => Buffer.from(a));
+    const owned = native.takeBlockedArgs() ?? args.map((a) => Buffer.from(a));
     const refs = getKeysOfCommandLine(owned);
     const keys = Array.isArray(refs) ? [...new Set(refs.map((r) => registryKey(client.db, owned[r.pos])))] : [];
     for (const k of keys) {
