@@ -1178,6 +1178,23 @@ Napi::Value Watch(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// MEMORY USAGE: bytes of a key in `db` (a lookup that does not touch its LRU), -1 when missing.
+Napi::Value KeyMemoryUsage(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 2 || !info[0].IsNumber() || !info[1].IsBuffer()) {
+    Napi::TypeError::New(env, "keyMemoryUsage(db, key)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Engine& engine = *state->engine;
+  int db = info[0].As<Napi::Number>().Int32Value();
+  if (db < 0 || db >= engine.databaseCount()) return Napi::Number::New(env, -1);
+  engine.setNowMs(Engine::wallClockMs());
+  Napi::Buffer<char> key = info[1].As<Napi::Buffer<char>>();
+  Db& keys = engine.db(db);
+  KeyRef ref = keys.lookup(std::string_view(key.Data(), key.Length()), kLookupRead | kLookupNoTouch);
+  return Napi::Number::New(env, ref ? static_cast<double>(keys.memoryUsageOf(ref)) : -1.0);
+}
+
 // Forgets the client's watches; true when one was violated (EXEC must answer the null array).
 Napi::Value Unwatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -1239,6 +1256,7 @@ Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
 
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("watch", Napi::Function::New(env, Watch, "watch"));
+  exports.Set("keyMemoryUsage", Napi::Function::New(env, KeyMemoryUsage, "keyMemoryUsage"));
   exports.Set("unwatch", Napi::Function::New(env, Unwatch, "unwatch"));
   exports.Set("watchDirty", Napi::Function::New(env, WatchDirty, "watchDirty"));
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));

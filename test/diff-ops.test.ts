@@ -395,4 +395,53 @@ test('SLOWLOG captures a slow engine command by itself (DEBUG SLEEP over the thr
   assert.equal((fields[3] as { value: RespValue[] }).value.map(text), ['DEBUG', 'SLEEP', '0.03']);
 });
 
+/** A reply's shape: RESP types, with map keys and status/error texts kept (figures differ by design). */
+function shape(v: RespValue): unknown {
+  if (v.type === 'array' || v.type === 'set' || v.type === 'push') return (v as { value: RespValue[] }).value.map(shape);
+  if (v.type === 'map') return (v as { value: Array<[RespValue, RespValue]> }).value.map(([k, val]) => [text(k), shape(val)]);
+  if (v.type === 'simple' || v.type === 'error') return `${v.type}:${v.value}`;
+  if (v.type === 'bulk' && v.value === null) return 'nil';
+  return v.type;
+}
+
+test('MEMORY: USAGE sizes keys of every type; errors, HELP, PURGE, DOCTOR and the STATS layout as Redis', async () => {
+  const pair = p();
+  const big = 'v'.repeat(5000);
+  const setup: Cmd[] = [
+    ['FLUSHALL'], ['SET', 'str', 'value'], ['SET', 'int', '12345'], ['SET', 'big', big], ['RPUSH', 'list', 'a', 'b', 'c'],
+    ['HSET', 'hash', 'f', 'v'], ['SADD', 'set', '1', '2'], ['ZADD', 'zset', '1', 'm'], ['XADD', 'stream', '1-1', 'f', 'v'],
+  ];
+  for (const protocol of [2, 3] as const) {
+    const replies: Record<string, unknown[]> = {};
+    for (const server of [pair.oracle, pair.candidate]) {
+      const conn = await server.connect();
+      try {
+        if (protocol === 3) await conn.call(['HELLO', '3']);
+        await runAll(server, setup, conn);
+        const out: unknown[] = [];
+        for (const cmd of [
+          ['MEMORY', 'HELP'], ['MEMORY', 'USAGE', 'nokey'], ['MEMORY', 'USAGE', 'str', 'SAMPLES', 'x'], ['MEMORY', 'USAGE', 'str', 'foo'],
+          ['MEMORY', 'USAGE', 'str', 'SAMPLES', '5', 'extra'], ['MEMORY', 'USAGE', 'str', 'SAMPLES', '0'], ['MEMORY', 'USAGE'],
+          ['MEMORY', 'PURGE'], ['MEMORY', 'DOCTOR'], ['MEMORY', 'DOCTOR', 'x'], ['MEMORY', 'NOSUCH'], ['MEMORY'], ['MEMORY', 'STATS'],
+          ['MEMORY', 'MALLOC-STATS', 'x'],
+        ] as Cmd[]) {
+          out.push(shape((await conn.call(cmd)).value));
+        }
+        // Sizes: every key has one, and a bigger value of the same type is bigger.
+        for (const key of ['str', 'int', 'big', 'list', 'hash', 'set', 'zset', 'stream']) {
+          const r = (await conn.call(['MEMORY', 'USAGE', key])).value;
+          out.push(`${key}:${r.type}:${r.type === 'integer' && Number(text(r)) > 0}`);
+        }
+        const small = Number(text((await conn.call(['MEMORY', 'USAGE', 'str'])).value));
+        const large = Number(text((await conn.call(['MEMORY', 'USAGE', 'big'])).value));
+        out.push(`big > 5000: ${large > 5000}, str < 100: ${small < 100}`);
+        replies[server.name] = out;
+      } finally {
+        conn.close();
+      }
+    }
+    assert.equal(replies[pair.candidate.name], replies[pair.oracle.name], `RESP${protocol}`);
+  }
+});
+
 test.run();

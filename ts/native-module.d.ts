@@ -156,6 +156,8 @@ export interface NativeModule {
 
   /** Figures for INFO: memory, keyspace per database, stats counters. Not on the hot path. */
   info(): EngineInfo;
+  /** MEMORY USAGE: bytes a key of `db` takes (entry, heap key, value structures); -1 when it does not exist. */
+  keyMemoryUsage(db: number, key: Buffer): number;
 
   /**
    * Per-command statistics of engine-run commands, indexed by native command id (init's `names`):

@@ -199,6 +199,20 @@ void Db::releaseValue(char* e, uint32_t m) {
   --heapOwners_;
 }
 
+size_t Db::memoryUsageOf(const KeyRef& ref) const {
+  const char* e = ref.entry();
+  uint32_t m = entry::meta(e);
+  size_t granule = EntryPool::kGranule;
+  size_t bytes = (entry::entrySize(e) + granule - 1) / granule * granule + sizeof(uint32_t);
+  if (m & entry::kKeyOnHeap) bytes += entry::heapBytesFootprint(entry::load<const HeapBytes*>(e + entry::keyOffset(m)));
+  if (m & entry::kValueOnHeap) {
+    const void* value = entry::load<const void*>(e + entry::valueOffset(e, m));
+    bytes += ref.isString() ? entry::heapBytesFootprint(static_cast<const HeapBytes*>(value))
+                            : static_cast<const Value*>(value)->memoryUsage();
+  }
+  return bytes;
+}
+
 void Db::freeEntry(uint32_t ref, bool freeHeapParts) {
   char* e = pool_.at(ref);
   uint32_t m = entry::meta(e);

@@ -198,6 +198,9 @@ class Db {
   bool rehashFor(int64_t micros);
   void resizeIfNeeded() { keys_.resizeIfNeeded(pool_); }
   size_t memoryUsage() const;
+  // MEMORY USAGE of one key: its entry (with its share of the bucket array), a key or string kept
+  // on the heap, and the value's structures.
+  size_t memoryUsageOf(const KeyRef& ref) const;
   size_t rehashRemaining() const { return keys_.rehashRemaining(); }
   long long averageTtl(long long nowMs) const;
   bool isRehashing() const { return keys_.rehashing(); }

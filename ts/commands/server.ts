@@ -8,7 +8,7 @@
  * CONFIG lists only the subcommands RustyPotato implements.
  */
 import type { ArgSpec, CommandSpec } from './types';
-import { containerCommand } from './keyspecs';
+import { containerCommand, indexRange } from './keyspecs';
 
 /** The ASYNC | SYNC choice of FLUSHDB and FLUSHALL. */
 const flushMode: ArgSpec = {
@@ -84,6 +84,27 @@ function diagnosticSubcommand(
     group: 'server',
     owner: 'ts',
     ...docs,
+  };
+}
+
+const ALLOCATOR_COMPLEXITY = 'Depends on how much memory is allocated, could be slow';
+
+/** A MEMORY subcommand without arguments (all but USAGE). */
+function memorySubcommand(sub: string, summary: string, tips: string[], flags: CommandSpec['flags'] = [], complexity = 'O(1)'): CommandSpec {
+  return {
+    name: `memory|${sub}`,
+    arity: 2,
+    flags,
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    acl: ['slow'],
+    tips,
+    summary,
+    since: '4.0.0',
+    group: 'server',
+    complexity,
+    owner: 'ts',
   };
 }
 
@@ -419,6 +440,35 @@ export const serverCommands: CommandSpec[] = [
       { name: 'abort', type: 'pure-token', token: 'ABORT', since: '7.0.0', optional: true },
     ],
     owner: 'ts',
+  },
+  {
+    ...containerCommand('memory', 'server', 'ts', 'Report how the server uses memory', '4.0.0'),
+    subcommands: [
+      memorySubcommand('doctor', 'Report memory problems, if any', ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special']),
+      memorySubcommand('help', 'List the MEMORY subcommands with a line on each', [], ['loading', 'stale']),
+      memorySubcommand('malloc-stats', 'Show the memory allocator\'s own statistics', ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'], [], ALLOCATOR_COMPLEXITY),
+      memorySubcommand('purge', 'Ask the allocator to return free pages to the system', ['request_policy:all_shards', 'response_policy:all_succeeded'], [], ALLOCATOR_COMPLEXITY),
+      memorySubcommand('stats', 'Break down the memory the server uses', ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special']),
+      {
+        name: 'memory|usage',
+        arity: -3,
+        flags: ['readonly'],
+        firstKey: 2,
+        lastKey: 2,
+        step: 1,
+        acl: ['read', 'slow'],
+        keySpecs: [indexRange(['RO'], 2)],
+        summary: 'Bytes a key and its value take in memory',
+        since: '4.0.0',
+        group: 'server',
+        complexity: 'O(N) where N is the number of samples.',
+        arguments: [
+          { name: 'key', type: 'key', keySpecIndex: 0 },
+          { name: 'count', type: 'integer', token: 'SAMPLES', optional: true },
+        ],
+        owner: 'ts',
+      },
+    ],
   },
   {
     ...containerCommand('slowlog', 'server', 'ts', 'Read or clear the log of commands slower than slowlog-log-slower-than', '2.2.12'),

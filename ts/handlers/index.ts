@@ -2,6 +2,7 @@
 import type { TsHandler } from '../commands/types';
 import { connectionHandlers } from './connection';
 import { serverHandlers } from './server';
+import { memoryHandlers } from './memory';
 import { transactionHandlers } from './transactions';
 import { pubsubHandlers } from './pubsub';
 import { trackingHandlers } from './tracking';
@@ -11,6 +12,7 @@ import { configHandlers } from '../config/config-command';
 export const tsHandlers: Record<string, TsHandler> = {
   ...connectionHandlers,
   ...serverHandlers,
+  ...memoryHandlers,
   ...transactionHandlers,
   ...pubsubHandlers,
   ...trackingHandlers,

@@ -12,7 +12,7 @@ import { LATENCY_PERCENTILES } from '../metrics/command-stats';
 
 const RUN_ID = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
 
-function human(bytes: number): string {
+export function human(bytes: number): string {
   const units = ['B', 'K', 'M', 'G', 'T'];
   let v = bytes;
   let u = 0;
@@ -64,18 +64,20 @@ const sections: Record<string, Section> = {
     ['tracking_clients', server.tracking.clientCount],
     ['clients_in_timeout_table', 0],
   ],
-  memory: () => {
-    const engine = native.info();
-    const mem = process.memoryUsage();
-    const used = engine.usedMemory + mem.heapUsed;
+  memory: (server) => {
+    const mem = server.memory.snapshot();
+    const used = mem.used;
     return [
       ['used_memory', used],
       ['used_memory_human', human(used)],
       ['used_memory_rss', mem.rss],
       ['used_memory_rss_human', human(mem.rss)],
-      ['used_memory_dataset', engine.usedMemory],
-      ['used_memory_engine', engine.usedMemory],
-      ['used_memory_js_heap', mem.heapUsed],
+      ['used_memory_peak', server.memory.peak],
+      ['used_memory_peak_human', human(server.memory.peak)],
+      ['used_memory_startup', server.memory.startup],
+      ['used_memory_dataset', mem.engine],
+      ['used_memory_engine', mem.engine],
+      ['used_memory_js_heap', mem.jsHeap],
       ['total_system_memory', os.totalmem()],
       ['total_system_memory_human', human(os.totalmem())],
       ['maxmemory', 0],

@@ -7,6 +7,25 @@
 
 const CRLF = '\r\n';
 
+/**
+ * A double as C's printf("%.17g") writes it, which is how Redis formats the doubles of its replies
+ * (addReplyDouble): 17 significant digits, trailing zeros dropped, exponent form below 1e-4 or from
+ * 1e17 on, "inf"/"-inf"/"nan".
+ */
+export function formatDouble(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [mantissa, exponentText] = x.toExponential(16).split('e');
+  const exponent = Number(exponentText);
+  const trim = (digits: string): string => (digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits);
+  if (exponent < -4 || exponent >= 17) {
+    const e = Math.abs(exponent);
+    return `${trim(mantissa)}e${exponent < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+  }
+  return trim(x.toFixed(16 - exponent));
+}
+
 export class ReplyWriter {
   private buf: Buffer;
   private len = 0;

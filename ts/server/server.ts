@@ -2,6 +2,7 @@
  * The server: listeners, the client registry, the cron (active expiry, idle timeouts), statistics
  * and clean shutdown. Requests flow through Client (ts/server/client.ts).
  */
+import { MemoryTracker } from '../metrics/memory';
 import net from 'node:net';
 import type { AofManager } from '../persistence/aof';
 import type { Persistence } from '../persistence';
@@ -94,6 +95,8 @@ export class Server {
   private readonly pendingFlush = new Set<Client>();
   stats: ServerStats = freshStats();
   readonly startTime = Date.now();
+  /** Memory figures for INFO and MEMORY STATS (peak sampled by the cron). */
+  readonly memory = new MemoryTracker();
   /** The TOML file the settings came from, for INFO's config_file. */
   configFile: string | null = null;
   private clientIds = 0;
@@ -260,6 +263,7 @@ export class Server {
       this.opsMeter.sample(now, this.stats.commandsProcessed);
       this.inputMeter.sample(now, this.stats.netInputBytes);
       this.outputMeter.sample(now, this.stats.netOutputBytes);
+      this.memory.snapshot();
     }
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
