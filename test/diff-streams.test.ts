@@ -103,7 +103,7 @@ test('XRANGE, XREVRANGE, XLEN, XDEL, XTRIM, XSETID', async () => {
     ['XADD', 's2', '5-0', 'a', 'b'], ['XADD', 's2', '6-0', 'a', 'b'], ['XSETID', 's2', '5-5'], ['XSETID', 's2', '7-0', 'ENTRIESADDED', '1'],
     ['XSETID', 's2', '7-0', 'ENTRIESADDED', '2'], ['XDEL', 's2', '6-0'], ['XSETID', 's2', '5-5'], ['XINFO', 'STREAM', 's2'],
     ['SET', 'str', 'v'], ['XLEN', 'str'], ['XRANGE', 'str', '-', '+'], ['XREVRANGE', 'str', '+', '-'], ['XDEL', 'str', '1-1'], ['XTRIM', 'str', 'MAXLEN', '1'],
-    ['XSETID', 'str', '1-1'], ['XINFO', 'STREAM', 'str'],
+    ['XSETID', 'str', '1-1'], ['XINFO', 'STREAM', 'str'], ['XINFO', 'STREAM', 'str', '1'], ['XINFO', 'STREAM', 'missing', 'FULLX'],
   );
   await checkScript(p(), cmds, { modes: ['pipelined'] });
 });
@@ -149,13 +149,15 @@ test('XREAD (non-blocking), XREADGROUP, XGROUP, XACK, XPENDING summary, XCLAIM/X
     ['XADD', 's', '4-0', 'd', '4'], ['XREADGROUP', 'GROUP', 'g', 'c5', 'NOACK', 'STREAMS', 's', '>'], ['XPENDING', 's', 'g'],
     ['XGROUP', 'SETID', 's', 'g', '0'], ['XGROUP', 'SETID', 's', 'g', '$', 'ENTRIESREAD', '3'], ['XGROUP', 'SETID', 's', 'nog', '0'],
     ['XGROUP', 'SETID', 's', 'g', 'x'], ['XGROUP', 'SETID', 's', 'g', '0', 'ENTRIESREAD', 'x'], ['XGROUP', 'SETID', 's', 'g', '0', 'FOO', '1'],
-    ['XGROUP', 'SETID', 'missing', 'g', '0'], ['XINFO', 'GROUPS', 's'],
+    ['XGROUP', 'SETID', 'missing', 'g', '0'], ['XINFO', 'GROUPS', 's'], ['XGROUP', 'SETID', 'missing', 'g', '0', 'EX'],
+    ['XGROUP', 'CREATE', 'missing', 'g', '0', 'MKSTREAM', 'MKSTREAM', 'MKSTREAM', 'MKSTREAM'], ['XGROUP', 'CREATE', 'missing', 'g', '0', 'foo'],
     ['XGROUP', 'CREATECONSUMER', 's', 'g', 'new'], ['XGROUP', 'CREATECONSUMER', 's', 'g', 'new'], ['XGROUP', 'CREATECONSUMER', 's', 'nog', 'new'],
     ['XGROUP', 'DELCONSUMER', 's', 'g', 'c3'], ['XGROUP', 'DELCONSUMER', 's', 'g', 'c3'], ['XGROUP', 'DELCONSUMER', 's', 'nog', 'c3'],
     ['XGROUP', 'DESTROY', 's', 'g2'], ['XGROUP', 'DESTROY', 's', 'g2'], ['XGROUP', 'DESTROY', 'missing', 'g2'], ['XINFO', 'GROUPS', 's'],
     ['XINFO', 'GROUPS', 'missing'], ['XINFO', 'CONSUMERS', 's', 'nog'], ['XINFO', 'CONSUMERS', 'missing', 'g'], ['XINFO', 'STREAM', 's', 'FULLX'],
     ['XINFO', 'STREAM', 's', 'FULL', 'COUNT'], ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', 'x'], ['XINFO', 'STREAM', 's', 'FULL', 'FOO', '1'],
-    ['SET', 'str', 'v'], ['XREAD', 'STREAMS', 'str', '0'], ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'str', '>'], ['XGROUP', 'CREATE', 'str', 'g', '0'],
+    ['SET', 'str', 'v'], ['XGROUP', 'SETID', 'str', 'g', '0', 'EX'], ['XGROUP', 'SETID', 'str', 'g', '0'], ['XGROUP', 'DESTROY', 'str', 'g'],
+    ['XGROUP', 'CREATE', 'str', 'g', '0', 'MKSTREAM', 'MKSTREAM', 'MKSTREAM', 'MKSTREAM'], ['XREAD', 'STREAMS', 'str', '0'], ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'str', '>'], ['XGROUP', 'CREATE', 'str', 'g', '0'],
     ['XACK', 'str', 'g', '1-1'], ['XPENDING', 'str', 'g'], ['XCLAIM', 'str', 'g', 'c', '0', '1-1'], ['XAUTOCLAIM', 'str', 'g', 'c', '0', '0'],
     ['XINFO', 'GROUPS', 'str'], ['XINFO', 'CONSUMERS', 'str', 'g'],
     // Generic commands on streams.

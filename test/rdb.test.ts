@@ -736,13 +736,13 @@ test('a CRC mismatch is reported; a zero CRC is not checked', () => {
   assert.is(text(usExec(0, [['GET', 'k']])[0]), 'Some plain value');
 });
 
-test('streams, modules, functions and unknown versions are refused with a clear error', () => {
+test('malformed or Redis 7.2 streams, modules, functions and unknown versions are refused with a clear error', () => {
   const dir = tmpDir();
   const file = path.join(dir, 'refuse.rdb');
   const cases: Array<[Buffer, RegExp]> = [
-    [new Image(10).byte(0xfe).len(0).byte(15).str('st').end(false, 10), /stream values \(RDB type 15\)/],
-    [new Image(10).byte(0xfe).len(0).byte(19).str('st').end(false, 10), /stream values \(RDB type 19\)/],
-    [new Image(10).byte(0xfe).len(0).byte(21).str('st').end(false, 10), /stream values \(RDB type 21\)/],
+    [new Image(10).byte(0xfe).len(0).byte(15).str('st').len(1).str('short').end(false, 10), /stream node key is not 16 bytes/],
+    [new Image(10).byte(0xfe).len(0).byte(19).str('st').len(1).str('k'.repeat(16)).str('not a listpack').end(false, 10), /listpack/],
+    [new Image(10).byte(0xfe).len(0).byte(21).str('st').end(false, 10), /RDB type 21/],
     [new Image(10).byte(0xfe).len(0).byte(20).str('st').end(false, 10), /RDB type 20/],
     [new Image(10).byte(0xfe).len(0).byte(7).str('m').end(false, 10), /module values/],
     [new Image(10).byte(0xf7).len(1).end(false, 10), /module data/],

@@ -838,8 +838,8 @@ void xgroupSetidCommand(CommandContext& c) {
   KeyRef ref;
   Stream* s;
   StreamGroup* g;
-  if (!xgroupTarget(c, ref, s, g, true)) return;
   if (c.argc() != 5 && c.argc() != 7) return subcommandSyntaxError(c);
+  if (!xgroupTarget(c, ref, s, g, true)) return;
   StreamID id;
   if (c.arg(4) == "$") id = s->lastId();
   else if (!parseIdOrReply(c, c.arg(4), id, 0, false)) return;
@@ -1297,6 +1297,8 @@ long long radixNodes(const Stream& s) {
 }
 
 void xinfoStreamCommand(CommandContext& c) {
+  KeyRef ref;
+  if (!xinfoStream(c, ref)) return;
   bool full = false;
   long long count = 10;
   int argc = c.argc() - 3;
@@ -1309,8 +1311,6 @@ void xinfoStreamCommand(CommandContext& c) {
       if (count < 0) count = 10;
     }
   }
-  KeyRef ref;
-  if (!xinfoStream(c, ref)) return;
   const Stream& s = *streamOf(ref);
   c.reply.mapHeader(full ? 9 : 10);
   c.reply.bulk("length");
