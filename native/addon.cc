@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -117,6 +118,17 @@ struct State {
   napi_env env = nullptr;
   // INFO commandstats / errorstats / latencystats, SLOWLOG and LATENCY capture.
   CommandStats stats;
+  // The EVAL/FCALL whose script is suspended (scripting::scriptSuspended): what its completion in
+  // resumeScript() needs from the batch it started in.
+  struct SuspendedCommand {
+    int id = 0;
+    uint64_t startNs = 0;
+    int dbIndex = 0;
+    int resp = 2;
+    long long nowMs = 0;
+    bool countStats = false;
+    std::vector<std::string> argv;
+  } suspended;
   // Reply views: small replies are copied into a shared JS ArrayBuffer slab and returned as
   // Uint8Array views over it, never overwritten (a full slab is replaced by a new one; the old one
   // lives while views reference it). Measured on this machine: ~0.3 us per execute() call against
@@ -351,6 +363,7 @@ void runScriptCommand(scripting::ScriptCall& call) {
                      name};
   invokeHandler(engine, handler, ctx, call.propagate);
   engine.takeBlockRequest();
+  if (flags & kFlagWrite) call.ranWrite = true;
 }
 
 // Writes as much of data as the socket takes now; never blocks, never raises SIGPIPE. Returns the
@@ -536,6 +549,22 @@ void runBatch(BatchRun& run) {
       run.blockTimeoutMs = wait < 0 ? -1 : wait >= INT32_MAX ? 0 : static_cast<int32_t>(wait);
       break;
     }
+    if (scripting::scriptJustSuspended) {
+      scripting::scriptJustSuspended = false;
+      // Not answered yet: TypeScript holds the client's later commands and resumes the script.
+      cursor = recordStart;
+      --executed;
+      stopped = abi::kScriptBusy;
+      State::SuspendedCommand& held = state->suspended;
+      held.id = commandId;
+      held.startNs = commandStartNs;
+      held.dbIndex = dbIndex;
+      held.resp = run.resp;
+      held.nowMs = now;
+      held.countStats = countStats;
+      held.argv.assign(args.begin(), args.end());
+      break;
+    }
     if (countStats) {
       // A command that blocked was not answered and is counted when it runs again (as Redis does
       // on unblocking), so this comes after the block check.
@@ -658,6 +687,50 @@ Napi::Value replyValue(Napi::Env env, ReplyWriter& reply, size_t from) {
   return out;
 }
 
+// Runs the suspended script for a slice (see native-module.d.ts resumeScript).
+Napi::Value ResumeScript(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsNumber()) {
+    Napi::TypeError::New(env, "resumeScript(control, sliceMs)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  Napi::Int32Array controlArr = info[0].As<Napi::Int32Array>();
+  if (controlArr.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
+    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  int32_t* control = controlArr.Data();
+  Engine& engine = *state->engine;
+  state->env = env;
+  State::SuspendedCommand& held = state->suspended;
+  ReplyWriter& reply = state->reply;
+  reply.clear();
+  reply.setResp(held.resp);
+  // The script's clock stays where it started (Redis freezes time for a script's commands).
+  engine.setNowMs(held.nowMs);
+  engine.setSignalReadyKeys((control[abi::kClientFlags] & abi::kClientFlagSignalReady) != 0);
+  const long long dirtyBefore = engine.dirty();
+  const bool done = scripting::resumeSuspendedScript(reply, static_cast<long long>(info[1].As<Napi::Number>().DoubleValue()));
+  control[abi::kExecuted] = done ? 1 : 0;
+  control[abi::kStopped] = !done ? abi::kScriptBusy : engine.hasReadyKeys() ? abi::kKeysReady : abi::kRanAll;
+  control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
+  control[abi::kSentBytes] = 0;
+  control[abi::kAofPending] = engine.aof().pendingBytes() > 0 ? 1 : 0;
+  if (done && held.countStats) {
+    CommandStats& stats = state->stats;
+    const uint64_t tookNs = CommandClock::nowNanos() - held.startNs;
+    stats.recordCall(held.id, tookNs, noteErrorReply(stats, reply, 0));
+    stats.noteLastCommand(held.id);
+    if (stats.shouldCapture(tookNs)) {
+      std::vector<std::string_view> args(held.argv.begin(), held.argv.end());
+      const int64_t startMicros = Engine::wallClockMs() * 1000 - static_cast<int64_t>(tookNs / 1000);
+      stats.capture(held.id, held.dbIndex, startMicros, tookNs, std::span<const std::string_view>(args.data(), args.size()));
+    }
+  }
+  if (reply.size() == 0) return env.Null();
+  return replyValue(env, reply, 0);
+}
+
 Napi::Value Cron(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) return Napi::Number::New(env, 0);
@@ -673,6 +746,10 @@ Napi::Value SetConfig(const Napi::CallbackInfo& info) {
   std::string name = info[0].As<Napi::String>().Utf8Value();
   std::string value = info[1].As<Napi::String>().Utf8Value();
   if (state->stats.setConfig(name, value)) return env.Undefined();
+  if (name == "busy-reply-threshold") {
+    scripting::setBusyReplyThreshold(std::atoll(value.c_str()));
+    return env.Undefined();
+  }
   state->engine->setConfig(name, value);
   return env.Undefined();
 }
@@ -1250,6 +1327,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("execute", Napi::Function::New(env, Execute, "execute"));
   exports.Set("cron", Napi::Function::New(env, Cron, "cron"));
   exports.Set("setConfig", Napi::Function::New(env, SetConfig, "setConfig"));
+  exports.Set("resumeScript", Napi::Function::New(env, ResumeScript, "resumeScript"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("commandStats", Napi::Function::New(env, CommandStatsValue, "commandStats"));
   exports.Set("resetCommandStats", Napi::Function::New(env, ResetCommandStats, "resetCommandStats"));

@@ -573,10 +573,23 @@ void ScriptEngine::functionList(CommandContext& c) {
 void ScriptEngine::functionStats(CommandContext& c) {
   size_t functions = 0;
   for (const auto& [name, lib] : libraries_) functions += lib.functions.size();
+  // During a busy EVAL, Redis answers as to any command that is not allowed then.
+  if (scriptSuspended && !current_.isFunction) return c.reply.error(kErrBusyScript);
   ReplyWriter& r = c.reply;
   r.mapHeader(2);
   r.bulk("running_script");
-  r.nullBulk();  // a function never runs while another command is served
+  if (scriptSuspended) {
+    r.mapHeader(3);
+    r.bulk("name");
+    r.bulk(current_.sha);
+    r.bulk("command");
+    r.arrayHeader(current_.command.size());
+    for (const std::string& arg : current_.command) r.bulk(arg);
+    r.bulk("duration_ms");
+    r.integer(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - runStarted_).count());
+  } else {
+    r.nullBulk();
+  }
   r.bulk("engines");
   r.mapHeader(1);
   r.bulk("LUA");
@@ -602,13 +615,12 @@ void ScriptEngine::fcall(CommandContext& c, bool readOnly) {
   if (readOnly && !fn->noWrites) return c.reply.error("ERR Can not execute a script with write flag using *_ro command.");
 
   ScriptRun run;
-  run.caller = &c;
   run.sha = name;
   run.db = c.dbIndex;
   run.readOnly = readOnly || fn->noWrites;
+  run.isFunction = true;
   lua_State* L = L_;
   const size_t keys = static_cast<size_t>(numkeys);
-  lua_pushcfunction(L, scriptErrorHandler);
   lua_getfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
   lua_getfield(L, -1, name.c_str());
   lua_remove(L, -2);

@@ -16,16 +16,34 @@ struct ScriptCall {
   bool readOnly;   // EVAL_RO / EVALSHA_RO: write commands are refused
   bool propagate;  // redis.set_repl(): the command's effects go to the AOF
   ReplyWriter& out;  // receives the reply, at the script's RESP version (redis.setresp)
+  bool ranWrite = false;  // out: a write command ran (SCRIPT KILL may no longer stop the script)
 };
 
 using CommandRunner = void (*)(ScriptCall& call);
 
 void setCommandRunner(CommandRunner runner);
 
+// Set while a script that ran past busy-reply-threshold is suspended (EVAL/FCALL returned without
+// a reply).
+inline bool scriptSuspended = false;
+// Set by the EVAL/FCALL that just suspended its script; the batch runner reads it after every
+// command (hence a plain flag rather than a call) and clears it.
+inline bool scriptJustSuspended = false;
+// Runs the suspended script for about sliceMs more; true when it ended and its reply (or error)
+// was written to `reply`.
+bool resumeSuspendedScript(ReplyWriter& reply, long long sliceMs);
+// busy-reply-threshold (alias lua-time-limit), in ms.
+void setBusyReplyThreshold(long long ms);
+
 // Redis's texts for commands a script may not run.
 inline constexpr std::string_view kErrUnknownFromScript = "ERR Unknown Redis command called from script";
 inline constexpr std::string_view kErrArityFromScript = "ERR Wrong number of args calling Redis command from script";
 inline constexpr std::string_view kErrNoScript = "ERR This Redis command is not allowed from script";
+// Answers while a script runs past busy-reply-threshold (an EVAL / a function).
+inline constexpr std::string_view kErrBusyScript =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kErrBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 inline constexpr std::string_view kErrWriteFromReadOnly = "ERR Write commands are not allowed from read-only scripts.";
 
 }  // namespace rp::scripting

@@ -215,6 +215,8 @@ const shutdown: TsHandler = (ctx, args) => {
       mode = opt;
     }
   }
+  // During a busy script only SHUTDOWN NOSAVE goes through (it may not save a half-run script).
+  if (ctx.server.busyScript.active && mode !== 'nosave') return void ctx.reply.error(ctx.server.busyScript.error);
   // A failed save keeps the server up, with an error, as Redis does.
   const error = ctx.server.persistence?.prepareShutdown(mode) ?? null;
   if (error !== null) return void ctx.reply.error(error);
