@@ -292,7 +292,8 @@ const TABLE = [
     redis: { name: 'client-query-buffer-limit', access: 'runtime' },
   }),
   row('server.busy_reply_threshold', {
-    kind: integer(0, LONG_MAX),
+    // Redis's range is 0..LLONG_MAX; larger values than ours are clamped (both mean "never").
+    kind: integer(0, LONG_MAX, { redisMax: 9223372036854775807n, redisClamp: true }),
     default: 5000,
     summary: 'ms a script may run before other clients get BUSY and SCRIPT/FUNCTION KILL may stop it',
     // Redis 7 still answers to the pre-7.0 name.

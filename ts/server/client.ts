@@ -422,9 +422,15 @@ export class Client {
     }
     if (spec.flags.includes('allow_busy') || (this.subscriberMode && subscriberModeError(spec) !== null)) return false;
     this.server.ops.commands.recordRejected(spec.name);
+    const busy = this.server.busyScript;
+    if (spec.name === 'exec') {
+      // A refused EXEC discards the transaction (Redis's execCommandAbort).
+      this.discardTransaction();
+      this.replyTs((r) => r.error(`EXECABORT Transaction discarded because of: ${busy.error}`));
+      return true;
+    }
     // Inside MULTI the refusal makes EXEC fail, as any rejected command does.
     if (this.multi !== null) this.multiAborted = true;
-    const busy = this.server.busyScript;
     this.replyTs((r) => r.error(busy.error));
     return true;
   }
