@@ -407,6 +407,8 @@ void ScriptEngine::open() {
 void ScriptEngine::flush() {
   lua_close(L_);
   L_ = nullptr;
+  thread_ = nullptr;  // it lived in the closed state
+  threadRef_ = LUA_NOREF;
   scripts_.clear();
   runsSinceGc_ = 0;
   open();

@@ -160,7 +160,7 @@ class ScriptEngine {
   // The run in progress (its state outlives eval/fcall when it is suspended).
   ScriptRun current_;
   lua_State* thread_ = nullptr;
-  int threadRef_ = -2;  // LUA_NOREF
+  int threadRef_ = LUA_NOREF;
   long long busyThresholdMs_ = 5000;
   std::chrono::steady_clock::time_point runStarted_;
   std::chrono::steady_clock::time_point sliceEnds_;
