@@ -4,7 +4,7 @@
  * command replies to Lua values, under redis.setresp(2) and (3)), errors raised and caught
  * (redis.call, redis.pcall, pcall, error(), error tables), compile errors, sandbox violations,
  * the script cache (SCRIPT LOAD/EXISTS/FLUSH, NOSCRIPT), read-only scripts refusing writes, the
- * cjson/bit/cmsgpack libraries, functions (FUNCTION LOAD/LIST/STATS/DELETE/FLUSH, FCALL, FCALL_RO);
+ * cjson/bit/cmsgpack/struct libraries, functions (FUNCTION LOAD/LIST/STATS/DELETE/FLUSH, FCALL, FCALL_RO);
  * then the AOF records of scripts and functions, and ioredis defineCommand.
  */
 import { test } from 'uvu';
@@ -140,6 +140,38 @@ test('libraries: cjson, bit and cmsgpack as Redis embeds them', async () => {
     "return cmsgpack.unpack(string.char(0xca, 0x3f, 0xc0, 0, 0)) * 10",
   ];
   await checkScript(p(), scripts.map((s) => evalCmd(s)));
+});
+
+test('the struct library: pack, unpack and size with every option, alignment, byte order and errors', async () => {
+  // unpack's results as type:value text (floats keep their digits, strings their bytes).
+  const show = (call: string): string =>
+    `local r = {${call}} for i = 1, #r do r[i] = type(r[i]) .. ':' .. tostring(r[i]) end return r`;
+  const packs = [
+    "'b', -1", "'B', 255", "'h', -2", "'H', 65535", "'>h', 258", "'<H', 258", "'l', -3", "'L', 2^40", "'T', 7", "'i', -4", "'I', 4294967295",
+    "'>i3', 65538", "'<i3', -2", "'I1', 300", "'i8', -(2^53)", "'>I16', 1", "'<i16', -1", "'i5', 2^33", "'f', 1.5", "'>f', -0.1", "'d', 0.1",
+    "'<d', 1e300", "'>d', -2.5", "'s', 'abc'", "'s', ''", "'c', 'xyz'", "'c3', 'abcdef'", "'c0', 'whole'", "'x'", "'xbx', 7",
+    "'!bi', 1, 2", "'!2bi', 1, 2", "'!bhbd', 1, 2, 3, 4.5", "'!4bd', 1, 2", "'bi', 1, 2", "'! b i', 1, 2", "'>!4 b I2 c2 d', 9, 513, 'zz', 1",
+    "'i', 3.9", "'i', -3.9", "'B', -1", "'b', 200", "'h', 70000", "'i', '12'", "'i2i', 1, 2",
+    "'z'", "'!3i', 1", "'i40', 1", "'c5', 'ab'", "'i'", "'i', 'x'", "'s', 5", "'s'", "'i99999999999', 1", "''", "'d'",
+  ];
+  const unpacks = [
+    "'b', '\\255'", "'B', '\\255'", "'>h', '\\1\\2'", "'<h', '\\1\\2'", "'>H', '\\255\\254'", "'>i3', '\\255\\255\\254'",
+    "'<I3', '\\1\\2\\3'", "'l', struct.pack('l', -5)", "'L', struct.pack('L', 2^50)", "'T', struct.pack('T', 12)",
+    "'i', struct.pack('i', -7)", "'I8', struct.pack('I8', 2^52)", "'f', struct.pack('f', 0.1)", "'>d', struct.pack('>d', -1e-300)",
+    "'s', 'ab\\0cd\\0'", "'ss', 'ab\\0cd\\0'", "'c2', 'abcd'", "'c2c2', 'abcd'", "'Bc0', '\\3abcdef'", "'>hc0', '\\0\\2xyz'",
+    "'xB', '\\1\\2'", "'!bi', struct.pack('!bi', 1, 2)", "'!4bd', struct.pack('!4bd', 3, 0.5)", "'!bhbd', struct.pack('!bhbd', 1, 2, 3, 4.5)",
+    "'B', 'abc', 2", "'B', 'abc', 3", "'c1', 'abc', 4", "'B', 'abc', 4", "'B', 'abc', 0", "'i', 'ab'", "'c0', 'ab'", "'s', 'ab'",
+    "'z', 'ab'", "'c3', 'ab'", "'Bc0', '\\9ab'", "'', 'x'", "'i'", "'!7b', 'a'", "'b', 'abc', 'x'",
+  ];
+  const sizes = ["'b'", "'bhilT'", "'!bhilT'", "'!2bd'", "'i3i'", "'!4bi3d'", "'c10'", "'x'", "'z'", "'!'", "''", "'>i<i'", "'s'", "'c0'", "'!3'", "'i40'"];
+  const cmds: Cmd[] = [
+    ...packs.map((a) => evalCmd(`return struct.pack(${a})`)),
+    ...unpacks.map((a) => evalCmd(show(`struct.unpack(${a})`))),
+    ...sizes.map((a) => evalCmd(`return struct.size(${a})`)),
+    evalCmd("struct.pack = nil"),
+    evalCmd(show("struct.unpack('>I2 c0 d', struct.pack('>I2 c0 d', 3, 'abc', 2.25))")),
+  ];
+  await checkScript(p(), cmds, { modes: ['pipelined'] });
 });
 
 test('commands TypeScript owns, called from scripts', async () => {

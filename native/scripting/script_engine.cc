@@ -351,6 +351,7 @@ void ScriptEngine::open() {
   openGlobalLibrary(L, "cjson", luaopen_cjson);
   openGlobalLibrary(L, "bit", openBitLibrary);
   openGlobalLibrary(L, "cmsgpack", openMessagePackLibrary);
+  openGlobalLibrary(L, "struct", openStructLibrary);
 
   lua_getglobal(L, "tostring");
   lua_setfield(L, LUA_REGISTRYINDEX, "rp_tostring");
