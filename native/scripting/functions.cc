@@ -379,6 +379,7 @@ std::vector<std::string> ScriptEngine::libraryCodes() const {
 }
 
 std::vector<std::string> functionLibraryCodes() { return ScriptEngine::instance().libraryCodes(); }
+std::string loadFunctionLibrary(std::string_view code) { return ScriptEngine::instance().loadLibraryCode(code); }
 
 void ScriptEngine::dropLibraries() {
   libraries_.clear();

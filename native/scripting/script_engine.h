@@ -90,8 +90,13 @@ class ScriptEngine {
   void functionStats(CommandContext& c);
   void functionDump(CommandContext& c);
   void functionRestore(CommandContext& c);
-  // The code of every library, for an AOF rewrite (FUNCTION LOAD commands).
+  // The code of every library, for an AOF rewrite (FUNCTION LOAD commands) and snapshots.
   std::vector<std::string> libraryCodes() const;
+  // A library from a snapshot: "" or the error.
+  std::string loadLibraryCode(std::string_view code) {
+    std::string name;
+    return loadLibrary(code, false, name);
+  }
   // redis.register_function during FUNCTION LOAD: null when no library is being loaded.
   LuaLibrary* loadingLibrary() { return loading_; }
   // The functions of the library being loaded, by name, across the other libraries.
