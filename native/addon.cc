@@ -157,6 +157,7 @@ void wrongArity(ReplyWriter& reply, std::string_view name) {
 }
 
 void runScriptCommand(scripting::ScriptCall& call);
+inline bool noteErrorReply(CommandStats& stats, const ReplyWriter& reply, size_t replyBefore);
 
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -330,28 +331,42 @@ void runScriptCommandInJs(scripting::ScriptCall& call) {
 
 // redis.call from a script: the command runs here, in the script's database, with the checks
 // Redis's scriptCall makes (unknown, arity, noscript, writes from read-only scripts, MISCONF).
+//
+// As in Redis, the command counts in the statistics like a client's (commandstats, errorstats,
+// total_commands_processed, slow log); the script's own error reply does not count an error
+// again when it is one of these (scriptErrorCounted).
 void runScriptCommand(scripting::ScriptCall& call) {
   Engine& engine = *state->engine;
+  CommandStats& stats = state->stats;
   const Command* cmd = state->commands.find(call.argv[0]);
-  if (!cmd) return runScriptCommandInJs(call);
+  if (!cmd) return runScriptCommandInJs(call);  // TypeScript counts its own commands
+  // A refusal: Redis's rejectCommand (rejected_calls of the command, when known, and errorstats).
+  const auto reject = [&](int id, std::string_view message) {
+    if (id >= 0) stats.recordRejected(id);
+    call.out.error(message);
+    noteErrorReply(stats, call.out, 0);
+  };
   const int argc = static_cast<int>(call.argv.size());
-  if (arityMismatch(cmd->arity, argc)) return call.out.error(scripting::kErrArityFromScript);
+  if (arityMismatch(cmd->arity, argc)) return reject(cmd->id, scripting::kErrArityFromScript);
   CommandHandler handler = cmd->handler;
   std::string_view name = cmd->name;
   int flags = cmd->flags;
+  int commandId = cmd->id;
   if (!cmd->subcommands.empty()) {
     const Subcommand* sub = findSubcommand(*cmd, call.argv[1]);
-    if (!sub) return call.out.error(scripting::kErrUnknownFromScript);
-    if (arityMismatch(sub->arity, argc)) return call.out.error(scripting::kErrArityFromScript);
+    if (!sub) return reject(-1, scripting::kErrUnknownFromScript);
+    if (arityMismatch(sub->arity, argc)) return reject(sub->id, scripting::kErrArityFromScript);
     handler = sub->handler;
     name = sub->fullName;
     flags = sub->flags;
+    commandId = sub->id;
   }
-  if (flags & kFlagNoScript) return call.out.error(scripting::kErrNoScript);
+  if (flags & kFlagNoScript) return reject(commandId, scripting::kErrNoScript);
   if (flags & kFlagWrite) {
-    if (call.readOnly) return call.out.error(scripting::kErrWriteFromReadOnly);
-    if (!state->writeRefusal.empty()) return call.out.error(state->writeRefusal);
+    if (call.readOnly) return reject(commandId, scripting::kErrWriteFromReadOnly);
+    if (!state->writeRefusal.empty()) return reject(commandId, state->writeRefusal);
   }
+  const uint64_t startNs = CommandClock::nowNanos();
   CommandContext ctx{engine,
                      engine.db(call.db),
                      call.db,
@@ -364,6 +379,13 @@ void runScriptCommand(scripting::ScriptCall& call) {
   invokeHandler(engine, handler, ctx, call.propagate);
   engine.takeBlockRequest();
   if (flags & kFlagWrite) call.ranWrite = true;
+  const uint64_t tookNs = CommandClock::nowNanos() - startNs;
+  stats.recordCall(commandId, tookNs, noteErrorReply(stats, call.out, 0));
+  stats.noteScriptCommand();
+  if (stats.shouldCapture(tookNs)) {
+    const int64_t startMicros = Engine::wallClockMs() * 1000 - static_cast<int64_t>(tookNs / 1000);
+    stats.capture(commandId, call.db, startMicros, tookNs, call.argv);
+  }
 }
 
 // Writes as much of data as the socket takes now; never blocks, never raises SIGPIPE. Returns the
@@ -400,9 +422,14 @@ struct BatchRun {
   bool countStats = false;
 };
 
-// After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats.
+// After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats
+// (unless a script passes on the error of a command it called, which counted already).
 inline bool noteErrorReply(CommandStats& stats, const ReplyWriter& reply, size_t replyBefore) {
   if (reply.size() <= replyBefore || reply.data()[replyBefore] != '-') return false;
+  if (scripting::scriptErrorCounted) {
+    scripting::scriptErrorCounted = false;
+    return true;
+  }
   stats.recordError(std::string_view(reply.data() + replyBefore, std::min<size_t>(reply.size() - replyBefore, 64)));
   return true;
 }
@@ -771,6 +798,15 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
     keyspace.Set(static_cast<uint32_t>(i), row);
   }
   out.Set("keyspace", keyspace);
+  const scripting::ScriptingMemory lua = scripting::scriptingMemory();
+  Napi::Object scriptingInfo = Napi::Object::New(env);
+  scriptingInfo.Set("luaBytes", Napi::Number::New(env, static_cast<double>(lua.luaBytes)));
+  scriptingInfo.Set("cachedScripts", Napi::Number::New(env, static_cast<double>(lua.cachedScripts)));
+  scriptingInfo.Set("scriptsBytes", Napi::Number::New(env, static_cast<double>(lua.scriptsBytes)));
+  scriptingInfo.Set("functions", Napi::Number::New(env, static_cast<double>(lua.functions)));
+  scriptingInfo.Set("libraries", Napi::Number::New(env, static_cast<double>(lua.libraries)));
+  scriptingInfo.Set("functionsBytes", Napi::Number::New(env, static_cast<double>(lua.functionsBytes)));
+  out.Set("scripting", scriptingInfo);
   const EngineStats& s = engine.stats();
   out.Set("expiredKeys", Napi::Number::New(env, static_cast<double>(s.expiredKeys)));
   out.Set("evictedKeys", Napi::Number::New(env, static_cast<double>(s.evictedKeys)));
@@ -871,7 +907,7 @@ Napi::Value SetStatsSignal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state || info.Length() < 1 || !info[0].IsTypedArray()) return env.Undefined();
   Napi::Int32Array slot = info[0].As<Napi::Int32Array>();
-  if (slot.ElementLength() < 2) return env.Undefined();
+  if (slot.ElementLength() < 3) return env.Undefined();
   static napi_ref held = nullptr;  // keeps the array (and so its memory) alive
   if (held) napi_delete_reference(env, held);
   napi_create_reference(env, slot, 1, &held);

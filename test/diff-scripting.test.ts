@@ -174,6 +174,78 @@ test('the struct library: pack, unpack and size with every option, alignment, by
   await checkScript(p(), cmds, { modes: ['pipelined'] });
 });
 
+/** INFO lines of `section` on a server, with timings (usec, usec_per_call) masked. */
+async function infoLines(port: number, section: string): Promise<string[]> {
+  // (No CLIENT SETINFO on connect: redis-server 7.0 answers it with an error, which would count.)
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, disableClientInfo: true });
+  await client.connect();
+  try {
+    const text = (await client.info(section)) as string;
+    return text.split('\r\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+/, 'usec=*'));
+  } finally {
+    client.disconnect();
+  }
+}
+
+test('statistics: commands called by scripts count in commandstats, errorstats and total_commands_processed as in Redis', async () => {
+  const pair = p();
+  const scripts: Cmd[] = [
+    ['CONFIG', 'RESETSTAT'], ['SET', 'str', 'v'],
+    evalCmd("for i = 1, 10 do redis.call('set', 'k' .. i, i) end redis.call('get', 'k1') return 1"),
+    evalCmd("return redis.call('incr', 'x', 'y')"), evalCmd("return redis.call('lpush', 'str', 'x')"), evalCmd("return redis.pcall('lpush', 'str', 'x')"),
+    evalCmd("redis.pcall('lpush', 'str', 'x') return 'caught'"), evalCmd("error('boom')"), evalCmd("return redis.call('nosuch')"),
+    evalCmd("return redis.call('flushall', 'x', 'y')"), ['EVAL_RO', "return redis.call('set', 'a', 'b')", '0'], evalCmd("return redis.call('shutdown')"),
+    evalCmd("return redis.call('object', 'nosuch')"), evalCmd("return redis.call('publish', 'ch', 'm')"), evalCmd("return redis.call('echo')"),
+    evalCmd("return redis.error_reply('MY own')"), evalCmd("return {err='ERR table'}"),
+  ];
+  const expected: string[][] = [];
+  for (const server of [pair.oracle, pair.candidate]) {
+    const client = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, maxRetriesPerRequest: 1, disableClientInfo: true });
+    await client.connect();
+    try {
+      await client.flushall();
+      for (const cmd of scripts) await client.call(String(cmd[0]), ...cmd.slice(1).map(String)).catch(() => undefined);
+    } finally {
+      client.disconnect();
+    }
+    const stats = (await infoLines(server.port, 'stats')).filter((l) => /^(total_commands_processed|total_error_replies):/.test(l));
+    expected.push([...stats, ...(await infoLines(server.port, 'commandstats')).filter((l) => !/^cmdstat_(info|config\|resetstat|flushall):/.test(l)).sort(), ...(await infoLines(server.port, 'errorstats')).sort()]);
+  }
+  assert.equal(expected[1], expected[0]);
+});
+
+test('INFO memory shows the scripting fields with figures that follow the cache and the libraries', async () => {
+  const fields = ['used_memory_lua', 'used_memory_vm_eval', 'used_memory_lua_human', 'used_memory_scripts_eval', 'number_of_cached_scripts',
+    'number_of_functions', 'number_of_libraries', 'used_memory_vm_functions', 'used_memory_vm_total', 'used_memory_vm_total_human',
+    'used_memory_functions', 'used_memory_scripts', 'used_memory_scripts_human'];
+  const read = async (port: number): Promise<Map<string, string>> =>
+    new Map((await infoLines(port, 'memory')).map((l) => l.split(':') as [string, string]).filter(([k]) => fields.includes(k)));
+  const port = p().candidate.port;
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  await client.connect();
+  try {
+    await client.script('FLUSH');
+    await client.function('FLUSH');
+    const before = await read(port);
+    assert.equal([...before.keys()], fields, 'the fields, in Redis 7.0\'s order');
+    assert.is(before.get('number_of_cached_scripts'), '0');
+    for (let i = 0; i < 20; i++) await client.script('LOAD', `return ${i} .. string.rep('x', 100)`);
+    await client.function('LOAD', "#!lua name=memlib\nredis.register_function('f1', function() return 1 end)\nredis.register_function('f2', function() return 2 end)");
+    const after = await read(port);
+    assert.is(after.get('number_of_cached_scripts'), '20');
+    assert.is(after.get('number_of_functions'), '2');
+    assert.is(after.get('number_of_libraries'), '1');
+    for (const grown of ['used_memory_lua', 'used_memory_scripts_eval', 'used_memory_functions', 'used_memory_scripts']) {
+      assert.ok(Number(after.get(grown)) > Number(before.get(grown)), `${grown}: ${before.get(grown)} -> ${after.get(grown)}`);
+    }
+    assert.is(Number(after.get('used_memory_scripts')), Number(after.get('used_memory_scripts_eval')) + Number(after.get('used_memory_functions')));
+    assert.is(after.get('used_memory_vm_total'), String(Number(after.get('used_memory_vm_eval')) + Number(after.get('used_memory_vm_functions'))));
+    await client.function('FLUSH');
+  } finally {
+    client.disconnect();
+  }
+});
+
 test('commands TypeScript owns, called from scripts', async () => {
   const cmds: Cmd[] = [
     evalCmd("return #redis.call('time')"), evalCmd("return type(redis.call('lastsave'))"), evalCmd("return redis.pcall('config', 'get', 'maxmemory')"),

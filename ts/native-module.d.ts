@@ -178,7 +178,9 @@ export interface NativeModule {
   takeSlowCommands(): Array<[number, number, number, number, Buffer[]]>;
   /**
    * Slots the engine keeps current (read after a batch, no call needed): [0] the number of captured
-   * slow commands waiting for takeSlowCommands, [1] the id of the last command it ran.
+   * slow commands waiting for takeSlowCommands, [1] the id of the last command it ran, [2] commands
+   * run by scripts (redis.call) since TypeScript last took them into total_commands_processed
+   * (TypeScript zeroes it). At least 3 slots.
    */
   setStatsSignal(slots: Int32Array): void;
 }
@@ -201,6 +203,12 @@ export interface EngineInfo {
   usedMemory: number;
   /** One row per database: [keys, keys with an expiry, average TTL of those in ms]. */
   keyspace: Array<[number, number, number]>;
+  /**
+   * Scripting (INFO memory): bytes of the Lua state (one state runs EVAL scripts and functions),
+   * cached scripts and the bytes of the cache's structures, functions, libraries and the bytes of
+   * their code, names and flags.
+   */
+  scripting: { luaBytes: number; cachedScripts: number; scriptsBytes: number; functions: number; libraries: number; functionsBytes: number };
   expiredKeys: number;
   evictedKeys: number;
   keyspaceHits: number;

@@ -378,6 +378,34 @@ std::vector<std::string> ScriptEngine::libraryCodes() const {
   return codes;
 }
 
+size_t ScriptEngine::librariesBytes() const {
+  // A string's bytes beyond its inline buffer, and a map node's two words of links.
+  const auto heap = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
+  constexpr size_t kNode = 4 * sizeof(void*);
+  size_t bytes = 0;
+  for (const auto& [name, lib] : libraries_) {
+    bytes += kNode + sizeof(name) + sizeof(LuaLibrary) + heap(name) + heap(lib.name) + heap(lib.code);
+    for (const auto& [fnName, fn] : lib.functions) {
+      bytes += kNode + sizeof(fnName) + sizeof(LuaFunction) + heap(fnName) + heap(fn.name) + heap(fn.description);
+      bytes += fn.flags.capacity() * sizeof(std::string);
+      for (const std::string& flag : fn.flags) bytes += heap(flag);
+    }
+  }
+  return bytes;
+}
+
+ScriptingMemory scriptingMemory() {
+  ScriptEngine& engine = ScriptEngine::instance();
+  ScriptingMemory m;
+  m.luaBytes = engine.memoryBytes();
+  m.cachedScripts = engine.cachedScripts();
+  m.scriptsBytes = engine.scriptCacheBytes();
+  m.libraries = engine.libraryCount();
+  m.functions = engine.functionCount();
+  m.functionsBytes = engine.librariesBytes();
+  return m;
+}
+
 std::vector<std::string> functionLibraryCodes() { return ScriptEngine::instance().libraryCodes(); }
 std::string loadFunctionLibrary(std::string_view code) { return ScriptEngine::instance().loadLibraryCode(code); }
 

@@ -28,6 +28,15 @@ constexpr int kHookInstructions = 100000;  // Redis's count hook period
 bool canYield(lua_State* co) { return co->nCcalls <= co->baseCcalls; }
 
 void busyHook(lua_State* co, lua_Debug*) { ScriptEngine::instance().onHook(co); }
+
+// The value on top is an error table that redis.call/pcall made from a command's error reply.
+bool countedError(lua_State* L) {
+  if (!lua_istable(L, -1)) return false;
+  lua_getfield(L, -1, "ignore_error_stats_update");
+  const bool counted = lua_toboolean(L, -1) != 0;
+  lua_pop(L, 1);
+  return counted;
+}
 constexpr const char* kRedisVersion = "7.0.15";
 constexpr int kRedisVersionNum = 0x00070000 | 15;
 
@@ -602,6 +611,7 @@ void ScriptEngine::finishRun(ReplyWriter& reply, int status) {
   lua_State* co = thread_;
   if (status == 0) {
     lua_settop(co, 1);
+    scriptErrorCounted = countedError(co);
     replyFromLua(co, reply, run.resp);
     lua_settop(co, 0);
   } else {
@@ -635,6 +645,7 @@ std::string ScriptEngine::runError(lua_State* co, int status) {
   if (located && std::strcmp(where.what, "C") == 0) located = lua_getstack(co, 1, &where) && lua_getinfo(co, "nSl", &where);
   std::string msg;
   if (lua_istable(co, -1)) {
+    scriptErrorCounted = countedError(co);
     lua_getfield(co, -1, "err");
     if (const char* err = lua_tostring(co, -1)) msg = err;
     else msg = "ERR Error running script " + sha + ", execution failure";

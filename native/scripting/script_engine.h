@@ -80,6 +80,19 @@ class ScriptEngine {
   size_t cachedScripts() const { return scripts_.size(); }
   // Bytes used by the Lua state (INFO used_memory_lua).
   size_t memoryBytes() const;
+  // INFO's used_memory_scripts_eval / used_memory_functions: our own structures for them.
+  size_t scriptCacheBytes() const {
+    // Per entry: a hash node (link, hash, key, flags) and the 40-char SHA-1 on the heap.
+    return scripts_.size() * (2 * sizeof(void*) + sizeof(std::string) + sizeof(ScriptFlags) + 41) +
+           scripts_.bucket_count() * sizeof(void*);
+  }
+  size_t librariesBytes() const;
+  size_t libraryCount() const { return libraries_.size(); }
+  size_t functionCount() const {
+    size_t n = 0;
+    for (const auto& [name, lib] : libraries_) n += lib.functions.size();
+    return n;
+  }
 
   // ---- functions (FUNCTION LOAD / FCALL ...; functions.cc) ----
   void functionLoad(CommandContext& c);

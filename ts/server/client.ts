@@ -400,6 +400,12 @@ export class Client {
       if (signal[0] !== 0) ops.drainSlowCommands(this);
     }
     const stats = this.server.stats;
+    const engineSignal = this.server.ops.engineSignal;
+    if (engineSignal[2] !== 0) {
+      // Commands the scripts of this call ran count too (Redis counts them in call()).
+      stats.commandsProcessed += engineSignal[2];
+      engineSignal[2] = 0;
+    }
     stats.netOutputBytes += control[Control.SentBytes];
     stats.commandsProcessed += executed;
     stats.dirty += control[Control.Dirty];
