@@ -180,6 +180,25 @@ test('scripts under the threshold are not affected; CONFIG SET lua-time-limit se
   });
 });
 
+test('limitation: a script cannot be suspended inside pcall; it turns busy once back at its own level', async () => {
+  const server = await startCandidate([]);
+  try {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    a.send('EVAL', `pcall(function() ${busyFor(500, '')} end) ${SPIN}`, '0');
+    await sleep(250);
+    const during = b.call(['PING']);
+    // Inside pcall the script holds the server: PING waits for it to leave pcall, then gets BUSY.
+    assert.is(show((await during).raw), '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\\r\\n');
+    assert.is(show((await b.call(['SCRIPT', 'KILL'])).raw), '+OK\\r\\n');
+    assert.match(show((await a.read(5000)).raw), /^-ERR Script killed by user with SCRIPT KILL/);
+    a.close();
+    b.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('AOF: a killed read-only script writes nothing; a finished long script writes its effects once', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'script-busy-aof-'));
   const aof = path.join(dir, 'appendonly.aof');

@@ -169,6 +169,11 @@ test('the struct library: pack, unpack and size with every option, alignment, by
     ...unpacks.map((a) => evalCmd(show(`struct.unpack(${a})`))),
     ...sizes.map((a) => evalCmd(`return struct.size(${a})`)),
     evalCmd("struct.pack = nil"),
+    // Scripts run in a coroutine of ours; their own coroutines work, a yield of the script does not.
+    evalCmd('coroutine.yield(1)'), evalCmd('return 1 + coroutine.yield(1)'),
+    evalCmd("local co = coroutine.create(function() coroutine.yield(5) return 7 end) local a, b = coroutine.resume(co) local c, d = coroutine.resume(co) return {tostring(a), b, tostring(c), d}"),
+    evalCmd('local co = coroutine.wrap(function() local i = 0 while i < 3000000 do i = i + 1 end return i end) return co()'),
+    evalCmd("return {pcall(coroutine.yield, 1)}"),
     evalCmd(show("struct.unpack('>I2 c0 d', struct.pack('>I2 c0 d', 3, 'abc', 2.25))")),
   ];
   await checkScript(p(), cmds, { modes: ['pipelined'] });

@@ -211,6 +211,17 @@ int redisBreakpoint(lua_State* L) {
 }
 int redisDebug(lua_State*) { return 0; }
 
+// coroutine.yield: the script's own coroutines yield as in Lua; the script itself may not (it runs
+// in a coroutine of ours only so that the server can suspend it: Redis refuses that yield, having
+// called the script through a C boundary).
+int coroutineYield(lua_State* L) {
+  if (ScriptEngine::instance().isRunThread(L)) {
+    lua_pushstring(L, "attempt to yield across metamethod/C-call boundary");  // no position, as Lua's own
+    return lua_error(L);
+  }
+  return lua_yield(L, lua_gettop(L));
+}
+
 // Redis's pcall: an error table raised by redis.call comes back as its message string.
 int protectedCall(lua_State* L) {
   const int argc = lua_gettop(L);
@@ -375,6 +386,9 @@ void ScriptEngine::open() {
   lua_pop(L, 1);
   lua_pushcfunction(L, protectedCall);
   lua_setglobal(L, "pcall");
+  lua_getglobal(L, "coroutine");
+  setFunction(L, "yield", coroutineYield);
+  lua_pop(L, 1);
   lua_pushcfunction(L, scriptErrorHandler);
   lua_setglobal(L, "__redis__err__handler");
 
@@ -680,7 +694,8 @@ void ScriptEngine::onHook(lua_State* co) {
   } else if (now < sliceEnds_) {
     return;
   }
-  if (canYield(co)) lua_yield(co, 0);
+  // Only the run itself yields to the server: a coroutine of the script's own goes on.
+  if (co == thread_ && canYield(co)) lua_yield(co, 0);
 }
 
 void ScriptEngine::kill(CommandContext& c, bool isEval) {

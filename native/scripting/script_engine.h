@@ -136,6 +136,8 @@ class ScriptEngine {
   ScriptRun* run() { return run_; }
   // The count hook of every run (see above).
   void onHook(lua_State* co);
+  // L is the coroutine the run itself executes in (not one the script created).
+  bool isRunThread(lua_State* L) const { return L == thread_; }
   // redis.call / redis.pcall: runs the command made of the arguments on the Lua stack and pushes
   // its reply as a Lua value; returns true when that value is an error table.
   bool call(lua_State* L);
