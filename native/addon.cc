@@ -615,6 +615,16 @@ void runBatch(BatchRun& run) {
   run.stopped = stopped;
 }
 
+// The control block (see batch_abi.h), or null after throwing when it is too small.
+int32_t* controlBlock(Napi::Env env, const Napi::Value& value) {
+  Napi::Int32Array array = value.As<Napi::Int32Array>();
+  if (array.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
+    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
+    return nullptr;
+  }
+  return array.Data();
+}
+
 Napi::Value Execute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) {
@@ -627,12 +637,8 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   }
   Napi::Buffer<char> inputBuf = info[0].As<Napi::Buffer<char>>();
   Napi::Int32Array framesArr = info[1].As<Napi::Int32Array>();
-  Napi::Int32Array controlArr = info[2].As<Napi::Int32Array>();
-  if (controlArr.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
-    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  int32_t* control = controlArr.Data();
+  int32_t* control = controlBlock(env, info[2]);
+  if (control == nullptr) return env.Null();
   Engine& engine = *state->engine;
   state->env = env;
   ReplyWriter& reply = state->reply;
@@ -721,12 +727,8 @@ Napi::Value ResumeScript(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "resumeScript(control, sliceMs)").ThrowAsJavaScriptException();
     return env.Null();
   }
-  Napi::Int32Array controlArr = info[0].As<Napi::Int32Array>();
-  if (controlArr.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
-    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  int32_t* control = controlArr.Data();
+  int32_t* control = controlBlock(env, info[0]);
+  if (control == nullptr) return env.Null();
   Engine& engine = *state->engine;
   state->env = env;
   State::SuspendedCommand& held = state->suspended;

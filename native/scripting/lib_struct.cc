@@ -156,6 +156,24 @@ void orderBytes(char* bytes, size_t size, int endian) {
   }
 }
 
+template <typename T>
+void writeFloating(luaL_Buffer* out, T value, int endian) {
+  char bytes[sizeof value];
+  std::memcpy(bytes, &value, sizeof value);
+  orderBytes(bytes, sizeof value, endian);
+  luaL_addlstring(out, bytes, sizeof value);
+}
+
+template <typename T>
+T readFloating(const char* data, int endian) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, data, sizeof(T));
+  orderBytes(bytes, sizeof(T), endian);
+  T value;
+  std::memcpy(&value, bytes, sizeof(T));
+  return value;
+}
+
 int structPack(lua_State* L) {
   const char* fmt = luaL_checkstring(L, 1);
   Layout layout;
@@ -175,17 +193,9 @@ int structPack(lua_State* L) {
     } else if (opt == 'x') {
       luaL_addchar(&out, '\0');
     } else if (opt == 'f') {
-      float f = static_cast<float>(luaL_checknumber(L, arg++));
-      char bytes[sizeof f];
-      std::memcpy(bytes, &f, sizeof f);
-      orderBytes(bytes, sizeof f, layout.endian);
-      luaL_addlstring(&out, bytes, sizeof f);
+      writeFloating(&out, static_cast<float>(luaL_checknumber(L, arg++)), layout.endian);
     } else if (opt == 'd') {
-      double d = luaL_checknumber(L, arg++);
-      char bytes[sizeof d];
-      std::memcpy(bytes, &d, sizeof d);
-      orderBytes(bytes, sizeof d, layout.endian);
-      luaL_addlstring(&out, bytes, sizeof d);
+      writeFloating(&out, static_cast<double>(luaL_checknumber(L, arg++)), layout.endian);
     } else if (opt == 'c' || opt == 's') {
       size_t length = 0;
       const char* s = luaL_checklstring(L, arg++, &length);
@@ -226,20 +236,10 @@ int structUnpack(lua_State* L) {
       ++results;
     } else if (opt == 'x') {
     } else if (opt == 'f') {
-      float f = 0;
-      char bytes[sizeof f];
-      std::memcpy(bytes, data + pos, sizeof f);
-      orderBytes(bytes, sizeof f, layout.endian);
-      std::memcpy(&f, bytes, sizeof f);
-      lua_pushnumber(L, f);
+      lua_pushnumber(L, readFloating<float>(data + pos, layout.endian));
       ++results;
     } else if (opt == 'd') {
-      double d = 0;
-      char bytes[sizeof d];
-      std::memcpy(bytes, data + pos, sizeof d);
-      orderBytes(bytes, sizeof d, layout.endian);
-      std::memcpy(&d, bytes, sizeof d);
-      lua_pushnumber(L, d);
+      lua_pushnumber(L, readFloating<double>(data + pos, layout.endian));
       ++results;
     } else if (opt == 'c') {
       if (size == 0) {
