@@ -164,6 +164,24 @@ test('a long script inside MULTI/EXEC, and one that publishes: order kept, effec
   });
 });
 
+test('a client blocked on a key the busy script pushed to is served after the script, not refused', async () => {
+  await both('blocked', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    const waiter = await server.connect();
+    waiter.send('BLPOP', 'list', '5');
+    await sleep(100);
+    a.send('EVAL', `redis.call('lpush', 'list', 'x') ${busyFor(500, "return 'pushed'")}`, '0');
+    await sleep(SETTLE_MS - 100);
+    // Commands served while busy run in the engine, which notices the ready key meanwhile.
+    for (const cmd of [['SCRIPT', 'KILL'], ['FUNCTION', 'STATS'], ['LLEN', 'list']]) b.send(...cmd);
+    await read(b, 'during', log, 3);
+    await read(a, 'caller', log);
+    await read(waiter, 'waiter', log);
+    for (const conn of [a, b, waiter]) conn.close();
+  });
+});
+
 test('scripts under the threshold are not affected; CONFIG SET lua-time-limit sets the same value', async () => {
   await both('fast', async (server, log) => {
     const a = await server.connect();

@@ -621,6 +621,7 @@ bool ScriptEngine::resume(ReplyWriter& reply, long long sliceMs) {
 
 void ScriptEngine::finishRun(ReplyWriter& reply, int status) {
   run_ = nullptr;
+  scriptErrorCounted = false;
   ScriptRun& run = current_;
   lua_State* co = thread_;
   if (status == 0) {

@@ -349,8 +349,9 @@ export class Client {
       if (stopped === StopReason.KeysReady) {
         // Waiters are served before this client's next command (after the whole EXEC inside one);
         // serving reuses the control block.
+        // While a script is busy the waiters could only be refused: its caller serves them after it.
         if (this.inExec) this.readyKeysDuringExec = true;
-        else blocking.serveReadyKeys();
+        else if (!this.server.busyScript.active) blocking.serveReadyKeys();
         if (this.closing || cursor >= framesEnd) return -1;
         control[Control.FrameCursor] = cursor;
         control[Control.FrameEnd] = framesEnd;
