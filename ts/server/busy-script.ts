@@ -35,6 +35,11 @@ export class BusyScript {
   begin(caller: Client, isFunction: boolean): void {
     this.caller = caller;
     this.isFunction = isFunction;
+    // Redis's warning, with the way out.
+    caller.server.log.warn(
+      { client: caller.id, addr: caller.addr },
+      `Slow script detected: still in execution after busy-reply-threshold. You can try killing the script using the ${isFunction ? 'FUNCTION' : 'SCRIPT'} KILL command.`,
+    );
     this.next();
   }
 
