@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -117,6 +118,17 @@ struct State {
   napi_env env = nullptr;
   // INFO commandstats / errorstats / latencystats, SLOWLOG and LATENCY capture.
   CommandStats stats;
+  // The EVAL/FCALL whose script is suspended (scripting::scriptSuspended): what its completion in
+  // resumeScript() needs from the batch it started in.
+  struct SuspendedCommand {
+    int id = 0;
+    uint64_t startNs = 0;
+    int dbIndex = 0;
+    int resp = 2;
+    long long nowMs = 0;
+    bool countStats = false;
+    std::vector<std::string> argv;
+  } suspended;
   // Reply views: small replies are copied into a shared JS ArrayBuffer slab and returned as
   // Uint8Array views over it, never overwritten (a full slab is replaced by a new one; the old one
   // lives while views reference it). Measured on this machine: ~0.3 us per execute() call against
@@ -145,6 +157,7 @@ void wrongArity(ReplyWriter& reply, std::string_view name) {
 }
 
 void runScriptCommand(scripting::ScriptCall& call);
+inline bool noteErrorReply(CommandStats& stats, const ReplyWriter& reply, size_t replyBefore);
 
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -318,28 +331,42 @@ void runScriptCommandInJs(scripting::ScriptCall& call) {
 
 // redis.call from a script: the command runs here, in the script's database, with the checks
 // Redis's scriptCall makes (unknown, arity, noscript, writes from read-only scripts, MISCONF).
+//
+// As in Redis, the command counts in the statistics like a client's (commandstats, errorstats,
+// total_commands_processed, slow log); the script's own error reply does not count an error
+// again when it is one of these (scriptErrorCounted).
 void runScriptCommand(scripting::ScriptCall& call) {
   Engine& engine = *state->engine;
+  CommandStats& stats = state->stats;
   const Command* cmd = state->commands.find(call.argv[0]);
-  if (!cmd) return runScriptCommandInJs(call);
+  if (!cmd) return runScriptCommandInJs(call);  // TypeScript counts its own commands
+  // A refusal: Redis's rejectCommand (rejected_calls of the command, when known, and errorstats).
+  const auto reject = [&](int id, std::string_view message) {
+    if (id >= 0) stats.recordRejected(id);
+    call.out.error(message);
+    noteErrorReply(stats, call.out, 0);
+  };
   const int argc = static_cast<int>(call.argv.size());
-  if (arityMismatch(cmd->arity, argc)) return call.out.error(scripting::kErrArityFromScript);
+  if (arityMismatch(cmd->arity, argc)) return reject(cmd->id, scripting::kErrArityFromScript);
   CommandHandler handler = cmd->handler;
   std::string_view name = cmd->name;
   int flags = cmd->flags;
+  int commandId = cmd->id;
   if (!cmd->subcommands.empty()) {
     const Subcommand* sub = findSubcommand(*cmd, call.argv[1]);
-    if (!sub) return call.out.error(scripting::kErrUnknownFromScript);
-    if (arityMismatch(sub->arity, argc)) return call.out.error(scripting::kErrArityFromScript);
+    if (!sub) return reject(-1, scripting::kErrUnknownFromScript);
+    if (arityMismatch(sub->arity, argc)) return reject(sub->id, scripting::kErrArityFromScript);
     handler = sub->handler;
     name = sub->fullName;
     flags = sub->flags;
+    commandId = sub->id;
   }
-  if (flags & kFlagNoScript) return call.out.error(scripting::kErrNoScript);
+  if (flags & kFlagNoScript) return reject(commandId, scripting::kErrNoScript);
   if (flags & kFlagWrite) {
-    if (call.readOnly) return call.out.error(scripting::kErrWriteFromReadOnly);
-    if (!state->writeRefusal.empty()) return call.out.error(state->writeRefusal);
+    if (call.readOnly) return reject(commandId, scripting::kErrWriteFromReadOnly);
+    if (!state->writeRefusal.empty()) return reject(commandId, state->writeRefusal);
   }
+  const uint64_t startNs = CommandClock::nowNanos();
   CommandContext ctx{engine,
                      engine.db(call.db),
                      call.db,
@@ -351,6 +378,14 @@ void runScriptCommand(scripting::ScriptCall& call) {
                      name};
   invokeHandler(engine, handler, ctx, call.propagate);
   engine.takeBlockRequest();
+  if (flags & kFlagWrite) call.ranWrite = true;
+  const uint64_t tookNs = CommandClock::nowNanos() - startNs;
+  stats.recordCall(commandId, tookNs, noteErrorReply(stats, call.out, 0));
+  stats.noteScriptCommand();
+  if (stats.shouldCapture(tookNs)) {
+    const int64_t startMicros = Engine::wallClockMs() * 1000 - static_cast<int64_t>(tookNs / 1000);
+    stats.capture(commandId, call.db, startMicros, tookNs, call.argv);
+  }
 }
 
 // Writes as much of data as the socket takes now; never blocks, never raises SIGPIPE. Returns the
@@ -387,9 +422,14 @@ struct BatchRun {
   bool countStats = false;
 };
 
-// After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats.
+// After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats
+// (unless a script passes on the error of a command it called, which counted already).
 inline bool noteErrorReply(CommandStats& stats, const ReplyWriter& reply, size_t replyBefore) {
   if (reply.size() <= replyBefore || reply.data()[replyBefore] != '-') return false;
+  if (scripting::scriptErrorCounted) {
+    scripting::scriptErrorCounted = false;
+    return true;
+  }
   stats.recordError(std::string_view(reply.data() + replyBefore, std::min<size_t>(reply.size() - replyBefore, 64)));
   return true;
 }
@@ -536,6 +576,22 @@ void runBatch(BatchRun& run) {
       run.blockTimeoutMs = wait < 0 ? -1 : wait >= INT32_MAX ? 0 : static_cast<int32_t>(wait);
       break;
     }
+    if (scripting::scriptJustSuspended) {
+      scripting::scriptJustSuspended = false;
+      // Not answered yet: TypeScript holds the client's later commands and resumes the script.
+      cursor = recordStart;
+      --executed;
+      stopped = abi::kScriptBusy;
+      State::SuspendedCommand& held = state->suspended;
+      held.id = commandId;
+      held.startNs = commandStartNs;
+      held.dbIndex = dbIndex;
+      held.resp = run.resp;
+      held.nowMs = now;
+      held.countStats = countStats;
+      held.argv.assign(args.begin(), args.end());
+      break;
+    }
     if (countStats) {
       // A command that blocked was not answered and is counted when it runs again (as Redis does
       // on unblocking), so this comes after the block check.
@@ -559,6 +615,16 @@ void runBatch(BatchRun& run) {
   run.stopped = stopped;
 }
 
+// The control block (see batch_abi.h), or null after throwing when it is too small.
+int32_t* controlBlock(Napi::Env env, const Napi::Value& value) {
+  Napi::Int32Array array = value.As<Napi::Int32Array>();
+  if (array.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
+    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
+    return nullptr;
+  }
+  return array.Data();
+}
+
 Napi::Value Execute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) {
@@ -571,12 +637,8 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   }
   Napi::Buffer<char> inputBuf = info[0].As<Napi::Buffer<char>>();
   Napi::Int32Array framesArr = info[1].As<Napi::Int32Array>();
-  Napi::Int32Array controlArr = info[2].As<Napi::Int32Array>();
-  if (controlArr.ElementLength() < static_cast<size_t>(abi::kControlSize)) {
-    Napi::TypeError::New(env, "control block too small").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  int32_t* control = controlArr.Data();
+  int32_t* control = controlBlock(env, info[2]);
+  if (control == nullptr) return env.Null();
   Engine& engine = *state->engine;
   state->env = env;
   ReplyWriter& reply = state->reply;
@@ -658,6 +720,46 @@ Napi::Value replyValue(Napi::Env env, ReplyWriter& reply, size_t from) {
   return out;
 }
 
+// Runs the suspended script for a slice (see native-module.d.ts resumeScript).
+Napi::Value ResumeScript(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsNumber()) {
+    Napi::TypeError::New(env, "resumeScript(control, sliceMs)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  int32_t* control = controlBlock(env, info[0]);
+  if (control == nullptr) return env.Null();
+  Engine& engine = *state->engine;
+  state->env = env;
+  State::SuspendedCommand& held = state->suspended;
+  ReplyWriter& reply = state->reply;
+  reply.clear();
+  reply.setResp(held.resp);
+  // The script's clock stays where it started (Redis freezes time for a script's commands).
+  engine.setNowMs(held.nowMs);
+  engine.setSignalReadyKeys((control[abi::kClientFlags] & abi::kClientFlagSignalReady) != 0);
+  const long long dirtyBefore = engine.dirty();
+  const bool done = scripting::resumeSuspendedScript(reply, static_cast<long long>(info[1].As<Napi::Number>().DoubleValue()));
+  control[abi::kExecuted] = done ? 1 : 0;
+  control[abi::kStopped] = !done ? abi::kScriptBusy : engine.hasReadyKeys() ? abi::kKeysReady : abi::kRanAll;
+  control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
+  control[abi::kSentBytes] = 0;
+  control[abi::kAofPending] = engine.aof().pendingBytes() > 0 ? 1 : 0;
+  if (done && held.countStats) {
+    CommandStats& stats = state->stats;
+    const uint64_t tookNs = CommandClock::nowNanos() - held.startNs;
+    stats.recordCall(held.id, tookNs, noteErrorReply(stats, reply, 0));
+    stats.noteLastCommand(held.id);
+    if (stats.shouldCapture(tookNs)) {
+      std::vector<std::string_view> args(held.argv.begin(), held.argv.end());
+      const int64_t startMicros = Engine::wallClockMs() * 1000 - static_cast<int64_t>(tookNs / 1000);
+      stats.capture(held.id, held.dbIndex, startMicros, tookNs, std::span<const std::string_view>(args.data(), args.size()));
+    }
+  }
+  if (reply.size() == 0) return env.Null();
+  return replyValue(env, reply, 0);
+}
+
 Napi::Value Cron(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) return Napi::Number::New(env, 0);
@@ -673,6 +775,10 @@ Napi::Value SetConfig(const Napi::CallbackInfo& info) {
   std::string name = info[0].As<Napi::String>().Utf8Value();
   std::string value = info[1].As<Napi::String>().Utf8Value();
   if (state->stats.setConfig(name, value)) return env.Undefined();
+  if (name == "busy-reply-threshold") {
+    scripting::setBusyReplyThreshold(std::atoll(value.c_str()));
+    return env.Undefined();
+  }
   state->engine->setConfig(name, value);
   return env.Undefined();
 }
@@ -694,6 +800,15 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
     keyspace.Set(static_cast<uint32_t>(i), row);
   }
   out.Set("keyspace", keyspace);
+  const scripting::ScriptingMemory lua = scripting::scriptingMemory();
+  Napi::Object scriptingInfo = Napi::Object::New(env);
+  scriptingInfo.Set("luaBytes", Napi::Number::New(env, static_cast<double>(lua.luaBytes)));
+  scriptingInfo.Set("cachedScripts", Napi::Number::New(env, static_cast<double>(lua.cachedScripts)));
+  scriptingInfo.Set("scriptsBytes", Napi::Number::New(env, static_cast<double>(lua.scriptsBytes)));
+  scriptingInfo.Set("functions", Napi::Number::New(env, static_cast<double>(lua.functions)));
+  scriptingInfo.Set("libraries", Napi::Number::New(env, static_cast<double>(lua.libraries)));
+  scriptingInfo.Set("functionsBytes", Napi::Number::New(env, static_cast<double>(lua.functionsBytes)));
+  out.Set("scripting", scriptingInfo);
   const EngineStats& s = engine.stats();
   out.Set("expiredKeys", Napi::Number::New(env, static_cast<double>(s.expiredKeys)));
   out.Set("evictedKeys", Napi::Number::New(env, static_cast<double>(s.evictedKeys)));
@@ -794,7 +909,7 @@ Napi::Value SetStatsSignal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state || info.Length() < 1 || !info[0].IsTypedArray()) return env.Undefined();
   Napi::Int32Array slot = info[0].As<Napi::Int32Array>();
-  if (slot.ElementLength() < 2) return env.Undefined();
+  if (slot.ElementLength() < 3) return env.Undefined();
   static napi_ref held = nullptr;  // keeps the array (and so its memory) alive
   if (held) napi_delete_reference(env, held);
   napi_create_reference(env, slot, 1, &held);
@@ -1280,6 +1395,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("execute", Napi::Function::New(env, Execute, "execute"));
   exports.Set("cron", Napi::Function::New(env, Cron, "cron"));
   exports.Set("setConfig", Napi::Function::New(env, SetConfig, "setConfig"));
+  exports.Set("resumeScript", Napi::Function::New(env, ResumeScript, "resumeScript"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("commandStats", Napi::Function::New(env, CommandStatsValue, "commandStats"));
   exports.Set("resetCommandStats", Napi::Function::New(env, ResetCommandStats, "resetCommandStats"));

@@ -44,5 +44,8 @@ enum StopReason : int {
   kNotNative = 1,  // the record at kFrameCursor is not an engine command
   kBlocked = 2,    // the record at kFrameCursor must wait (nothing to pop); it was not answered
   kKeysReady = 3,  // the last executed command made keys ready for blocked clients
+  // The record at kFrameCursor (EVAL*/FCALL*) ran past busy-reply-threshold and was suspended
+  // unanswered: the server is busy until resumeScript() ends it.
+  kScriptBusy = 4,
 };
 }  // namespace rp::abi

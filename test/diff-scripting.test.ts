@@ -4,7 +4,7 @@
  * command replies to Lua values, under redis.setresp(2) and (3)), errors raised and caught
  * (redis.call, redis.pcall, pcall, error(), error tables), compile errors, sandbox violations,
  * the script cache (SCRIPT LOAD/EXISTS/FLUSH, NOSCRIPT), read-only scripts refusing writes, the
- * cjson/bit/cmsgpack libraries, functions (FUNCTION LOAD/LIST/STATS/DELETE/FLUSH, FCALL, FCALL_RO);
+ * cjson/bit/cmsgpack/struct libraries, functions (FUNCTION LOAD/LIST/STATS/DELETE/FLUSH, FCALL, FCALL_RO);
  * then the AOF records of scripts and functions, and ioredis defineCommand.
  */
 import { test } from 'uvu';
@@ -140,6 +140,115 @@ test('libraries: cjson, bit and cmsgpack as Redis embeds them', async () => {
     "return cmsgpack.unpack(string.char(0xca, 0x3f, 0xc0, 0, 0)) * 10",
   ];
   await checkScript(p(), scripts.map((s) => evalCmd(s)));
+});
+
+test('the struct library: pack, unpack and size with every option, alignment, byte order and errors', async () => {
+  // unpack's results as type:value text (floats keep their digits, strings their bytes).
+  const show = (call: string): string =>
+    `local r = {${call}} for i = 1, #r do r[i] = type(r[i]) .. ':' .. tostring(r[i]) end return r`;
+  const packs = [
+    "'b', -1", "'B', 255", "'h', -2", "'H', 65535", "'>h', 258", "'<H', 258", "'l', -3", "'L', 2^40", "'T', 7", "'i', -4", "'I', 4294967295",
+    "'>i3', 65538", "'<i3', -2", "'I1', 300", "'i8', -(2^53)", "'>I16', 1", "'<i16', -1", "'i5', 2^33", "'f', 1.5", "'>f', -0.1", "'d', 0.1",
+    "'<d', 1e300", "'>d', -2.5", "'s', 'abc'", "'s', ''", "'c', 'xyz'", "'c3', 'abcdef'", "'c0', 'whole'", "'x'", "'xbx', 7",
+    "'!bi', 1, 2", "'!2bi', 1, 2", "'!bhbd', 1, 2, 3, 4.5", "'!4bd', 1, 2", "'bi', 1, 2", "'! b i', 1, 2", "'>!4 b I2 c2 d', 9, 513, 'zz', 1",
+    "'i', 3.9", "'i', -3.9", "'B', -1", "'b', 200", "'h', 70000", "'i', '12'", "'i2i', 1, 2",
+    "'z'", "'!3i', 1", "'i40', 1", "'c5', 'ab'", "'i'", "'i', 'x'", "'s', 5", "'s'", "'i99999999999', 1", "''", "'d'",
+  ];
+  const unpacks = [
+    "'b', '\\255'", "'B', '\\255'", "'>h', '\\1\\2'", "'<h', '\\1\\2'", "'>H', '\\255\\254'", "'>i3', '\\255\\255\\254'",
+    "'<I3', '\\1\\2\\3'", "'l', struct.pack('l', -5)", "'L', struct.pack('L', 2^50)", "'T', struct.pack('T', 12)",
+    "'i', struct.pack('i', -7)", "'I8', struct.pack('I8', 2^52)", "'f', struct.pack('f', 0.1)", "'>d', struct.pack('>d', -1e-300)",
+    "'s', 'ab\\0cd\\0'", "'ss', 'ab\\0cd\\0'", "'c2', 'abcd'", "'c2c2', 'abcd'", "'Bc0', '\\3abcdef'", "'>hc0', '\\0\\2xyz'",
+    "'xB', '\\1\\2'", "'!bi', struct.pack('!bi', 1, 2)", "'!4bd', struct.pack('!4bd', 3, 0.5)", "'!bhbd', struct.pack('!bhbd', 1, 2, 3, 4.5)",
+    "'B', 'abc', 2", "'B', 'abc', 3", "'c1', 'abc', 4", "'B', 'abc', 4", "'B', 'abc', 0", "'i', 'ab'", "'c0', 'ab'", "'s', 'ab'",
+    "'z', 'ab'", "'c3', 'ab'", "'Bc0', '\\9ab'", "'', 'x'", "'i'", "'!7b', 'a'", "'b', 'abc', 'x'",
+  ];
+  const sizes = ["'b'", "'bhilT'", "'!bhilT'", "'!2bd'", "'i3i'", "'!4bi3d'", "'c10'", "'x'", "'z'", "'!'", "''", "'>i<i'", "'s'", "'c0'", "'!3'", "'i40'"];
+  const cmds: Cmd[] = [
+    ...packs.map((a) => evalCmd(`return struct.pack(${a})`)),
+    ...unpacks.map((a) => evalCmd(show(`struct.unpack(${a})`))),
+    ...sizes.map((a) => evalCmd(`return struct.size(${a})`)),
+    evalCmd("struct.pack = nil"),
+    // Scripts run in a coroutine of ours; their own coroutines work, a yield of the script does not.
+    evalCmd('coroutine.yield(1)'), evalCmd('return 1 + coroutine.yield(1)'),
+    evalCmd("local co = coroutine.create(function() coroutine.yield(5) return 7 end) local a, b = coroutine.resume(co) local c, d = coroutine.resume(co) return {tostring(a), b, tostring(c), d}"),
+    evalCmd('local co = coroutine.wrap(function() local i = 0 while i < 3000000 do i = i + 1 end return i end) return co()'),
+    evalCmd("return {pcall(coroutine.yield, 1)}"),
+    evalCmd(show("struct.unpack('>I2 c0 d', struct.pack('>I2 c0 d', 3, 'abc', 2.25))")),
+  ];
+  await checkScript(p(), cmds, { modes: ['pipelined'] });
+});
+
+/** INFO lines of `section` on a server, with timings (usec, usec_per_call) masked. */
+async function infoLines(port: number, section: string): Promise<string[]> {
+  // (No CLIENT SETINFO on connect: redis-server 7.0 answers it with an error, which would count.)
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, disableClientInfo: true });
+  await client.connect();
+  try {
+    const text = (await client.info(section)) as string;
+    return text.split('\r\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+/, 'usec=*'));
+  } finally {
+    client.disconnect();
+  }
+}
+
+test('statistics: commands called by scripts count in commandstats, errorstats and total_commands_processed as in Redis', async () => {
+  const pair = p();
+  const scripts: Cmd[] = [
+    ['CONFIG', 'RESETSTAT'], ['SET', 'str', 'v'],
+    evalCmd("for i = 1, 10 do redis.call('set', 'k' .. i, i) end redis.call('get', 'k1') return 1"),
+    evalCmd("return redis.call('incr', 'x', 'y')"), evalCmd("return redis.call('lpush', 'str', 'x')"), evalCmd("return redis.pcall('lpush', 'str', 'x')"),
+    evalCmd("redis.pcall('lpush', 'str', 'x') return 'caught'"), evalCmd("error('boom')"), evalCmd("return redis.call('nosuch')"),
+    evalCmd("return redis.call('flushall', 'x', 'y')"), ['EVAL_RO', "return redis.call('set', 'a', 'b')", '0'], evalCmd("return redis.call('shutdown')"),
+    evalCmd("return redis.call('object', 'nosuch')"), evalCmd("return redis.call('publish', 'ch', 'm')"), evalCmd("return redis.call('echo')"),
+    evalCmd("return redis.error_reply('MY own')"), evalCmd("return {err='ERR table'}"),
+  ];
+  const expected: string[][] = [];
+  for (const server of [pair.oracle, pair.candidate]) {
+    const client = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, maxRetriesPerRequest: 1, disableClientInfo: true });
+    await client.connect();
+    try {
+      await client.flushall();
+      for (const cmd of scripts) await client.call(String(cmd[0]), ...cmd.slice(1).map(String)).catch(() => undefined);
+    } finally {
+      client.disconnect();
+    }
+    const stats = (await infoLines(server.port, 'stats')).filter((l) => /^(total_commands_processed|total_error_replies):/.test(l));
+    expected.push([...stats, ...(await infoLines(server.port, 'commandstats')).filter((l) => !/^cmdstat_(info|config\|resetstat|flushall):/.test(l)).sort(), ...(await infoLines(server.port, 'errorstats')).sort()]);
+  }
+  assert.equal(expected[1], expected[0]);
+});
+
+test('INFO memory shows the scripting fields with figures that follow the cache and the libraries', async () => {
+  const fields = ['used_memory_lua', 'used_memory_vm_eval', 'used_memory_lua_human', 'used_memory_scripts_eval', 'number_of_cached_scripts',
+    'number_of_functions', 'number_of_libraries', 'used_memory_vm_functions', 'used_memory_vm_total', 'used_memory_vm_total_human',
+    'used_memory_functions', 'used_memory_scripts', 'used_memory_scripts_human'];
+  const read = async (port: number): Promise<Map<string, string>> =>
+    new Map((await infoLines(port, 'memory')).map((l) => l.split(':') as [string, string]).filter(([k]) => fields.includes(k)));
+  const port = p().candidate.port;
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  await client.connect();
+  try {
+    await client.script('FLUSH');
+    await client.function('FLUSH');
+    const before = await read(port);
+    assert.equal([...before.keys()], fields, 'the fields, in Redis 7.0\'s order');
+    assert.is(before.get('number_of_cached_scripts'), '0');
+    for (let i = 0; i < 20; i++) await client.script('LOAD', `return ${i} .. string.rep('x', 100)`);
+    await client.function('LOAD', "#!lua name=memlib\nredis.register_function('f1', function() return 1 end)\nredis.register_function('f2', function() return 2 end)");
+    const after = await read(port);
+    assert.is(after.get('number_of_cached_scripts'), '20');
+    assert.is(after.get('number_of_functions'), '2');
+    assert.is(after.get('number_of_libraries'), '1');
+    for (const grown of ['used_memory_lua', 'used_memory_scripts_eval', 'used_memory_functions', 'used_memory_scripts']) {
+      assert.ok(Number(after.get(grown)) > Number(before.get(grown)), `${grown}: ${before.get(grown)} -> ${after.get(grown)}`);
+    }
+    assert.is(Number(after.get('used_memory_scripts')), Number(after.get('used_memory_scripts_eval')) + Number(after.get('used_memory_functions')));
+    assert.is(after.get('used_memory_vm_total'), String(Number(after.get('used_memory_vm_eval')) + Number(after.get('used_memory_vm_functions'))));
+    await client.function('FLUSH');
+  } finally {
+    client.disconnect();
+  }
 });
 
 test('commands TypeScript owns, called from scripts', async () => {

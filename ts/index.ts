@@ -57,12 +57,13 @@ export async function startServer(settings: Settings, configFile: string | null 
   const pushEngineConfig = (): void => {
     const st = config.settings.storage;
     native.setConfig('proto-max-bulk-len', String(config.settings.server.proto_max_bulk_len));
+    native.setConfig('busy-reply-threshold', String(config.settings.server.busy_reply_threshold));
     native.setConfig('maxmemory', String(st.max_memory));
     native.setConfig('maxmemory-policy', st.eviction_policy);
     for (const key of ENCODING_LIMITS) native.setConfig(key.replace(/_/g, '-'), String(st[key]));
   };
   pushEngineConfig();
-  for (const path of ['server.proto_max_bulk_len', 'storage.max_memory', 'storage.eviction_policy'] as const) {
+  for (const path of ['server.proto_max_bulk_len', 'server.busy_reply_threshold', 'storage.max_memory', 'storage.eviction_policy'] as const) {
     config.onChange(path, pushEngineConfig);
   }
   for (const key of ENCODING_LIMITS) config.onChange(`storage.${key}`, pushEngineConfig);

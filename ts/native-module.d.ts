@@ -31,6 +31,9 @@
  *                        reply was written: park the client, run it again when a key is ready);
  *                      3 the last executed command made keys ready for blocked clients (serve them
  *                        via takeReadyKeys before continuing, as Redis does after each command)
+ *                      4 the record at FrameCursor (EVAL*, FCALL*) ran past busy-reply-threshold and
+ *                        is suspended, unanswered: the server is busy (only commands flagged
+ *                        allow_busy run) until resumeScript ends it
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
  *        [SentBytes]   bytes sent to SendSocket by this call
@@ -65,6 +68,14 @@ export interface NativeModule {
    * than a new Buffer per call); large ones as their own Buffer. Either may be kept and written.
    */
   execute(input: Buffer, frames: Int32Array, control: Int32Array): Uint8Array | null;
+
+  /**
+   * Runs the suspended script (StopReason.ScriptBusy) for about `sliceMs` more. While it still runs
+   * returns null with control[Stopped] = 4; once it ended returns its reply (or error) with
+   * control[Executed] = 1, [Stopped] 0 or 3 (keys ready), [Dirty] and [AofPending] as execute sets
+   * them. control[ClientFlags] is read for bit 1 (clients are blocked on keys).
+   */
+  resumeScript(control: Int32Array, sliceMs: number): Uint8Array | null;
 
   /**
    * Periodic work, called by the server cron (`hz` times per second): active expiry for at most
@@ -141,7 +152,7 @@ export interface NativeModule {
   aofRewriteDone(ok: boolean, tempPath: string, targetPath: string): string | null;
 
   /**
-   * Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "active-expire-enabled");
+   * Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "busy-reply-threshold");
    * also "notify-keyspace-events" (the NOTIFY_* class mask as decimal text) and "tracking" ("yes"
    * while any client tracks keys: modified keys are then recorded for invalidation).
    */
@@ -176,7 +187,9 @@ export interface NativeModule {
   takeSlowCommands(): Array<[number, number, number, number, Buffer[]]>;
   /**
    * Slots the engine keeps current (read after a batch, no call needed): [0] the number of captured
-   * slow commands waiting for takeSlowCommands, [1] the id of the last command it ran.
+   * slow commands waiting for takeSlowCommands, [1] the id of the last command it ran, [2] commands
+   * run by scripts (redis.call) since TypeScript last took them into total_commands_processed
+   * (TypeScript zeroes it). At least 3 slots.
    */
   setStatsSignal(slots: Int32Array): void;
 }
@@ -199,6 +212,12 @@ export interface EngineInfo {
   usedMemory: number;
   /** One row per database: [keys, keys with an expiry, average TTL of those in ms]. */
   keyspace: Array<[number, number, number]>;
+  /**
+   * Scripting (INFO memory): bytes of the Lua state (one state runs EVAL scripts and functions),
+   * cached scripts and the bytes of the cache's structures, functions, libraries and the bytes of
+   * their code, names and flags.
+   */
+  scripting: { luaBytes: number; cachedScripts: number; scriptsBytes: number; functions: number; libraries: number; functionsBytes: number };
   expiredKeys: number;
   evictedKeys: number;
   keyspaceHits: number;

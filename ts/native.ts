@@ -31,6 +31,8 @@ export const enum StopReason {
   NotNative = 1,
   Blocked = 2,
   KeysReady = 3,
+  /** The record at FrameCursor (EVAL, FCALL and their forms) was suspended past busy-reply-threshold, unanswered. */
+  ScriptBusy = 4,
 }
 
 // dist/ts/native.js -> package root is two levels up.

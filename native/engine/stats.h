@@ -105,8 +105,12 @@ class CommandStats {
   void capture(int id, int db, int64_t startUnixMicros, uint64_t ns, std::span<const std::string_view> args);
   std::vector<SlowCommand> takeSlowCommands();
   // Slots shared with TypeScript (an Int32Array it handed over): [0] how many captured entries
-  // wait, [1] the id of the last command run (CLIENT LIST cmd=). Null until set.
+  // wait, [1] the id of the last command run (CLIENT LIST cmd=), [2] commands scripts ran since
+  // TypeScript last added them to total_commands_processed. Null until set.
   void setSignal(int32_t* slots) { signal_ = slots; }
+  void noteScriptCommand() {
+    if (signal_) ++signal_[2];
+  }
   void noteLastCommand(int id) {
     if (signal_) signal_[1] = id;
   }

@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "persistence/crc64.h"
 #include "persistence/lzf.h"
+#include "scripting/persistence.h"
 #include "types/hash.h"
 #include "types/list.h"
 #include "types/set.h"
@@ -1442,9 +1443,15 @@ void Loader::run() {
         continue;
       case kOpModuleAux:
         fail("module data present (modules are not supported)", typeOffset);
-      case kOpFunction2:
+      case kOpFunction2: {
+        // A function library's code (FUNCTION LOAD's argument), loaded as Redis does at once.
+        std::string_view code = in_.string(valueStorage_, "a function library");
+        std::string error = scripting::loadFunctionLibrary(code);
+        if (!error.empty()) fail("function library not loaded: " + error, typeOffset);
+        continue;
+      }
       case kOpFunctionPreGa:
-        fail("function libraries present (functions are not supported)", typeOffset);
+        fail("Pre-release function format not supported", typeOffset);
       case kOpEof:
         break;
       default: {
@@ -1493,6 +1500,11 @@ bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink) {
   w.aux("ctime", std::string_view(number, num::formatInt64(nowMs / 1000, number)));
   w.aux("used-mem", std::string_view(number, num::formatInt64(static_cast<int64_t>(engine.usedMemory()), number)));
   w.aux("aof-base", "0");
+  // Function libraries come before the data, as in Redis 7.0 (rdbSaveFunctions).
+  for (const std::string& code : scripting::functionLibraryCodes()) {
+    w.byte(kOpFunction2);
+    w.string(code);
+  }
   bool encodable = true;
   for (int i = 0; i < engine.databaseCount() && w.ok() && encodable; ++i) {
     Db& db = engine.db(i);

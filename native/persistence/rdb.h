@@ -8,8 +8,9 @@
 // other sets as 2, listpack hashes / sorted sets as listpacks (16 / 17), the others as 4 / 5.
 // Loading accepts everything Redis 7.0 writes (listpack, intset, quicklist and the older ziplist /
 // zipmap encodings, LZF-compressed strings) and rebuilds values through the types' insert
-// functions, so they get the encodings our limits choose. Streams, module values, module aux data
-// and function libraries are refused with an error (we have none of them yet).
+// functions, so they get the encodings our limits choose. Function libraries are written before
+// the data (RDB_OPCODE_FUNCTION2, their code) and loaded back. Streams, module values and module
+// aux data are refused with an error (we have none of them yet).
 #pragma once
 
 #include <cstddef>

@@ -30,9 +30,8 @@ void scriptFlushCommand(CommandContext& c) {
   c.reply.ok();
 }
 
-// Scripts run to completion before any other command is read (the server is single-threaded and a
-// script never yields), so SCRIPT KILL never finds one running.
-void scriptKillCommand(CommandContext& c) { c.reply.error("NOTBUSY No scripts in execution right now."); }
+// Served while a script runs past busy-reply-threshold (the server is busy, see ScriptEngine).
+void scriptKillCommand(CommandContext& c) { ScriptEngine::instance().kill(c, true); }
 
 template <size_t N>
 void replyHelp(CommandContext& c, const std::string_view (&lines)[N]) {
@@ -70,8 +69,7 @@ void functionListCommand(CommandContext& c) { ScriptEngine::instance().functionL
 void functionStatsCommand(CommandContext& c) { ScriptEngine::instance().functionStats(c); }
 void functionDumpCommand(CommandContext& c) { ScriptEngine::instance().functionDump(c); }
 void functionRestoreCommand(CommandContext& c) { ScriptEngine::instance().functionRestore(c); }
-// As SCRIPT KILL: a function always finishes before another command is read.
-void functionKillCommand(CommandContext& c) { c.reply.error("NOTBUSY No scripts in execution right now."); }
+void functionKillCommand(CommandContext& c) { ScriptEngine::instance().kill(c, false); }
 
 void functionHelpCommand(CommandContext& c) {
   static constexpr std::string_view kLines[] = {

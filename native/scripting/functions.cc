@@ -378,7 +378,36 @@ std::vector<std::string> ScriptEngine::libraryCodes() const {
   return codes;
 }
 
+size_t ScriptEngine::librariesBytes() const {
+  // A string's bytes beyond its inline buffer, and a map node's two words of links.
+  const auto heap = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
+  constexpr size_t kNode = 4 * sizeof(void*);
+  size_t bytes = 0;
+  for (const auto& [name, lib] : libraries_) {
+    bytes += kNode + sizeof(name) + sizeof(LuaLibrary) + heap(name) + heap(lib.name) + heap(lib.code);
+    for (const auto& [fnName, fn] : lib.functions) {
+      bytes += kNode + sizeof(fnName) + sizeof(LuaFunction) + heap(fnName) + heap(fn.name) + heap(fn.description);
+      bytes += fn.flags.capacity() * sizeof(std::string);
+      for (const std::string& flag : fn.flags) bytes += heap(flag);
+    }
+  }
+  return bytes;
+}
+
+ScriptingMemory scriptingMemory() {
+  ScriptEngine& engine = ScriptEngine::instance();
+  ScriptingMemory m;
+  m.luaBytes = engine.memoryBytes();
+  m.cachedScripts = engine.cachedScripts();
+  m.scriptsBytes = engine.scriptCacheBytes();
+  m.libraries = engine.libraryCount();
+  m.functions = engine.functionCount();
+  m.functionsBytes = engine.librariesBytes();
+  return m;
+}
+
 std::vector<std::string> functionLibraryCodes() { return ScriptEngine::instance().libraryCodes(); }
+std::string loadFunctionLibrary(std::string_view code) { return ScriptEngine::instance().loadLibraryCode(code); }
 
 void ScriptEngine::dropLibraries() {
   libraries_.clear();
@@ -573,10 +602,23 @@ void ScriptEngine::functionList(CommandContext& c) {
 void ScriptEngine::functionStats(CommandContext& c) {
   size_t functions = 0;
   for (const auto& [name, lib] : libraries_) functions += lib.functions.size();
+  // During a busy EVAL, Redis answers as to any command that is not allowed then.
+  if (scriptSuspended && !current_.isFunction) return c.reply.error(kErrBusyScript);
   ReplyWriter& r = c.reply;
   r.mapHeader(2);
   r.bulk("running_script");
-  r.nullBulk();  // a function never runs while another command is served
+  if (scriptSuspended) {
+    r.mapHeader(3);
+    r.bulk("name");
+    r.bulk(current_.sha);
+    r.bulk("command");
+    r.arrayHeader(current_.command.size());
+    for (const std::string& arg : current_.command) r.bulk(arg);
+    r.bulk("duration_ms");
+    r.integer(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - runStarted_).count());
+  } else {
+    r.nullBulk();
+  }
   r.bulk("engines");
   r.mapHeader(1);
   r.bulk("LUA");
@@ -602,13 +644,12 @@ void ScriptEngine::fcall(CommandContext& c, bool readOnly) {
   if (readOnly && !fn->noWrites) return c.reply.error("ERR Can not execute a script with write flag using *_ro command.");
 
   ScriptRun run;
-  run.caller = &c;
   run.sha = name;
   run.db = c.dbIndex;
   run.readOnly = readOnly || fn->noWrites;
+  run.isFunction = true;
   lua_State* L = L_;
   const size_t keys = static_cast<size_t>(numkeys);
-  lua_pushcfunction(L, scriptErrorHandler);
   lua_getfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
   lua_getfield(L, -1, name.c_str());
   lua_remove(L, -2);

@@ -16,16 +16,48 @@ struct ScriptCall {
   bool readOnly;   // EVAL_RO / EVALSHA_RO: write commands are refused
   bool propagate;  // redis.set_repl(): the command's effects go to the AOF
   ReplyWriter& out;  // receives the reply, at the script's RESP version (redis.setresp)
+  bool ranWrite = false;  // out: a write command ran (SCRIPT KILL may no longer stop the script)
 };
 
 using CommandRunner = void (*)(ScriptCall& call);
 
 void setCommandRunner(CommandRunner runner);
 
+// Set while a script that ran past busy-reply-threshold is suspended (EVAL/FCALL returned without
+// a reply).
+inline bool scriptSuspended = false;
+// Set by the EVAL/FCALL that just suspended its script; the batch runner reads it after every
+// command (hence a plain flag rather than a call) and clears it.
+inline bool scriptJustSuspended = false;
+// The error reply a script run just wrote is the error of a command it called (an error table
+// marked ignore_error_stats_update), which errorstats counted already; the reader clears it.
+inline bool scriptErrorCounted = false;
+// Runs the suspended script for about sliceMs more; true when it ended and its reply (or error)
+// was written to `reply`.
+bool resumeSuspendedScript(ReplyWriter& reply, long long sliceMs);
+// busy-reply-threshold (alias lua-time-limit), in ms.
+void setBusyReplyThreshold(long long ms);
+
+// INFO memory's scripting figures. One Lua state runs both EVAL scripts and functions.
+struct ScriptingMemory {
+  size_t luaBytes = 0;        // the Lua state (used_memory_lua / used_memory_vm_eval)
+  size_t cachedScripts = 0;   // number_of_cached_scripts
+  size_t scriptsBytes = 0;    // the script cache's own structures (used_memory_scripts_eval)
+  size_t functions = 0;       // number_of_functions
+  size_t libraries = 0;       // number_of_libraries
+  size_t functionsBytes = 0;  // libraries: code, names, descriptions, flags (used_memory_functions)
+};
+ScriptingMemory scriptingMemory();
+
 // Redis's texts for commands a script may not run.
 inline constexpr std::string_view kErrUnknownFromScript = "ERR Unknown Redis command called from script";
 inline constexpr std::string_view kErrArityFromScript = "ERR Wrong number of args calling Redis command from script";
 inline constexpr std::string_view kErrNoScript = "ERR This Redis command is not allowed from script";
+// Answers while a script runs past busy-reply-threshold (an EVAL / a function).
+inline constexpr std::string_view kErrBusyScript =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kErrBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 inline constexpr std::string_view kErrWriteFromReadOnly = "ERR Write commands are not allowed from read-only scripts.";
 
 }  // namespace rp::scripting

@@ -1,6 +1,6 @@
 // The libraries Redis 7.0 gives scripts besides Lua's own: cjson (lua-cjson, fetched with Lua),
-// bit (LuaBitOp's API) and cmsgpack (MessagePack), the last two written here. Each opener leaves
-// the library table on the stack, as luaopen_* functions do.
+// bit (LuaBitOp's API), cmsgpack (MessagePack) and struct (binary packing), the last three written
+// here. Each opener leaves the library table on the stack, as luaopen_* functions do.
 #pragma once
 
 #include "scripting/lua_api.h"
@@ -11,5 +11,6 @@ namespace rp::scripting {
 
 int openBitLibrary(lua_State* L);
 int openMessagePackLibrary(lua_State* L);
+int openStructLibrary(lua_State* L);
 
 }  // namespace rp::scripting

@@ -13,12 +13,31 @@
 #include "scripting/libraries.h"
 #include "scripting/sha1.h"
 
+extern "C" {
+#include <lstate.h>
+}
+
 namespace rp::scripting {
 namespace {
 
 CommandRunner commandRunner = nullptr;
 
 constexpr int kGcPeriod = 50;  // a GC step every 50 scripts, as Redis does
+constexpr int kHookInstructions = 100000;  // Redis's count hook period
+
+// lua_yield's own condition: a yield cannot cross a C call made inside the run (pcall, metamethods).
+bool canYield(lua_State* co) { return co->nCcalls <= co->baseCcalls; }
+
+void busyHook(lua_State* co, lua_Debug*) { ScriptEngine::instance().onHook(co); }
+
+// The value on top is an error table that redis.call/pcall made from a command's error reply.
+bool countedError(lua_State* L) {
+  if (!lua_istable(L, -1)) return false;
+  lua_getfield(L, -1, "ignore_error_stats_update");
+  const bool counted = lua_toboolean(L, -1) != 0;
+  lua_pop(L, 1);
+  return counted;
+}
 constexpr const char* kRedisVersion = "7.0.15";
 constexpr int kRedisVersionNum = 0x00070000 | 15;
 
@@ -193,6 +212,17 @@ int redisBreakpoint(lua_State* L) {
 }
 int redisDebug(lua_State*) { return 0; }
 
+// coroutine.yield: the script's own coroutines yield as in Lua; the script itself may not (it runs
+// in a coroutine of ours only so that the server can suspend it: Redis refuses that yield, having
+// called the script through a C boundary).
+int coroutineYield(lua_State* L) {
+  if (ScriptEngine::instance().isRunThread(L)) {
+    lua_pushstring(L, "attempt to yield across metamethod/C-call boundary");  // no position, as Lua's own
+    return lua_error(L);
+  }
+  return lua_yield(L, lua_gettop(L));
+}
+
 // Redis's pcall: an error table raised by redis.call comes back as its message string.
 int protectedCall(lua_State* L) {
   const int argc = lua_gettop(L);
@@ -320,6 +350,8 @@ static int luaPanic(lua_State* L) {
 }
 
 void setCommandRunner(CommandRunner runner) { commandRunner = runner; }
+bool resumeSuspendedScript(ReplyWriter& reply, long long sliceMs) { return ScriptEngine::instance().resume(reply, sliceMs); }
+void setBusyReplyThreshold(long long ms) { ScriptEngine::instance().setBusyThresholdMs(ms); }
 
 ScriptEngine& ScriptEngine::instance() {
   static ScriptEngine engine;
@@ -350,6 +382,7 @@ void ScriptEngine::open() {
   openGlobalLibrary(L, "cjson", luaopen_cjson);
   openGlobalLibrary(L, "bit", openBitLibrary);
   openGlobalLibrary(L, "cmsgpack", openMessagePackLibrary);
+  openGlobalLibrary(L, "struct", openStructLibrary);
 
   lua_getglobal(L, "tostring");
   lua_setfield(L, LUA_REGISTRYINDEX, "rp_tostring");
@@ -364,6 +397,9 @@ void ScriptEngine::open() {
   lua_pop(L, 1);
   lua_pushcfunction(L, protectedCall);
   lua_setglobal(L, "pcall");
+  lua_getglobal(L, "coroutine");
+  setFunction(L, "yield", coroutineYield);
+  lua_pop(L, 1);
   lua_pushcfunction(L, scriptErrorHandler);
   lua_setglobal(L, "__redis__err__handler");
 
@@ -406,6 +442,8 @@ void ScriptEngine::open() {
 void ScriptEngine::flush() {
   lua_close(L_);
   L_ = nullptr;
+  thread_ = nullptr;  // it lived in the closed state
+  threadRef_ = LUA_NOREF;
   scripts_.clear();
   runsSinceGc_ = 0;
   open();
@@ -528,56 +566,161 @@ void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
   setArgs("ARGV", c.argv.subspan(3 + keys));
 
   ScriptRun run;
-  run.caller = &c;
   run.sha = sha;
   run.db = c.dbIndex;
   run.readOnly = readOnly || flags.noWrites;
 
-  lua_pushcfunction(L, scriptErrorHandler);
   lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
   runAndReply(c, run, 0);
 }
 
+lua_State* ScriptEngine::runThread() {
+  if (thread_ != nullptr) return thread_;
+  thread_ = lua_newthread(L_);
+  threadRef_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  lua_sethook(thread_, busyHook, LUA_MASKCOUNT, kHookInstructions);
+  return thread_;
+}
+
 void ScriptEngine::runAndReply(CommandContext& c, ScriptRun& run, int nargs) {
-  lua_State* L = L_;
-  const std::string& sha = run.sha;
-  // The script's writes reach the AOF as one MULTI/EXEC (unless it already runs inside EXEC).
-  AofLog& aof = c.engine.aof();
-  const bool ownTransaction = aof.active() && !aof.inTransaction();
-  if (ownTransaction) aof.beginTransaction();
-  run_ = &run;
-  const int status = lua_pcall(L, nargs, 1, -2 - nargs);
-  run_ = nullptr;
-
-  if (status == 0) {
-    replyFromLua(L, c.reply, run.resp);
-  } else if (lua_istable(L, -1)) {
-    lua_getfield(L, -1, "err");
-    lua_getfield(L, -2, "source");
-    lua_getfield(L, -3, "line");
-    std::string msg;
-    if (const char* err = lua_tostring(L, -3)) msg = err;
-    else msg = "ERR Error running script " + sha + ", execution failure";
-    if (lua_isstring(L, -2) && lua_isstring(L, -1)) {
-      msg += " script: " + sha + ", on " + lua_tostring(L, -2) + ":" + lua_tostring(L, -1) + ".";
-    }
-    lua_pop(L, 4);
-    c.reply.error(msg);
-  } else {
-    const char* err = lua_tostring(L, -1);
-    c.reply.error("ERR Error running script " + sha + ", " + std::string(err ? err : "execution failure").substr(0, 100));
-    lua_pop(L, 1);
+  if (scriptSuspended) {
+    // Only reachable if a caller bypasses the server's busy gate (it answers BUSY itself).
+    lua_pop(L_, nargs + 1);
+    return c.reply.error(current_.isFunction ? kErrBusyFunction : kErrBusyScript);
   }
-  lua_pop(L, 1);  // the message handler
+  lua_State* co = runThread();
+  lua_xmove(L_, co, nargs + 1);
+  run.engine = &c.engine;
+  AofLog& aof = c.engine.aof();
+  run.ownTransaction = aof.active() && !aof.inTransaction();
+  if (run.ownTransaction) aof.beginTransaction();
+  current_ = std::move(run);
+  run_ = &current_;
+  busy_ = false;
+  killed_ = false;
+  runStarted_ = std::chrono::steady_clock::now();
+  const int status = lua_resume(co, nargs);
+  if (status == LUA_YIELD) {
+    // Past the busy threshold: no reply yet (resume() writes it). EVAL itself is never logged.
+    run_ = nullptr;
+    scriptSuspended = true;
+    scriptJustSuspended = true;
+    current_.command.assign(c.argv.begin(), c.argv.end());
+    c.engine.beginCommand();
+    c.propagateNothing();
+    return;
+  }
+  finishRun(c.reply, status);
+}
 
-  if (ownTransaction) aof.endTransaction();
+bool ScriptEngine::resume(ReplyWriter& reply, long long sliceMs) {
+  if (!scriptSuspended) return true;
+  lua_State* co = thread_;
+  run_ = &current_;
+  // A killed run gets its error at the next instruction, and again after any pcall that catches it.
+  if (killed_) lua_sethook(co, busyHook, LUA_MASKCOUNT, 1);
+  sliceEnds_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(sliceMs);
+  const int status = lua_resume(co, 0);
+  if (status == LUA_YIELD) {
+    run_ = nullptr;
+    return false;
+  }
+  scriptSuspended = false;
+  finishRun(reply, status);
+  return true;
+}
+
+void ScriptEngine::finishRun(ReplyWriter& reply, int status) {
+  run_ = nullptr;
+  scriptErrorCounted = false;
+  ScriptRun& run = current_;
+  lua_State* co = thread_;
+  if (status == 0) {
+    lua_settop(co, 1);
+    scriptErrorCounted = countedError(co);
+    replyFromLua(co, reply, run.resp);
+    lua_settop(co, 0);
+  } else {
+    reply.error(runError(co, status));
+    // A thread that raised an error cannot run again: the next run gets a new one.
+    luaL_unref(L_, LUA_REGISTRYINDEX, threadRef_);
+    thread_ = nullptr;
+    threadRef_ = LUA_NOREF;
+  }
+  Engine& engine = *run.engine;
+  if (run.ownTransaction) engine.aof().endTransaction();
   // EVAL itself is never logged: its effects were, command by command.
-  c.engine.beginCommand();
-  c.propagateNothing();
+  engine.beginCommand();
+  engine.propagateNothing();
   if (++runsSinceGc_ >= kGcPeriod) {
-    lua_gc(L, LUA_GCSTEP, kGcPeriod);
+    lua_gc(L_, LUA_GCSTEP, kGcPeriod);
     runsSinceGc_ = 0;
   }
+}
+
+std::string ScriptEngine::runError(lua_State* co, int status) {
+  const std::string& sha = current_.sha;
+  if (status != LUA_ERRRUN) {
+    const char* err = lua_tostring(co, -1);
+    return "ERR Error running script " + sha + ", " + std::string(err ? err : "execution failure").substr(0, 100);
+  }
+  // The dead thread keeps its frames: level 0 raised the error; when that is a C function (error(),
+  // redis.call) the script position is its caller's.
+  lua_Debug where;
+  bool located = lua_getstack(co, 0, &where) && lua_getinfo(co, "nSl", &where);
+  if (located && std::strcmp(where.what, "C") == 0) located = lua_getstack(co, 1, &where) && lua_getinfo(co, "nSl", &where);
+  std::string msg;
+  if (lua_istable(co, -1)) {
+    scriptErrorCounted = countedError(co);
+    lua_getfield(co, -1, "err");
+    if (const char* err = lua_tostring(co, -1)) msg = err;
+    else msg = "ERR Error running script " + sha + ", execution failure";
+    lua_pop(co, 1);
+  } else {
+    lua_getfield(L_, LUA_REGISTRYINDEX, "rp_tostring");
+    lua_xmove(co, L_, 1);
+    msg = "ERR ";
+    if (lua_pcall(L_, 1, 1, 0) == 0) {
+      size_t size = 0;
+      const char* text = lua_tolstring(L_, -1, &size);
+      if (text != nullptr) msg.append(text, size);
+    }
+    lua_pop(L_, 1);
+  }
+  if (located && where.currentline >= 0) {
+    msg += " script: " + sha + ", on " + where.source + ":" + std::to_string(where.currentline) + ".";
+  }
+  return msg;
+}
+
+void ScriptEngine::onHook(lua_State* co) {
+  if (killed_) {
+    pushErrorTable(co, "Script killed by user with SCRIPT KILL...");
+    lua_error(co);
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (!busy_) {
+    if (now - runStarted_ < std::chrono::milliseconds(busyThresholdMs_)) return;
+    busy_ = true;
+  } else if (now < sliceEnds_) {
+    return;
+  }
+  // Only the run itself yields to the server: a coroutine of the script's own goes on.
+  if (co == thread_ && canYield(co)) lua_yield(co, 0);
+}
+
+void ScriptEngine::kill(CommandContext& c, bool isEval) {
+  if (!scriptSuspended) return c.reply.error("NOTBUSY No scripts in execution right now.");
+  if (current_.wrote) {
+    return c.reply.error(
+        "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the "
+        "script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
+  }
+  if (isEval && current_.isFunction) return c.reply.error(kErrBusyFunction);
+  if (!isEval && !current_.isFunction) return c.reply.error(kErrBusyScript);
+  killed_ = true;
+  c.reply.ok();
 }
 
 bool ScriptEngine::call(lua_State* L) {
@@ -620,7 +763,7 @@ bool ScriptEngine::call(lua_State* L) {
     long long db = 0;
     if (argv_.size() != 2) scratch_.error(kErrArityFromScript);
     else if (!parseLongLong(argv_[1], db)) scratch_.error(kErrNotInteger);
-    else if (db < 0 || db >= run.caller->engine.databaseCount()) scratch_.error(kErrDbIndex);
+    else if (db < 0 || db >= run.engine->databaseCount()) scratch_.error(kErrDbIndex);
     else {
       run.db = static_cast<int>(db);
       scratch_.ok();
@@ -629,6 +772,7 @@ bool ScriptEngine::call(lua_State* L) {
     ScriptCall command{std::span<const std::string_view>(argv_.data(), argv_.size()), run.db, run.readOnly, run.propagate,
                        scratch_};
     commandRunner(command);
+    if (command.ranWrite) run.wrote = true;
   }
   const char* data = scratch_.data();
   const size_t size = scratch_.size();

@@ -4,6 +4,7 @@
 // straight to the engine's command handlers through the runner addon.cc installs (host.h).
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <span>
@@ -14,6 +15,7 @@
 
 #include "commands/context.h"
 #include "protocol/reply.h"
+#include "scripting/host.h"
 #include "scripting/lua_allocator.h"
 #include "scripting/lua_api.h"
 
@@ -49,12 +51,19 @@ struct LuaLibrary {
 
 // The state of the script being run (redis.setresp, redis.set_repl and SELECT change it).
 struct ScriptRun {
-  CommandContext* caller = nullptr;
-  std::string sha;
+  Engine* engine = nullptr;
+  std::string sha;  // for a function: its name
   int db = 0;
   int resp = 2;
   bool readOnly = false;
   bool propagate = true;
+  bool isFunction = false;
+  // A write command ran (Redis's SCRIPT_WRITE_DIRTY): SCRIPT KILL refuses to stop the script then.
+  bool wrote = false;
+  // The script's writes reach the AOF as one MULTI/EXEC this run opened (not inside EXEC).
+  bool ownTransaction = false;
+  // The caller's command (FUNCTION STATS shows it while the run is suspended).
+  std::vector<std::string> command;
 };
 
 class ScriptEngine {
@@ -73,6 +82,19 @@ class ScriptEngine {
   size_t cachedScripts() const { return scripts_.size(); }
   // Bytes used by the Lua state (INFO used_memory_lua).
   size_t memoryBytes() const;
+  // INFO's used_memory_scripts_eval / used_memory_functions: our own structures for them.
+  size_t scriptCacheBytes() const {
+    // Per entry: a hash node (link, hash, key, flags) and the 40-char SHA-1 on the heap.
+    return scripts_.size() * (2 * sizeof(void*) + sizeof(std::string) + sizeof(ScriptFlags) + 41) +
+           scripts_.bucket_count() * sizeof(void*);
+  }
+  size_t librariesBytes() const;
+  size_t libraryCount() const { return libraries_.size(); }
+  size_t functionCount() const {
+    size_t n = 0;
+    for (const auto& [name, lib] : libraries_) n += lib.functions.size();
+    return n;
+  }
 
   // ---- functions (FUNCTION LOAD / FCALL ...; functions.cc) ----
   void functionLoad(CommandContext& c);
@@ -83,15 +105,41 @@ class ScriptEngine {
   void functionStats(CommandContext& c);
   void functionDump(CommandContext& c);
   void functionRestore(CommandContext& c);
-  // The code of every library, for an AOF rewrite (FUNCTION LOAD commands).
+  // The code of every library, for an AOF rewrite (FUNCTION LOAD commands) and snapshots.
   std::vector<std::string> libraryCodes() const;
+  // A library from a snapshot: "" or the error.
+  std::string loadLibraryCode(std::string_view code) {
+    std::string name;
+    return loadLibrary(code, false, name);
+  }
   // redis.register_function during FUNCTION LOAD: null when no library is being loaded.
   LuaLibrary* loadingLibrary() { return loading_; }
   // The functions of the library being loaded, by name, across the other libraries.
   bool functionNameTaken(const std::string& name, const std::string& exceptLibrary) const;
 
+  // ---- long-running scripts (Redis 7.0's busy-reply-threshold) ----
+  //
+  // Every run is a Lua coroutine with a count hook (every 100k instructions, as Redis). Once the
+  // run has lasted busy-reply-threshold ms the hook yields: eval/fcall return without a reply and
+  // scriptSuspended is set. The server then answers other clients BUSY (or serves SCRIPT KILL,
+  // FUNCTION KILL, FUNCTION STATS, SHUTDOWN NOSAVE) and calls resume() in slices until the run ends.
+  // A yield is impossible across a C call (pcall or a metamethod in the script, a Lua function
+  // called by table.sort, ...): the script then goes on synchronously until it is back at its own
+  // level, where the next hook yields.
+  void setBusyThresholdMs(long long ms) { busyThresholdMs_ = ms; }
+  // Runs the suspended script for about sliceMs more; true when it ended and its reply (or error)
+  // was written to `reply`.
+  bool resume(ReplyWriter& reply, long long sliceMs);
+  bool suspendedIsFunction() const { return current_.isFunction; }
+  // SCRIPT KILL (isEval) / FUNCTION KILL.
+  void kill(CommandContext& c, bool isEval);
+
   // For the Lua C functions of the redis table.
   ScriptRun* run() { return run_; }
+  // The count hook of every run (see above).
+  void onHook(lua_State* co);
+  // L is the coroutine the run itself executes in (not one the script created).
+  bool isRunThread(lua_State* L) const { return L == thread_; }
   // redis.call / redis.pcall: runs the command made of the arguments on the Lua stack and pushes
   // its reply as a Lua value; returns true when that value is an error table.
   bool call(lua_State* L);
@@ -105,9 +153,15 @@ class ScriptEngine {
   void setArgs(const char* name, std::span<const std::string_view> values);
   // Pushes a table of the strings (KEYS/ARGV, a function's keys and args).
   void pushStrings(std::span<const std::string_view> values);
-  // Runs the function on the stack (below it the message handler, above it `nargs` arguments) as
-  // script `name` and writes its reply or error to the caller; pops everything it used.
+  // Runs the function on the stack (above it `nargs` arguments) as script run.sha and writes its
+  // reply or error to the caller, unless it ran past the busy threshold and was suspended.
   void runAndReply(CommandContext& c, ScriptRun& run, int nargs);
+  // The coroutine scripts run in (one, reused while runs end without error).
+  lua_State* runThread();
+  // After the run thread returned (status): the reply or error, the AOF transaction, a GC step.
+  void finishRun(ReplyWriter& reply, int status);
+  // Redis's error text for a run that ended with an error (the thread is dropped after).
+  std::string runError(lua_State* co, int status);
   // Read-only environments of function libraries: the load-time API and the run-time globals.
   void openFunctionEnvironments();
   // Registers (or with `replace`, swaps in) a library; on failure returns the error text.
@@ -127,6 +181,15 @@ class ScriptEngine {
   std::map<std::string, LuaLibrary> libraries_;
   LuaLibrary* loading_ = nullptr;
   ScriptRun* run_ = nullptr;
+  // The run in progress (its state outlives eval/fcall when it is suspended).
+  ScriptRun current_;
+  lua_State* thread_ = nullptr;
+  int threadRef_ = LUA_NOREF;
+  long long busyThresholdMs_ = 5000;
+  std::chrono::steady_clock::time_point runStarted_;
+  std::chrono::steady_clock::time_point sliceEnds_;
+  bool busy_ = false;    // the run passed the threshold
+  bool killed_ = false;  // SCRIPT KILL / FUNCTION KILL asked the run to stop
   long long runsSinceGc_ = 0;
   // Reused by every redis.call: the command's arguments and reply.
   std::vector<std::string> argStorage_;

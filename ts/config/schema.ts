@@ -82,6 +82,8 @@ export interface Settings {
     client_query_buffer_limit: number;
     /** SLOWLOG: commands taking at least this many µs are logged (-1 never, 0 all). */
     slowlog_log_slower_than: number;
+    /** A script running longer than this many ms makes the server busy (Redis's busy-reply-threshold). */
+    busy_reply_threshold: number;
     slowlog_max_len: number;
     /** LATENCY: spikes of at least this many ms are recorded (0 = off). */
     latency_monitor_threshold: number;
@@ -288,6 +290,14 @@ const TABLE = [
     default: 1024 * 1024 * 1024,
     summary: 'largest unprocessed input a client may accumulate',
     redis: { name: 'client-query-buffer-limit', access: 'runtime' },
+  }),
+  row('server.busy_reply_threshold', {
+    // Redis's range is 0..LLONG_MAX; larger values than ours are clamped (both mean "never").
+    kind: integer(0, LONG_MAX, { redisMax: 9223372036854775807n, redisClamp: true }),
+    default: 5000,
+    summary: 'ms a script may run before other clients get BUSY and SCRIPT/FUNCTION KILL may stop it',
+    // Redis 7 still answers to the pre-7.0 name.
+    redis: { name: 'busy-reply-threshold', access: 'runtime', aliases: ['lua-time-limit'] },
   }),
   row('server.slowlog_log_slower_than', {
     kind: integer(-1, LONG_MAX),

@@ -55,7 +55,7 @@ function sameValue<T>(a: T, b: T): boolean {
 export interface IntegerOptions {
   /** Bounds CONFIG SET checks, when Redis's differ from ours (e.g. hz: 0..INT_MAX, then clamped). */
   redisMin?: number;
-  redisMax?: number;
+  redisMax?: number | bigint;
   /** Applied after Redis's range check, as Redis clamps hz into 1..500. */
   redisClamp?: boolean;
 }

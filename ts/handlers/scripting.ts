@@ -31,29 +31,42 @@ function resolve(server: Server, args: Buffer[]): CommandSpec | string {
   return arityOk(sub, args.length) ? sub : ARITY;
 }
 
-/** Called once the engine is initialised. */
+/**
+ * Called once the engine is initialised. As in Redis, a command called from a script counts in the
+ * statistics like a client's (commandstats, errorstats, total_commands_processed, slow log).
+ */
 export function installScriptCallback(server: Server): void {
   const writer = new ReplyWriter(2, 256);
+  const commands = server.ops.commands;
+  writer.onError = (message) => commands.recordError(message);
   const context: CommandContext = {
     reply: writer,
     client: undefined as unknown as Client,
     server,
   };
+  const refuse = (spec: CommandSpec | null, message: string): Uint8Array => {
+    if (spec !== null) commands.recordRejected(spec.name);
+    return writer.error(message).take();
+  };
   native.setScriptCallback((args, _db, resp, readOnly) => {
     writer.resp = resp === 3 ? 3 : 2;
     const found = resolve(server, args);
     const client = scriptCaller.client;
-    if (typeof found === 'string') return writer.error(found).take();
-    if (found.flags.includes('noscript')) return writer.error(NOSCRIPT).take();
-    if (readOnly && found.flags.includes('write')) return writer.error(WRITE_FROM_READONLY).take();
-    if (found.handler === undefined || client === null) return writer.error(UNKNOWN).take();
+    if (typeof found === 'string') return refuse(found === ARITY ? server.table.byName.get(args[0].toString('latin1').toLowerCase()) ?? null : null, found);
+    if (found.flags.includes('noscript')) return refuse(found, NOSCRIPT);
+    if (readOnly && found.flags.includes('write')) return refuse(found, WRITE_FROM_READONLY);
+    if (found.handler === undefined || client === null) return refuse(null, UNKNOWN);
     context.client = client;
+    const errorsBefore = commands.tsErrorCount;
+    const started = performance.now();
     try {
       found.handler(context, args);
     } catch (err) {
       server.log.error({ err, command: found.name }, 'command called from a script failed');
       writer.error('ERR ' + (err instanceof Error ? err.message : String(err)));
     }
+    server.ops.tsCommandDone(client, found, args, (performance.now() - started) * 1e6, commands.tsErrorCount !== errorsBefore);
+    server.stats.commandsProcessed++;
     return writer.take();
   });
 }

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import type { TsHandler } from '../commands/types';
 import type { Server } from '../server/server';
-import { native } from '../native';
+import { native, type EngineInfo } from '../native';
 import type { ShutdownSave } from '../persistence';
 import { REDIS_VERSION, VERSION } from '../version';
 import { LATENCY_PERCENTILES } from '../metrics/command-stats';
@@ -21,6 +21,30 @@ export function human(bytes: number): string {
     u++;
   }
   return u === 0 ? `${bytes}B` : `${v.toFixed(2)}${units[u]}`;
+}
+
+/**
+ * INFO memory's scripting fields (Redis 7.0's names and order). One Lua state runs both EVAL
+ * scripts and functions here (Redis has one each): all of it shows as the eval VM, and the
+ * functions VM as 0.
+ */
+function scriptingMemory(lua: EngineInfo['scripting']): Array<[string, string | number]> {
+  const scripts = lua.scriptsBytes + lua.functionsBytes;
+  return [
+    ['used_memory_lua', lua.luaBytes],
+    ['used_memory_vm_eval', lua.luaBytes],
+    ['used_memory_lua_human', human(lua.luaBytes)],
+    ['used_memory_scripts_eval', lua.scriptsBytes],
+    ['number_of_cached_scripts', lua.cachedScripts],
+    ['number_of_functions', lua.functions],
+    ['number_of_libraries', lua.libraries],
+    ['used_memory_vm_functions', 0],
+    ['used_memory_vm_total', lua.luaBytes],
+    ['used_memory_vm_total_human', human(lua.luaBytes)],
+    ['used_memory_functions', lua.functionsBytes],
+    ['used_memory_scripts', scripts],
+    ['used_memory_scripts_human', human(scripts)],
+  ];
 }
 
 type Section = (server: Server) => Array<[string, string | number]>;
@@ -80,6 +104,7 @@ const sections: Record<string, Section> = {
       ['used_memory_js_heap', mem.jsHeap],
       ['total_system_memory', os.totalmem()],
       ['total_system_memory_human', human(os.totalmem())],
+      ...scriptingMemory(engine.scripting),
       ['maxmemory', 0],
       ['maxmemory_human', '0B'],
       ['maxmemory_policy', 'noeviction'],
@@ -217,6 +242,8 @@ const shutdown: TsHandler = (ctx, args) => {
       mode = opt;
     }
   }
+  // During a busy script only SHUTDOWN NOSAVE goes through (it may not save a half-run script).
+  if (ctx.server.busyScript.active && mode !== 'nosave') return void ctx.reply.error(ctx.server.busyScript.error);
   // A failed save keeps the server up, with an error, as Redis does.
   const error = ctx.server.persistence?.prepareShutdown(mode) ?? null;
   if (error !== null) return void ctx.reply.error(error);

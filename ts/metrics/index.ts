@@ -33,9 +33,9 @@ export class Observability {
   readonly monitors = new MonitorFeed();
   /**
    * Shared with the engine (setStatsSignal): [0] captured slow commands waiting to be drained,
-   * [1] the id of the last command the engine ran.
+   * [1] the id of the last command the engine ran, [2] commands scripts ran (not yet counted).
    */
-  readonly engineSignal = new Int32Array(2).fill(-1);
+  readonly engineSignal = new Int32Array(3).fill(-1);
   private readonly nativeSpecs: Array<CommandSpec | undefined>;
 
   constructor(
@@ -45,6 +45,7 @@ export class Observability {
     this.commands = new CommandStatistics(table.nativeNames);
     this.nativeSpecs = table.nativeNames.map((name) => specByName(table, name));
     this.engineSignal[0] = 0;
+    this.engineSignal[2] = 0;
     native.setStatsSignal(this.engineSignal);
     this.setSlowlogThreshold(this.slowlog.thresholdUsec);
   }

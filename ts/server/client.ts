@@ -18,7 +18,8 @@ import type { CommandSpec } from '../commands/types';
 import { ParseStatus, RequestParser } from './framing';
 import { ReplyWriter } from '../protocol/reply';
 import type { Server } from './server';
-import { arityError, dispatchTsCommand, rejectedExec, resolveCommand, subscriberModeError } from './dispatch';
+import { arityError, arityOk, dispatchTsCommand, rejectedExec, resolveCommand, subscriberModeError } from './dispatch';
+import { findSubcommand } from '../commands/table';
 import { ClientSubscriptions } from './pubsub';
 import type { TrackingState } from './tracking';
 import { getKeysOfCommandLine } from '../commands/command-command';
@@ -59,6 +60,12 @@ export class Client {
   closing = false;
   /** The blocking command this client waits on (BLPOP ...), or null. */
   blocked: BlockedCommand | null = null;
+  /** This client's script runs past busy-reply-threshold (see busy-script.ts): its input waits. */
+  private awaitingScript = false;
+  /** The cursor after the suspended script's record, and what runs when the script ends in EXEC. */
+  private scriptNextCursor = 0;
+  private afterScriptInExec: (() => void) | null = null;
+  private readyKeysAfterScript = false;
   /** MULTI: the queued commands (arguments copied), or null outside a transaction. */
   multi: Buffer[][] | null = null;
   /** A command was refused while queueing (unknown, wrong arity, no-multi): EXEC answers EXECABORT. */
@@ -164,7 +171,7 @@ export class Client {
     this.server.stats.netInputBytes += length;
     let buf: Buffer;
     let end: number;
-    if (this.pending === null && this.blocked === null) {
+    if (this.pending === null && this.blocked === null && !this.awaitingScript) {
       buf = chunk;
       end = length;
     } else {
@@ -179,7 +186,7 @@ export class Client {
         this.close();
         return;
       }
-      if (this.pendingLen < this.needBytes || this.blocked !== null) return;
+      if (this.pendingLen < this.needBytes || this.blocked !== null || this.awaitingScript) return;
       buf = this.pending;
       end = this.pendingLen;
       this.pending = null;
@@ -257,12 +264,23 @@ export class Client {
    * Runs a framed batch: engine-owned commands in one native call, others here, in order.
    * Returns the batch index of the command the client blocked on, or -1.
    */
-  private runFramed(buf: Buffer, frames: Int32Array, framesEnd: number): number {
+  private runFramed(buf: Buffer, frames: Int32Array, framesEnd: number, start = 0): number {
     const blocking = this.server.blocking;
     let index = 0;
-    control[Control.FrameCursor] = 0;
+    control[Control.FrameCursor] = start;
     control[Control.FrameEnd] = framesEnd;
     for (;;) {
+      // Busy: each command is checked on its own, and at most one runs per engine call.
+      const busy = this.server.busyScript.active;
+      if (busy && this.refusedWhileBusy(argsAt(buf, frames, control[Control.FrameCursor]))) {
+        const cursor = control[Control.FrameCursor];
+        index++;
+        const next = cursor + 1 + 2 * frames[cursor];
+        if (this.closing || next >= framesEnd) return -1;
+        control[Control.FrameCursor] = next;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
       if (this.multi !== null || this.subscriberMode || this.tracksReads) {
         // In MULTI every command goes through the queue (which runs EXEC, DISCARD, ... itself);
         // in subscriber mode each command is checked before it runs; a tracking client's reads
@@ -273,6 +291,8 @@ export class Client {
         if (this.multi !== null) this.queueCommand(args);
         else if (this.subscriberMode) this.runInSubscriberMode(args);
         else if (this.runTracked(args)) return index;
+        // EXEC whose script was suspended: the commands after it wait for the script.
+        if (this.awaitingScript) return index;
         index++;
         const next = cursor + 1 + 2 * argc;
         if (this.closing || next >= framesEnd) return -1;
@@ -288,6 +308,7 @@ export class Client {
         const argc = frames[cursorNow];
         const args = argsAt(buf, frames, cursorNow);
         this.runTs(args, tsSpec);
+        if (this.awaitingScript) return index;
         index++;
         const next = cursorNow + 1 + 2 * argc;
         if (this.closing || next >= framesEnd) return -1;
@@ -313,39 +334,24 @@ export class Client {
       const ops = this.server.ops;
       const monitoredAt = ops.monitors.active && this.blocked === null ? control[Control.FrameCursor] : -1;
       if (monitoredAt >= 0) control[Control.FrameEnd] = Math.min(framesEnd, monitoredAt + 1 + 2 * frames[monitoredAt]);
+      if (busy) control[Control.FrameEnd] = Math.min(control[Control.FrameEnd], cursorNow + 1 + 2 * frames[cursorNow]);
       const replies = native.execute(buf, frames, control);
-      if (replies !== null) this.out.push(replies);
-      if (this.server.notifier.active) this.server.notifier.drain(this);
-      if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
-      const executed = control[Control.Executed];
-      if (executed > 0) {
-        const signal = ops.engineSignal;
-        // Inside EXEC, CLIENT LIST keeps showing exec (Redis's lastcmd).
-        if (!this.inExec) {
-          const id = signal[1];
-          this.lastEngineCommand = id;
-          if (id < 0) this.lastCommand = 'NULL';
-        }
-        if (signal[0] !== 0) ops.drainSlowCommands(this);
-        if (monitoredAt >= 0) ops.feedMonitors(this, argsAt(buf, frames, monitoredAt));
-      }
+      const executed = this.takeEngineResults(replies);
+      if (executed > 0 && monitoredAt >= 0) ops.feedMonitors(this, argsAt(buf, frames, monitoredAt));
       index += executed;
-      const stats = this.server.stats;
-      stats.netOutputBytes += control[Control.SentBytes];
-      stats.commandsProcessed += executed;
-      stats.dirty += control[Control.Dirty];
       const stopped = control[Control.Stopped];
       const cursor = control[Control.FrameCursor];
       if (stopped === StopReason.RanAll) {
-        if (monitoredAt < 0 || this.closing || cursor >= framesEnd) return -1;
+        if ((monitoredAt < 0 && !busy) || this.closing || cursor >= framesEnd) return -1;
         control[Control.FrameEnd] = framesEnd;
         continue;
       }
       if (stopped === StopReason.KeysReady) {
         // Waiters are served before this client's next command (after the whole EXEC inside one);
         // serving reuses the control block.
+        // While a script is busy the waiters could only be refused: its caller serves them after it.
         if (this.inExec) this.readyKeysDuringExec = true;
-        else blocking.serveReadyKeys();
+        else if (!this.server.busyScript.active) blocking.serveReadyKeys();
         if (this.closing || cursor >= framesEnd) return -1;
         control[Control.FrameCursor] = cursor;
         control[Control.FrameEnd] = framesEnd;
@@ -353,6 +359,12 @@ export class Client {
       }
       const argc = frames[cursor];
       const args = argsAt(buf, frames, cursor);
+      if (stopped === StopReason.ScriptBusy) {
+        this.awaitingScript = true;
+        this.scriptNextCursor = cursor + 1 + 2 * argc;
+        this.server.busyScript.begin(this, (args[0][0] | 0x20) === 0x66 /* f: FCALL, FCALL_RO */);
+        return index;
+      }
       if (stopped === StopReason.Blocked) {
         if (this.blocked === null) {
           // Redis shows a blocking command when it is first called, not when it is served.
@@ -362,12 +374,97 @@ export class Client {
         return index;
       }
       this.runTs(args);
+      if (this.awaitingScript) return index;
       index++;
       const next = cursor + 1 + 2 * argc;
       if (this.closing || next >= framesEnd) return -1;
       control[Control.FrameCursor] = next;
       control[Control.FrameEnd] = framesEnd;
     }
+  }
+
+  /** After an engine call (execute, resumeScript): its replies, events, AOF records and counters. */
+  private takeEngineResults(replies: Uint8Array | null): number {
+    if (replies !== null) this.out.push(replies);
+    if (this.server.notifier.active) this.server.notifier.drain(this);
+    if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
+    const executed = control[Control.Executed];
+    if (executed > 0) {
+      const ops = this.server.ops;
+      const signal = ops.engineSignal;
+      // Inside EXEC, CLIENT LIST keeps showing exec (Redis's lastcmd).
+      if (!this.inExec) {
+        const id = signal[1];
+        this.lastEngineCommand = id;
+        if (id < 0) this.lastCommand = 'NULL';
+      }
+      if (signal[0] !== 0) ops.drainSlowCommands(this);
+    }
+    const stats = this.server.stats;
+    const engineSignal = this.server.ops.engineSignal;
+    if (engineSignal[2] !== 0) {
+      // Commands the scripts of this call ran count too (Redis counts them in call()).
+      stats.commandsProcessed += engineSignal[2];
+      engineSignal[2] = 0;
+    }
+    stats.netOutputBytes += control[Control.SentBytes];
+    stats.commandsProcessed += executed;
+    stats.dirty += control[Control.Dirty];
+    return executed;
+  }
+
+  /**
+   * While a script runs past busy-reply-threshold only commands flagged allow_busy run; the others
+   * are answered BUSY, after the checks Redis makes first (unknown command, arity, subscriber mode),
+   * which the ordinary path answers. True when the command was answered here.
+   */
+  private refusedWhileBusy(args: Buffer[]): boolean {
+    const top = this.server.table.byName.get(args[0].toString('latin1').toLowerCase());
+    if (top === undefined || !arityOk(top, args.length)) return false;
+    let spec = top;
+    if (top.subcommands !== undefined && args.length > 1) {
+      const sub = findSubcommand(top, args[1].toString('latin1'));
+      if (sub === undefined || !arityOk(sub, args.length)) return false;
+      spec = sub;
+    }
+    if (spec.flags.includes('allow_busy') || (this.subscriberMode && subscriberModeError(spec) !== null)) return false;
+    this.server.ops.commands.recordRejected(spec.name);
+    const busy = this.server.busyScript;
+    if (spec.name === 'exec') {
+      // A refused EXEC discards the transaction (Redis's execCommandAbort).
+      this.discardTransaction();
+      this.replyTs((r) => r.error(`EXECABORT Transaction discarded because of: ${busy.error}`));
+      return true;
+    }
+    // Inside MULTI the refusal makes EXEC fail, as any rejected command does.
+    if (this.multi !== null) this.multiAborted = true;
+    this.replyTs((r) => r.error(busy.error));
+    return true;
+  }
+
+  /** Runs this client's suspended script one slice further; false once it ended (reply queued). */
+  continueScript(sliceMs: number): boolean {
+    scriptCaller.client = this;
+    control[Control.ClientFlags] = this.server.blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0;
+    const replies = native.resumeScript(control, sliceMs);
+    if (control[Control.Stopped] === StopReason.ScriptBusy) return true;
+    this.awaitingScript = false;
+    this.takeEngineResults(replies);
+    if (control[Control.Stopped] === StopReason.KeysReady) this.readyKeysAfterScript = true;
+    return false;
+  }
+
+  /** Once the server is no longer busy: waiters served, then the rest of EXEC or the waiting input. */
+  afterScript(): void {
+    if (this.readyKeysAfterScript) {
+      this.readyKeysAfterScript = false;
+      if (this.inExec) this.readyKeysDuringExec = true;
+      else this.server.blocking.serveReadyKeys();
+    }
+    const restOfExec = this.afterScriptInExec;
+    this.afterScriptInExec = null;
+    if (restOfExec !== null) restOfExec();
+    if (!this.awaitingScript) this.resume();
   }
 
   /**
@@ -496,11 +593,32 @@ export class Client {
     this.execCount = queued.length;
     this.readyKeysDuringExec = false;
     native.transaction(true);
+    this.runTransaction(joined, frames, 0);
+  }
+
+  /**
+   * Runs the transaction's commands from `cursor`. A script among them that runs past
+   * busy-reply-threshold suspends the transaction: the rest runs when the script ends.
+   */
+  private runTransaction(joined: Buffer, frames: Int32Array, cursor: number): void {
+    let suspended = false;
+    try {
+      suspended = this.runFramed(joined, frames, frames.length, cursor) >= 0 && this.awaitingScript;
+    } finally {
+      if (suspended) {
+        const next = this.scriptNextCursor;
+        this.afterScriptInExec = next < frames.length ? () => this.runTransaction(joined, frames, next) : () => this.endTransaction();
+      } else {
+        this.endTransaction();
+      }
+    }
+  }
+
+  private endTransaction(): void {
     let aofPending = false;
     try {
-      this.runFramed(joined, frames, slots);
-    } finally {
       aofPending = native.transaction(false);
+    } finally {
       this.inExec = false;
       this.execCount = -1;
       if (this.tracking !== null) this.tracking.caching = false;
@@ -556,7 +674,7 @@ export class Client {
     this.flush();
     if (this.pending !== null && !this.closing) {
       setImmediate(() => {
-        if (this.closing || this.blocked !== null || this.pending === null) return;
+        if (this.closing || this.blocked !== null || this.awaitingScript || this.pending === null) return;
         const buf = this.pending;
         const end = this.pendingLen;
         this.pending = null;

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { native } from '../native';
 import { installScriptCallback } from '../handlers/scripting';
 import type { CommandTable } from '../commands/table';
+import { BusyScript } from './busy-script';
 import { Client } from './client';
 import { BlockingRegistry } from './blocking';
 import { Observability } from '../metrics';
@@ -91,6 +92,8 @@ export class Server {
   readonly tracking = new TrackingTable((id) => this.clients.get(id));
   /** Keyspace events and tracking invalidations recorded by the engine, drained after each batch. */
   readonly notifier = new KeyspaceNotifier(this.pubsub, this.tracking);
+  /** A script running past busy-reply-threshold: most commands are answered BUSY meanwhile. */
+  readonly busyScript = new BusyScript();
   /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
   private readonly pendingFlush = new Set<Client>();
   stats: ServerStats = freshStats();
@@ -257,6 +260,8 @@ export class Server {
   }
 
   private cron(): void {
+    // Redis runs no timers while a script is busy: no expiry, persistence or timeouts meanwhile.
+    if (this.busyScript.active) return;
     const now = Date.now();
     if (now - this.lastMetricsSample >= 100) {
       this.lastMetricsSample = now;

@@ -1,0 +1,245 @@
+/**
+ * Long-running scripts against real redis-server 7.0, both with busy-reply-threshold at 100 ms:
+ * a script past the threshold makes other clients (new connections too) get BUSY, in order with
+ * their pipelined commands, while SCRIPT KILL / FUNCTION KILL / FUNCTION STATS / MULTI bookkeeping
+ * are served; a killed script's caller gets the kill error, a script that wrote is UNKILLABLE,
+ * SHUTDOWN without NOSAVE is refused and SHUTDOWN NOSAVE stops the server. Each scenario runs on
+ * both servers and the transcripts of raw replies are compared.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection } from './support/connection';
+import { ServerHandle, sleep, startCandidate, startRedis } from './support/servers';
+
+const THRESHOLD_MS = 100;
+/** How long a scenario waits for a script to pass the threshold (room for a loaded machine). */
+const SETTLE_MS = 400;
+
+const SPIN = 'local i = 0 while true do i = i + 1 end';
+const SPIN_AFTER_WRITE = "redis.call('set', 'written', '1') local i = 0 while true do i = i + 1 end";
+/** Busy for `ms` by the server's clock (TIME is allowed in scripts since 7.0), then runs `tail`. */
+const busyFor = (ms: number, tail: string): string => `
+local t = redis.call('time')
+local start = t[1] * 1000 + math.floor(t[2] / 1000)
+repeat
+  for i = 1, 10000 do end
+  t = redis.call('time')
+until t[1] * 1000 + math.floor(t[2] / 1000) - start >= ${ms}
+${tail}`;
+const LIBRARY = `#!lua name=busylib
+redis.register_function('spin', function(keys, args) local i = 0 while true do i = i + 1 end end)
+redis.register_function{function_name='spin_ro', callback=function(keys, args) local i = 0 while true do i = i + 1 end end, flags={'no-writes'}}`;
+
+type Scenario = (server: ServerHandle, log: string[]) => Promise<void>;
+
+/** Raw reply bytes, printable; FUNCTION STATS' duration_ms (a time) is masked. */
+function show(raw: Buffer): string {
+  return raw
+    .toString('latin1')
+    .replace(/(duration_ms\r\n:)\d+/, '$1<ms>')
+    .replace(/\r\n/g, '\\r\\n');
+}
+
+async function read(c: Connection, label: string, log: string[], n = 1): Promise<void> {
+  for (let i = 0; i < n; i++) log.push(`${label}: ${show((await c.read(10000)).raw)}`);
+}
+
+async function connectSet(server: ServerHandle): Promise<Connection> {
+  const c = await server.connect();
+  const r = await c.call(['CONFIG', 'SET', 'busy-reply-threshold', String(THRESHOLD_MS)]);
+  assert.is(show(r.raw), '+OK\\r\\n');
+  return c;
+}
+
+async function both(name: string, scenario: Scenario, opts: { stops?: boolean } = {}): Promise<void> {
+  const logs: string[][] = [];
+  for (const start of [() => startRedis([]), () => startCandidate([])]) {
+    const server = await start();
+    const log: string[] = [];
+    try {
+      await scenario(server, log);
+      if (!opts.stops) assert.not.ok(server.exited(), `${server.name} exited`);
+    } catch (e) {
+      throw new Error(`${name} on ${server.name}: ${(e as Error).message}\n${log.join('\n')}\nOutput tail:\n${server.output().slice(-2000)}`);
+    } finally {
+      await server.stop();
+    }
+    logs.push(log);
+  }
+  assert.equal(logs[1], logs[0], `${name}: rustypotato (2nd) differs from redis (1st)`);
+}
+
+test('EVAL past the threshold: BUSY for others (pipelined, new connections), SCRIPT KILL, kill error for the caller', async () => {
+  await both('kill', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    for (const name of ['busy-reply-threshold', 'lua-time-limit']) log.push('config: ' + show((await b.call(['CONFIG', 'GET', name])).raw));
+    b.send('SCRIPT', 'KILL');
+    await read(b, 'kill before', log);
+    a.send('EVAL', SPIN, '0');
+    a.send('PING');
+    a.send('SET', 'after', 'x');
+    await sleep(SETTLE_MS);
+    // Pipelined: the refusals and the allowed commands answer in order.
+    for (const cmd of [['PING'], ['GET', 'k'], ['SET', 'k', 'v'], ['EVAL', 'return 1', '0'], ['FUNCTION', 'STATS'], ['FUNCTION', 'KILL'],
+      ['SHUTDOWN'], ['NOSUCH'], ['GET'], ['MULTI'], ['SET', 'k', 'v'], ['EXEC'], ['DISCARD'], ['WATCH', 'k'], ['UNWATCH']]) b.send(...cmd);
+    await read(b, 'busy', log, 15);
+    const c = await server.connect();
+    log.push('new connection: ' + show((await c.call(['PING'])).raw));
+    log.push('hello: ' + show((await c.call(['HELLO', '3'])).raw).replace(/:\d+\\r\\n\$\d+\\r\\nmode/, ':<id>\\r\\n$4\\r\\nmode').replace(/server\\r\\n\$\d+\\r\\n\w+/, 'server<name>').replace(/version\\r\\n\$\d+\\r\\n[\d.]+/, 'version<v>'));
+    log.push('resp3 refused: ' + show((await c.call(['GET', 'k'])).raw));
+    log.push('kill: ' + show((await b.call(['SCRIPT', 'KILL'])).raw));
+    await read(a, 'caller', log, 3);
+    log.push('after: ' + show((await b.call(['GET', 'after'])).raw));
+    log.push('kill again: ' + show((await b.call(['SCRIPT', 'KILL'])).raw));
+    log.push('function kill: ' + show((await b.call(['FUNCTION', 'KILL'])).raw));
+    for (const conn of [a, b, c]) conn.close();
+  });
+});
+
+test('a script that wrote is UNKILLABLE; SHUTDOWN is refused, SHUTDOWN NOSAVE stops the server', async () => {
+  await both('unkillable', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    a.send('EVAL', SPIN_AFTER_WRITE, '0');
+    await sleep(SETTLE_MS);
+    log.push('script kill: ' + show((await b.call(['SCRIPT', 'KILL'])).raw));
+    log.push('function kill: ' + show((await b.call(['FUNCTION', 'KILL'])).raw));
+    log.push('shutdown: ' + show((await b.call(['SHUTDOWN'])).raw));
+    log.push('shutdown save: ' + show((await b.call(['SHUTDOWN', 'SAVE'])).raw));
+    b.send('SHUTDOWN', 'NOSAVE');
+    log.push(`caller closed: ${await a.waitClosed(5000)}`);
+    log.push(`killer closed: ${await b.waitClosed(5000)}`);
+    for (let i = 0; i < 50 && !server.exited(); i++) await sleep(100);
+    log.push(`exited: ${server.exited()}`);
+  }, { stops: true });
+});
+
+test('FCALL past the threshold: the function texts of BUSY, FUNCTION STATS, FUNCTION KILL', async () => {
+  await both('function', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    log.push('load: ' + show((await a.call(['FUNCTION', 'LOAD', LIBRARY])).raw));
+    for (const fn of ['spin', 'spin_ro']) {
+      a.send(fn === 'spin' ? 'FCALL' : 'FCALL_RO', fn, '1', 'key', 'arg');
+      await sleep(SETTLE_MS);
+      for (const cmd of [['PING'], ['FUNCTION', 'STATS'], ['SCRIPT', 'KILL'], ['SHUTDOWN'], ['FCALL', fn, '0'], ['FUNCTION', 'KILL']]) b.send(...cmd);
+      await read(b, fn, log, 6);
+      await read(a, `${fn} caller`, log);
+    }
+    log.push('stats after: ' + show((await b.call(['FUNCTION', 'STATS'])).raw));
+    a.close();
+    b.close();
+  });
+});
+
+test('a long script inside MULTI/EXEC, and one that publishes: order kept, effects whole', async () => {
+  await both('exec', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    const sub = await server.connect();
+    log.push('subscribe: ' + show((await sub.call(['SUBSCRIBE', 'news'])).raw));
+    for (const cmd of [['MULTI'], ['SET', 'k', '1'], ['EVAL', busyFor(400, "redis.call('incr', 'k') return redis.call('get', 'k')"), '0'], ['INCR', 'k'], ['EXEC'], ['GET', 'k']]) {
+      a.send(...cmd);
+    }
+    // (Redis sends the +QUEUED replies only once EXEC is done: they are read after.)
+    await sleep(SETTLE_MS - 150);
+    b.send('GET', 'k');
+    sub.send('PING');
+    await read(b, 'during exec', log);
+    await read(sub, 'subscriber during exec', log);
+    await read(a, 'exec', log, 6);
+    a.send('EVAL', busyFor(400, "redis.call('publish', 'news', 'hello') return 'done'"), '0');
+    a.send('PING');
+    await sleep(SETTLE_MS - 150);
+    log.push('during publish: ' + show((await b.call(['PUBLISH', 'news', 'other'])).raw));
+    await read(a, 'publisher', log, 2);
+    await read(sub, 'subscriber', log);
+    log.push('after: ' + show((await b.call(['PUBLISH', 'news', 'later'])).raw));
+    await read(sub, 'subscriber', log);
+    for (const conn of [a, b, sub]) conn.close();
+  });
+});
+
+test('a client blocked on a key the busy script pushed to is served after the script, not refused', async () => {
+  await both('blocked', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    const waiter = await server.connect();
+    waiter.send('BLPOP', 'list', '5');
+    await sleep(100);
+    a.send('EVAL', `redis.call('lpush', 'list', 'x') ${busyFor(500, "return 'pushed'")}`, '0');
+    await sleep(SETTLE_MS - 100);
+    // Commands served while busy run in the engine, which notices the ready key meanwhile.
+    for (const cmd of [['SCRIPT', 'KILL'], ['FUNCTION', 'STATS'], ['LLEN', 'list']]) b.send(...cmd);
+    await read(b, 'during', log, 3);
+    await read(a, 'caller', log);
+    await read(waiter, 'waiter', log);
+    for (const conn of [a, b, waiter]) conn.close();
+  });
+});
+
+test('scripts under the threshold are not affected; CONFIG SET lua-time-limit sets the same value', async () => {
+  await both('fast', async (server, log) => {
+    const a = await server.connect();
+    log.push('set alias: ' + show((await a.call(['CONFIG', 'SET', 'lua-time-limit', '1000'])).raw));
+    log.push('get: ' + show((await a.call(['CONFIG', 'GET', 'busy-reply-threshold'])).raw));
+    log.push('bad: ' + show((await a.call(['CONFIG', 'SET', 'busy-reply-threshold', '-1'])).raw));
+    const b = await server.connect();
+    a.send('EVAL', busyFor(300, "return 'finished'"), '0');
+    await sleep(150);
+    log.push('not busy: ' + show((await b.call(['PING'])).raw));
+    await read(a, 'caller', log);
+    a.close();
+    b.close();
+  });
+});
+
+test('limitation: a script cannot be suspended inside pcall; it turns busy once back at its own level', async () => {
+  const server = await startCandidate([]);
+  try {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    a.send('EVAL', `pcall(function() ${busyFor(500, '')} end) ${SPIN}`, '0');
+    await sleep(250);
+    const during = b.call(['PING']);
+    // Inside pcall the script holds the server: PING waits for it to leave pcall, then gets BUSY.
+    assert.is(show((await during).raw), '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\\r\\n');
+    assert.is(show((await b.call(['SCRIPT', 'KILL'])).raw), '+OK\\r\\n');
+    assert.match(show((await a.read(5000)).raw), /^-ERR Script killed by user with SCRIPT KILL/);
+    a.close();
+    b.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('AOF: a killed read-only script writes nothing; a finished long script writes its effects once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'script-busy-aof-'));
+  const aof = path.join(dir, 'appendonly.aof');
+  const server = await startCandidate(['--aof-path', aof]);
+  try {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    a.send('EVAL', `redis.call('get', 'x') ${SPIN}`, '0');
+    await sleep(SETTLE_MS);
+    assert.is(show((await b.call(['SCRIPT', 'KILL'])).raw), '+OK\\r\\n');
+    assert.match(show((await a.read(5000)).raw), /^-ERR Script killed by user with SCRIPT KILL/);
+    assert.is(show((await a.call(['EVAL', busyFor(300, "redis.call('set', 'y', '2') return 1"), '0'], 10000)).raw), ':1\\r\\n');
+    await b.call(['SET', 'z', '3']);
+    const text = fs.readFileSync(aof, 'latin1');
+    const written = [...text.matchAll(/\*\d+\r\n\$\d+\r\n(\w+)\r\n/g)].map((m) => m[1].toUpperCase());
+    assert.equal(written.filter((w) => w !== 'SELECT'), ['SET', 'SET'], text);
+    assert.ok(text.includes('$1\r\ny\r\n$1\r\n2') && text.includes('$1\r\nz\r\n$1\r\n3'), text);
+    a.close();
+    b.close();
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
