@@ -40,6 +40,7 @@ constexpr int kCommandsPerClockRead = 8;
 
 constexpr int kFlagWrite = 1;     // init flags: the command writes
 constexpr int kFlagNoScript = 2;  // init flags: scripts may not call it
+constexpr int kFlagPubSub = 4;    // init flags: PUBLISH, SPUBLISH (see abi::kNotificationsFirst)
 
 struct Subcommand {
   int id = 0;        // native command id (index in init's names): per-command statistics
@@ -368,6 +369,8 @@ struct BatchRun {
   int32_t blockTimeoutMs = -1;
   // Client commands count in the per-command statistics; AOF replay does not (as in Redis).
   bool countStats = false;
+  // A client's batch stops before a PUBLISH while notifications wait (abi::kNotificationsFirst).
+  bool notificationsFirst = false;
 };
 
 // After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats.
@@ -494,6 +497,14 @@ void runBatch(BatchRun& run) {
       }
       continue;
     }
+    if ((flags & kFlagPubSub) && run.notificationsFirst && engine.events().pending()) {
+      // Keyspace notifications are published by TypeScript: the ones this batch recorded so far
+      // must reach the subscribers before this message.
+      cursor = recordStart;
+      --executed;
+      stopped = abi::kNotificationsFirst;
+      break;
+    }
     if (++sinceClockRead == kCommandsPerClockRead) {
       now = Engine::wallClockMs();
       sinceClockRead = 0;
@@ -573,6 +584,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   run.dbIndex = control[abi::kDb];
   run.clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
   run.countStats = true;
+  run.notificationsFirst = true;
   engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
   engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
   long long dirtyBefore = engine.dirty();

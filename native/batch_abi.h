@@ -46,5 +46,8 @@ enum StopReason : int {
   kNotNative = 1,  // the record at kFrameCursor is not an engine command
   kBlocked = 2,    // the record at kFrameCursor must wait (nothing to pop); it was not answered
   kKeysReady = 3,  // the last executed command made keys ready for blocked clients
+  // The record at kFrameCursor publishes while keyspace events or invalidations recorded before it
+  // wait in the engine: TypeScript delivers them, then calls again (subscribers get command order).
+  kNotificationsFirst = 4,
 };
 }  // namespace rp::abi

@@ -34,6 +34,9 @@
  *                        reply was written: park the client, run it again when a key is ready);
  *                      3 the last executed command made keys ready for blocked clients (serve them
  *                        via takeReadyKeys before continuing, as Redis does after each command)
+ *                      4 the record at FrameCursor publishes (init flags bit 2) while keyspace events or
+ *                        invalidations recorded before it wait: deliver them (takeNotifications), then
+ *                        call again, so that subscribers get them in command order
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
  *        [SentBytes]   bytes sent to sockets by this call: SendSocket's replies and pub/sub messages
@@ -45,7 +48,7 @@ export interface NativeModule {
   /**
    * Called once at start-up. `names[i]` (lowercase) is native command id i, `arities[i]` its Redis
    * arity (N exact, -N at least N), `flags[i]` bit 0 set when it writes, bit 1 when scripts may not
-   * call it (noscript). Returns the names the engine has no handler for (start-up fails
+   * call it (noscript), bit 2 for pub/sub commands (see StopReason 4). Returns the names the engine has no handler for (start-up fails
    * if any), so the TypeScript command table and the C++ handlers cannot drift apart.
    */
   init(databases: number, names: string[], arities: Int32Array, flags?: Int32Array): string[];

@@ -33,6 +33,7 @@ export const enum StopReason {
   NotNative = 1,
   Blocked = 2,
   KeysReady = 3,
+  NotificationsFirst = 4,
 }
 
 // dist/ts/native.js -> package root is two levels up.

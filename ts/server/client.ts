@@ -382,6 +382,13 @@ export class Client {
         control[Control.FrameEnd] = framesEnd;
         continue;
       }
+      if (stopped === StopReason.NotificationsFirst) {
+        // The engine holds a PUBLISH until the notifications recorded before it are out.
+        this.server.notifier.drain(this);
+        control[Control.FrameCursor] = cursor;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
       if (stopped === StopReason.KeysReady) {
         // Waiters are served before this client's next command (after the whole EXEC inside one);
         // serving reuses the control block.
