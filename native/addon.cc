@@ -337,6 +337,8 @@ void runScriptCommand(scripting::ScriptCall& call) {
     flags = sub->flags;
   }
   if (flags & kFlagNoScript) return call.out.error(scripting::kErrNoScript);
+  // PUBLISH and SPUBLISH reach replicas in Redis (may-replicate): read-only scripts may not run them.
+  if ((flags & kFlagPubSub) && call.readOnly) return call.out.error(scripting::kErrWriteFromReadOnly);
   if (flags & kFlagWrite) {
     if (call.readOnly) return call.out.error(scripting::kErrWriteFromReadOnly);
     if (!state->writeRefusal.empty()) return call.out.error(state->writeRefusal);

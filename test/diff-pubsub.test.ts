@@ -83,6 +83,7 @@ test('pipelined PUBLISH: messages and keyspace notifications in command order, i
     [1, [['SET', 'k', 'v'], ['PUBLISH', 'c', 'm1'], ['DEL', 'k'], ['PUBLISH', 'c', 'm2'], ['PUBLISH', 'c', 'm3'], ['SPUBLISH', 'c', 's'], ['INCR', 'n'], ['PUBLISH', 'nobody', 'x'], ['PUBLISH', 'c', 'm4']]],
     [1, [['MULTI'], ['SET', 'k', '1'], ['PUBLISH', 'c', 'tx1'], ['DEL', 'k'], ['PUBLISH', 'c', 'tx2'], ['EXEC']]],
     [1, ['EVAL', lua, '1', 'c', 'from lua']], [1, [['EVAL', lua, '1', 'c', 'lua'], ['PUBLISH', 'c', 'after'], ['EVAL', lua, '1', 'none', 'x']]],
+    [1, ['EVAL_RO', lua, '1', 'c', 'read-only']], [1, ['EVAL_RO', "return redis.call('SPUBLISH', 'c', 'x')", '0']],
     [1, ['PUBLISH', 'c']], [1, ['PUBLISH', 'c', 'a', 'b']], [1, ['publish', 'c', 'lower case']],
     [1, ['CONFIG', 'SET', 'notify-keyspace-events', '']], [1, [['SET', 'k', 'v'], ['PUBLISH', 'c', 'quiet']]],
   ], 'pipelined');
