@@ -18,15 +18,6 @@ constexpr std::string_view kShardMessageWord = "smessage";
 // A receiver's pending bytes above this are given back to the allocator after a flush.
 constexpr size_t kPendingKeep = size_t{1} << 20;
 
-void appendLength(ByteBuffer& out, char type, size_t n) {
-  char* p = out.reserve(24);
-  p[0] = type;
-  size_t len = formatInt64(p + 1, static_cast<long long>(n));
-  p[len + 1] = '\r';
-  p[len + 2] = '\n';
-  out.commit(len + 3);
-}
-
 }  // namespace
 
 class PubSubTable::Encoded {
@@ -39,15 +30,11 @@ class PubSubTable::Encoded {
   }
   std::string_view forProtocol(int resp) {
     const int i = resp == 3 ? 1 : 0;
-    ByteBuffer& out = bytes_[i];
+    ReplyWriter& out = bytes_[i];
     if (!built_[i]) {
       out.clear();
-      appendLength(out, resp == 3 ? '>' : '*', count_);
-      for (size_t k = 0; k < count_; ++k) {
-        appendLength(out, '$', parts_[k].size());
-        out.append(parts_[k].data(), parts_[k].size());
-        out.append("\r\n", 2);
-      }
+      out.pushHeader(count_);
+      for (size_t k = 0; k < count_; ++k) out.bulk(parts_[k]);
       built_[i] = true;
     }
     return std::string_view(out.data(), out.size());
@@ -57,7 +44,7 @@ class PubSubTable::Encoded {
   std::string_view parts_[4];
   size_t count_ = 0;
   bool built_[2] = {false, false};
-  ByteBuffer bytes_[2];
+  ReplyWriter bytes_[2] = {ReplyWriter(2), ReplyWriter(3)};
 };
 
 PubSubTable::PubSubTable() : scratch_(std::make_unique<Encoded>()) {}
