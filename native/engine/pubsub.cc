@@ -89,9 +89,8 @@ void PubSubTable::subscribe(int64_t clientId, SubscriptionKind kind, std::string
     s = owned.get();
     subscribers_.emplace(clientId, std::move(owned));
   }
-  SubscriberList& list = *listFor(kind, name, true);
-  if (std::find(list.begin(), list.end(), s) != list.end()) return;
-  list.push_back(s);
+  // TypeScript mirrors a subscription only when it is new: no duplicate check (O(1), as Redis).
+  listFor(kind, name, true)->push_back(s);
   ++s->subscriptions;
 }
 

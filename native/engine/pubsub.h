@@ -37,9 +37,9 @@ class PubSubTable {
   PubSubTable(const PubSubTable&) = delete;
   PubSubTable& operator=(const PubSubTable&) = delete;
 
-  // A client starts or stops listening on one name. The client's record is created with its first
-  // subscription (socket unknown, RESP2, not direct until configureClient) and removed with its
-  // last, together with whatever it had pending.
+  // A client starts (on a name it does not listen on yet) or stops listening on one name. The
+  // client's record is created with its first subscription (socket unknown, RESP2, not direct
+  // until configureClient) and removed with its last, together with whatever it had pending.
   void subscribe(int64_t clientId, SubscriptionKind kind, std::string_view name);
   void unsubscribe(int64_t clientId, SubscriptionKind kind, std::string_view name);
   // The client's socket (-1: unknown, never written here), protocol, and whether its messages may
