@@ -9,7 +9,6 @@
 
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +31,7 @@
 #include "persistence/rdb.h"
 #include "protocol/reply.h"
 #include "scripting/host.h"
+#include "util/socket_send.h"
 
 namespace rp {
 namespace {
@@ -41,6 +41,7 @@ constexpr int kCommandsPerClockRead = 8;
 
 constexpr int kFlagWrite = 1;     // init flags: the command writes
 constexpr int kFlagNoScript = 2;  // init flags: scripts may not call it
+constexpr int kFlagPubSub = 4;    // init flags: PUBLISH, SPUBLISH (see abi::kNotificationsFirst)
 
 struct Subcommand {
   int id = 0;        // native command id (index in init's names): per-command statistics
@@ -362,6 +363,8 @@ void runScriptCommand(scripting::ScriptCall& call) {
     commandId = sub->id;
   }
   if (flags & kFlagNoScript) return reject(commandId, scripting::kErrNoScript);
+  // PUBLISH and SPUBLISH reach replicas in Redis (may-replicate): read-only scripts may not run them.
+  if ((flags & kFlagPubSub) && call.readOnly) return reject(commandId, scripting::kErrWriteFromReadOnly);
   if (flags & kFlagWrite) {
     if (call.readOnly) return reject(commandId, scripting::kErrWriteFromReadOnly);
     if (!state->writeRefusal.empty()) return reject(commandId, state->writeRefusal);
@@ -388,23 +391,6 @@ void runScriptCommand(scripting::ScriptCall& call) {
   }
 }
 
-// Writes as much of data as the socket takes now; never blocks, never raises SIGPIPE. Returns the
-// bytes sent. On EAGAIN the rest goes back to JavaScript, which queues it on the socket's stream;
-// on a hard error (peer gone) too, so that the stream reports the error and the client is closed.
-size_t sendNonBlocking(int fd, const char* data, size_t size) {
-  size_t sent = 0;
-  while (sent < size) {
-    ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      sent += static_cast<size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;
-  }
-  return sent;
-}
-
 // One framed batch to run (Execute's, or one command of an AOF being loaded).
 struct BatchRun {
   const char* input = nullptr;
@@ -420,6 +406,8 @@ struct BatchRun {
   int32_t blockTimeoutMs = -1;
   // Client commands count in the per-command statistics; AOF replay does not (as in Redis).
   bool countStats = false;
+  // A client's batch stops before a PUBLISH while notifications wait (abi::kNotificationsFirst).
+  bool notificationsFirst = false;
 };
 
 // After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats
@@ -551,6 +539,14 @@ void runBatch(BatchRun& run) {
       }
       continue;
     }
+    if ((flags & kFlagPubSub) && run.notificationsFirst && engine.events().pending()) {
+      // Keyspace notifications are published by TypeScript: the ones this batch recorded so far
+      // must reach the subscribers before this message.
+      cursor = recordStart;
+      --executed;
+      stopped = abi::kNotificationsFirst;
+      break;
+    }
     if (++sinceClockRead == kCommandsPerClockRead) {
       now = Engine::wallClockMs();
       sinceClockRead = 0;
@@ -652,13 +648,17 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   run.dbIndex = control[abi::kDb];
   run.clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
   run.countStats = true;
+  run.notificationsFirst = true;
   engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
   engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
   long long dirtyBefore = engine.dirty();
   run.cursor = static_cast<size_t>(control[abi::kFrameCursor] < 0 ? 0 : control[abi::kFrameCursor]);
   run.end = std::min(static_cast<size_t>(control[abi::kFrameEnd] < 0 ? 0 : control[abi::kFrameEnd]),
                      framesArr.ElementLength());
+  PubSubTable& pubsub = engine.pubsub();
+  pubsub.setCurrentClient(control[abi::kClientSocket] - 1, &reply.buffer());
   runBatch(run);
+  pubsub.setCurrentClient(-1, nullptr);
   if (run.stopped == abi::kBlocked) control[abi::kBlockTimeoutMs] = run.blockTimeoutMs;
   const size_t cursor = run.cursor;
   const int executed = run.executed;
@@ -667,21 +667,29 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   control[abi::kExecuted] = executed;
   control[abi::kStopped] = stopped;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
-  control[abi::kSentBytes] = 0;
   AofLog& aof = engine.aof();
+  // Replies and messages leave only after the AOF records of the batch were written (a crash of the
+  // process then loses no acknowledged write); under `always` they also wait for the tick's fsync,
+  // done in TypeScript. Decided once, when something is to be sent.
+  int socketsWritable = -1;
+  auto mayWrite = [&]() {
+    if (socketsWritable < 0)
+      socketsWritable = aof.pendingBytes() == 0 ||
+                        (aof.policy() != FsyncPolicy::Always && aof.flush(Engine::wallClockMs()).error == 0);
+    return socketsWritable == 1;
+  };
+  // Subscribers first: they see a message before its publisher sees the reply, as with Redis.
+  size_t sentToSockets = pubsub.hasPending() ? pubsub.flush(mayWrite()) : 0;
+  control[abi::kDeliveries] = static_cast<int32_t>(pubsub.handoffCount());
+  control[abi::kSentBytes] = static_cast<int32_t>(sentToSockets);
   control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
   if (reply.size() == 0) return env.Null();
   size_t sent = 0;
-  bool sendNow = control[abi::kSendSocket] > 0;
-  if (sendNow && aof.pendingBytes() > 0) {
-    // A reply leaves only after its AOF record was written (a crash of the process then loses no
-    // acknowledged write); under `always` it also waits for the tick's fsync, done in TypeScript.
-    sendNow = aof.policy() != FsyncPolicy::Always && aof.flush(Engine::wallClockMs()).error == 0;
-  }
+  const bool sendNow = control[abi::kSendSocket] > 0 && mayWrite();
   control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
   if (sendNow) {
     sent = sendNonBlocking(control[abi::kSendSocket] - 1, reply.data(), reply.size());
-    control[abi::kSentBytes] = static_cast<int32_t>(sent);
+    control[abi::kSentBytes] = static_cast<int32_t>(sentToSockets + sent);
     if (sent == reply.size()) {
       reply.clear();
       reply.buffer().shrinkIfLarge(size_t{64} << 20);
@@ -941,6 +949,55 @@ Napi::Value TakeBlockedArgs(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(env, args.size());
   for (size_t i = 0; i < args.size(); ++i)
     out.Set(static_cast<uint32_t>(i), Napi::Buffer<char>::Copy(env, args[i].data(), args[i].size()));
+  return out;
+}
+
+// pubsubSubscribe(clientId, kind, name, subscribe): mirrors one (un)subscription (engine/pubsub.h).
+Napi::Value PubSubSubscribe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 4 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBuffer()) {
+    Napi::TypeError::New(env, "pubsubSubscribe(clientId, kind, name, subscribe)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int64_t clientId = info[0].As<Napi::Number>().Int64Value();
+  const int kind = info[1].As<Napi::Number>().Int32Value();
+  if (kind < 0 || kind > 2) {
+    Napi::RangeError::New(env, "subscription kind out of range").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Buffer<char> name = info[2].As<Napi::Buffer<char>>();
+  PubSubTable& table = state->engine->pubsub();
+  std::string_view view(name.Data(), name.Length());
+  if (info[3].ToBoolean().Value()) table.subscribe(clientId, static_cast<SubscriptionKind>(kind), view);
+  else table.unsubscribe(clientId, static_cast<SubscriptionKind>(kind), view);
+  return env.Undefined();
+}
+
+// pubsubClient(clientId, socket, resp, direct): a subscriber's socket descriptor + 1 (0: unknown),
+// protocol, and whether its messages may be sent straight to the socket.
+Napi::Value PubSubClient(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 4 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
+    Napi::TypeError::New(env, "pubsubClient(clientId, socket, resp, direct)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  state->engine->pubsub().configureClient(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int32Value() - 1,
+                                          info[2].As<Napi::Number>().Int32Value(), info[3].ToBoolean().Value());
+  return env.Undefined();
+}
+
+// takeDeliveries(): [clientId, bytes] of the messages execute() could not send (Control.Deliveries).
+Napi::Value TakeDeliveries(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) return Napi::Array::New(env, 0);
+  std::vector<PubSubTable::Handoff> handoffs = state->engine->pubsub().takeHandoffs();
+  Napi::Array out = Napi::Array::New(env, handoffs.size());
+  for (size_t i = 0; i < handoffs.size(); ++i) {
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, Napi::Number::New(env, static_cast<double>(handoffs[i].clientId)));
+    pair.Set(1u, Napi::Buffer<char>::Copy(env, handoffs[i].bytes.data(), handoffs[i].bytes.size()));
+    out.Set(static_cast<uint32_t>(i), pair);
+  }
   return out;
 }
 
@@ -1394,6 +1451,9 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("execute", Napi::Function::New(env, Execute, "execute"));
   exports.Set("cron", Napi::Function::New(env, Cron, "cron"));
+  exports.Set("pubsubSubscribe", Napi::Function::New(env, PubSubSubscribe, "pubsubSubscribe"));
+  exports.Set("pubsubClient", Napi::Function::New(env, PubSubClient, "pubsubClient"));
+  exports.Set("takeDeliveries", Napi::Function::New(env, TakeDeliveries, "takeDeliveries"));
   exports.Set("setConfig", Napi::Function::New(env, SetConfig, "setConfig"));
   exports.Set("resumeScript", Napi::Function::New(env, ResumeScript, "resumeScript"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));

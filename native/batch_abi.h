@@ -20,11 +20,16 @@ enum Control : int {
   // and a stream write per batch. TypeScript sets it only while nothing else waits to be written
   // to that socket, so replies keep their order.
   kSendSocket = 9,
-  // out: bytes execute() sent to kSendSocket.
+  // out: bytes execute() sent to sockets: kSendSocket's replies and pub/sub messages to subscribers.
   kSentBytes = 10,
   // out: 1 when AOF records wait to be written (the server flushes them before the tick ends).
   kAofPending = 11,
-  kControlSize = 12,
+  // in: the client's socket descriptor + 1 (0 if unknown), whatever it has queued: a message it
+  // publishes to itself joins its replies (see engine/pubsub.h).
+  kClientSocket = 12,
+  // out: how many subscribers have pub/sub messages that TypeScript must queue (takeDeliveries).
+  kDeliveries = 13,
+  kControlSize = 14,
 };
 constexpr int kClientFlagNoTouch = 1;
 // Set while the server has clients blocked on keys: pushes then record ready keys.
@@ -47,5 +52,8 @@ enum StopReason : int {
   // The record at kFrameCursor (EVAL*/FCALL*) ran past busy-reply-threshold and was suspended
   // unanswered: the server is busy until resumeScript() ends it.
   kScriptBusy = 4,
+  // The record at kFrameCursor publishes while keyspace events or invalidations recorded before it
+  // wait in the engine: TypeScript delivers them, then calls again (subscribers get command order).
+  kNotificationsFirst = 5,
 };
 }  // namespace rp::abi

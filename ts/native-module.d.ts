@@ -23,6 +23,9 @@
  *                      bit 3: blocking is not allowed (MULTI, scripts): answer as on timeout
  *        [SendSocket]  the client's socket fd + 1, or 0: when set, the replies are sent to the socket
  *                      by execute itself and only what the socket did not take is returned
+ *        [ClientSocket] the client's socket fd + 1 (0 if unknown) even when SendSocket is 0: a pub/sub
+ *                      message it publishes to itself is written among its replies, before the
+ *                      PUBLISH reply (as Redis does)
  *   out: [FrameCursor] advanced past every executed record (points at the stopping record, if any)
  *        [Executed]    number of commands executed by this call
  *        [Stopped]     why the batch ended early (StopReason in ts/native.ts):
@@ -34,16 +37,21 @@
  *                      4 the record at FrameCursor (EVAL*, FCALL*) ran past busy-reply-threshold and
  *                        is suspended, unanswered: the server is busy (only commands flagged
  *                        allow_busy run) until resumeScript ends it
+ *                      5 the record at FrameCursor publishes (init flags bit 2) while keyspace events or
+ *                        invalidations recorded before it wait: deliver them (takeNotifications), then
+ *                        call again, so that subscribers get them in command order
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
- *        [SentBytes]   bytes sent to SendSocket by this call
+ *        [SentBytes]   bytes sent to sockets by this call: SendSocket's replies and pub/sub messages
+ *        [Deliveries]  subscribers with pub/sub messages execute could not send (their socket is not
+ *                      direct, is full, or the AOF holds replies): queue them from takeDeliveries()
  *        [AofPending]  1 when AOF records wait to be written (see aofFlush)
  */
 export interface NativeModule {
   /**
    * Called once at start-up. `names[i]` (lowercase) is native command id i, `arities[i]` its Redis
    * arity (N exact, -N at least N), `flags[i]` bit 0 set when it writes, bit 1 when scripts may not
-   * call it (noscript). Returns the names the engine has no handler for (start-up fails
+   * call it (noscript), bit 2 for pub/sub commands (see StopReason 4). Returns the names the engine has no handler for (start-up fails
    * if any), so the TypeScript command table and the C++ handlers cannot drift apart.
    */
   init(databases: number, names: string[], arities: Int32Array, flags?: Int32Array): string[];
@@ -76,6 +84,22 @@ export interface NativeModule {
    * them. control[ClientFlags] is read for bit 1 (clients are blocked on keys).
    */
   resumeScript(control: Int32Array, sliceMs: number): Uint8Array | null;
+   * PUBLISH and SPUBLISH run in the engine (inside execute, also from scripts and EXEC) over a copy
+   * of the subscriptions that TypeScript owns: each (un)subscription of `name` (kind 0 channel,
+   * 1 pattern, 2 shard channel) is mirrored here. A client's record exists from its first
+   * subscription to its last. Messages for a client are sent at the end of the batch straight to
+   * its socket while it is direct (see pubsubClient), else handed back (Control.Deliveries).
+   */
+  pubsubSubscribe(clientId: number, kind: number, name: Buffer, subscribe: boolean): void;
+  /**
+   * A subscriber's socket fd + 1 (0: unknown), protocol (messages are encoded for it), and whether
+   * the engine may send its messages straight to the socket: only while TypeScript holds nothing
+   * for that socket (no queued replies, nothing buffered in the stream, no AOF hold). The engine
+   * turns `direct` off by itself when it hands messages back.
+   */
+  pubsubClient(clientId: number, socket: number, resp: number, direct: boolean): void;
+  /** The messages execute could not send, as [clientId, bytes] in order; clears them. */
+  takeDeliveries(): Array<[number, Buffer]>;
 
   /**
    * Periodic work, called by the server cron (`hz` times per second): active expiry for at most

@@ -18,8 +18,10 @@ export const enum Control {
   SendSocket = 9,
   SentBytes = 10,
   AofPending = 11,
+  ClientSocket = 12,
+  Deliveries = 13,
 }
-export const CONTROL_SIZE = 12;
+export const CONTROL_SIZE = 14;
 export const CLIENT_FLAG_NO_TOUCH = 1;
 export const CLIENT_FLAG_SIGNAL_READY = 2;
 export const CLIENT_FLAG_RETRY_BLOCKED = 4;
@@ -33,6 +35,7 @@ export const enum StopReason {
   KeysReady = 3,
   /** The record at FrameCursor (EVAL, FCALL and their forms) was suspended past busy-reply-threshold, unanswered. */
   ScriptBusy = 4,
+  NotificationsFirst = 5,
 }
 
 // dist/ts/native.js -> package root is two levels up.

@@ -12,6 +12,7 @@
 #include "engine/background.h"
 #include "engine/keyspace.h"
 #include "engine/events.h"
+#include "engine/pubsub.h"
 #include "engine/watch.h"
 #include "persistence/aof.h"
 #include "persistence/compress.h"
@@ -141,6 +142,8 @@ class Engine {
   WatchTable& watches() { return watches_; }
   // Keyspace notifications and tracking invalidations, drained by TypeScript.
   KeyspaceEvents& events() { return events_; }
+  // PUBLISH / SPUBLISH fan-out (subscriptions mirrored from TypeScript, see pubsub.h).
+  PubSubTable& pubsub() { return pubsub_; }
   void notify(unsigned cls, std::string_view event, int db, std::string_view key) { events_.emit(cls, event, db, key); }
 
   // ---- persistence ----
@@ -192,6 +195,7 @@ class Engine {
   bool overridden_ = false;
   std::vector<std::unique_ptr<Db>> dbs_;
   KeyspaceEvents events_;
+  PubSubTable pubsub_;
   WatchTable watches_{*this};
   BackgroundFreer freer_;
   EngineStats stats_;

@@ -1,8 +1,9 @@
 /**
  * Differential checks of whole connection streams, for features where a command on one
  * connection makes bytes arrive on others (pub/sub, keyspace notifications, invalidations):
- * n connections per server, each step sends one command on one of them, then every connection's
- * bytes received since the previous step are compared between redis-server and RustyPotato.
+ * n connections per server, each step sends one command (or a pipeline of several, in one write) on
+ * one of them, then every connection's bytes received since the previous step are compared between
+ * redis-server and RustyPotato.
  */
 import type { Cmd } from './diff';
 import type { Connection } from './connection';
@@ -10,8 +11,10 @@ import { encodeCommand, escapeBytes, formatCommand } from './resp';
 import { reportError } from './harness';
 import { sleep, type ServerPair } from './servers';
 
-/** [connection index, command], or a pause in ms. */
-export type StreamStep = [number, Cmd] | number;
+/** [connection index, command or pipeline], or a pause in ms. */
+export type StreamStep = [number, Cmd | Cmd[]] | number;
+
+const isPipeline = (cmd: Cmd | Cmd[]): cmd is Cmd[] => Array.isArray(cmd[0]);
 
 /** How long a connection must stay quiet before its bytes for a step are taken. */
 const QUIET_MS = 25;
@@ -56,8 +59,9 @@ export async function checkStreams(
           await sleep(step);
           continue;
         }
-        const [conn, cmd] = step;
-        const bytes = encodeCommand(cmd);
+        const [conn, sent] = step;
+        const pipeline = isPipeline(sent) ? sent : [sent];
+        const bytes = Buffer.concat(pipeline.map((c) => encodeCommand(c)));
         const before = [oracle[conn].received, candidate[conn].received];
         oracle[conn].write(bytes);
         candidate[conn].write(bytes);
@@ -74,7 +78,7 @@ export async function checkStreams(
         for (let i = 0; i < n; i++) {
           if (os[i].bytes.equals(cs[i].bytes) && os[i].closed === cs[i].closed) continue;
           problems.push(
-            `[${label}, RESP${protocol}, step ${k}: conn ${conn} ${formatCommand(cmd)}] conn ${i} received\n` +
+            `[${label}, RESP${protocol}, step ${k}: conn ${conn} ${pipeline.map((c) => formatCommand(c)).join(' | ')}] conn ${i} received\n` +
               `    redis        ${escapeBytes(os[i].bytes, 300)}${os[i].closed ? ' [closed]' : ''}\n` +
               `    candidate    ${escapeBytes(cs[i].bytes, 300)}${cs[i].closed ? ' [closed]' : ''}`,
           );

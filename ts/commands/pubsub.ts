@@ -1,7 +1,8 @@
 /**
  * Pub/sub (Redis group "pubsub"): SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE and their UNSUBSCRIBE forms,
- * PUBLISH, SPUBLISH and PUBSUB. All owned by TypeScript: subscriptions are connection state and the
- * fan-out writes to sockets (ts/server/pubsub.ts).
+ * PUBLISH, SPUBLISH and PUBSUB. Subscriptions are connection state owned by TypeScript
+ * (ts/server/pubsub.ts), mirrored into the engine, which runs PUBLISH and SPUBLISH inside the batch
+ * and writes the messages to the subscribers' sockets (native/engine/pubsub.h).
  *
  * Structural facts equal Redis 7.0's COMMAND INFO / COMMAND DOCS (test/command-table.test.ts);
  * the summaries are our own wording.
@@ -121,7 +122,7 @@ export const pubsubCommands: CommandSpec[] = [
       { name: 'channel', type: 'string' },
       { name: 'message', type: 'string' },
     ],
-    owner: 'ts',
+    owner: 'native',
   },
   {
     name: 'spublish',
@@ -140,7 +141,7 @@ export const pubsubCommands: CommandSpec[] = [
       { name: 'shardchannel', type: 'string' },
       { name: 'message', type: 'string' },
     ],
-    owner: 'ts',
+    owner: 'native',
   },
   {
     ...containerCommand('pubsub', 'pubsub', 'ts', 'Inspect the pub/sub state: active channels and subscriber counts', '2.8.0'),

@@ -21,6 +21,8 @@ import { scriptingCommands } from './scripting';
 export const NATIVE_FLAG_WRITE = 1;
 /** native init flags: scripts may not call the command (Redis's noscript). */
 export const NATIVE_FLAG_NOSCRIPT = 2;
+/** native init flags: a pub/sub command (PUBLISH, SPUBLISH): notifications recorded before it go out first. */
+export const NATIVE_FLAG_PUBSUB = 4;
 
 export interface CommandTable {
   /** Top-level commands in table order. */
@@ -66,7 +68,9 @@ export function buildCommandTable(handlers: Record<string, TsHandler>): CommandT
       nativeNames.push(spec.name);
       nativeArities.push(spec.arity);
       nativeFlags.push(
-        (spec.flags.includes('write') ? NATIVE_FLAG_WRITE : 0) | (spec.flags.includes('noscript') ? NATIVE_FLAG_NOSCRIPT : 0),
+        (spec.flags.includes('write') ? NATIVE_FLAG_WRITE : 0) |
+          (spec.flags.includes('noscript') ? NATIVE_FLAG_NOSCRIPT : 0) |
+          (spec.flags.includes('pubsub') ? NATIVE_FLAG_PUBSUB : 0),
       );
       return;
     }

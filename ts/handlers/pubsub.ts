@@ -14,10 +14,6 @@ const unsubscriber = (kind: SubscriptionKind): TsHandler => (ctx, args) => {
   ctx.server.pubsub.unsubscribe(ctx.client, kind, args.slice(1));
 };
 
-const publish: TsHandler = (ctx, args) => void ctx.reply.integer(ctx.server.pubsub.publish(args[1], args[2]));
-
-const spublish: TsHandler = (ctx, args) => void ctx.reply.integer(ctx.server.pubsub.spublish(args[1], args[2]));
-
 const listChannels = (kind: SubscriptionKind.Channel | SubscriptionKind.Shard): TsHandler => (ctx, args) => {
   const pattern = args.length > 2 ? args[2].toString('latin1') : null;
   ctx.reply.bulks(ctx.server.pubsub.activeNames(kind, pattern));
@@ -54,8 +50,6 @@ export const pubsubHandlers: Record<string, TsHandler> = {
   unsubscribe: unsubscriber(SubscriptionKind.Channel),
   punsubscribe: unsubscriber(SubscriptionKind.Pattern),
   sunsubscribe: unsubscriber(SubscriptionKind.Shard),
-  publish,
-  spublish,
   'pubsub|channels': listChannels(SubscriptionKind.Channel),
   'pubsub|shardchannels': listChannels(SubscriptionKind.Shard),
   'pubsub|numsub': countSubscribers(SubscriptionKind.Channel),

@@ -50,7 +50,7 @@ export class Client {
   libName = '';
   libVer = '';
   db = 0;
-  resp: 2 | 3 = 2;
+  private protocol: 2 | 3 = 2;
   noEvict = false;
   noTouch = false;
   /** Name of the last command run ("client|list" style), for CLIENT LIST... */
@@ -87,6 +87,8 @@ export class Client {
   private runningTracked = false;
   /** Bytes of pub/sub messages queued by deliver() and not yet handed to the socket. */
   private deliveredBytes = 0;
+  /** What the engine was last told (syncDelivery): it may send pub/sub messages straight to the socket. */
+  private directDelivery = false;
   /** Set by QUIT (and CLIENT KILL of oneself): close once the current reply is sent. */
   closeAfterReply = false;
   readonly addr: string;
@@ -120,6 +122,16 @@ export class Client {
     socket.on('drain', () => {
       if (!this.closing) socket.resume();
     });
+  }
+
+  get resp(): 2 | 3 {
+    return this.protocol;
+  }
+
+  set resp(version: 2 | 3) {
+    this.protocol = version;
+    // The engine encodes this subscriber's messages for its protocol.
+    if (this.subscriptions.active) this.syncDelivery(true);
   }
 
   get queryBufferLength(): number {
@@ -157,7 +169,34 @@ export class Client {
   deliver(message: Buffer): void {
     this.out.push(message);
     this.deliveredBytes += message.length;
+    this.syncDelivery();
     this.server.scheduleFlush(this);
+  }
+
+  /** Messages the engine could not send to the socket; it stopped sending directly when it gave them. */
+  deliverFromEngine(messages: Buffer): void {
+    this.directDelivery = false;
+    this.deliver(messages);
+  }
+
+  /** PubSubRegistry: the client made its first subscription or dropped its last (mirrored in the engine). */
+  engineSubscriberChanged(): void {
+    this.directDelivery = false;
+    this.syncDelivery(true);
+  }
+
+  /**
+   * Tells the engine whether it may send this subscriber's messages straight to the socket: only
+   * while nothing waits on this side (queued replies or messages, bytes buffered in the stream, an
+   * AOF hold), which they would overtake. The client's own batch is safe meanwhile: a message it
+   * publishes to itself joins its replies (Control.ClientSocket).
+   */
+  private syncDelivery(force = false): void {
+    if (!this.subscriptions.active) return;
+    const direct = this.out.length === 0 && this.socket.writableLength === 0 && !this.flushHeld && !this.closing;
+    if (direct === this.directDelivery && !force) return;
+    this.directDelivery = direct;
+    native.pubsubClient(this.id, this.sendSocket, this.protocol, direct);
   }
 
   /**
@@ -327,6 +366,7 @@ export class Client {
       // The engine may send straight to the socket only when nothing is queued ahead of its replies
       // (it writes pending AOF records first, and keeps the replies back under appendfsync always).
       control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
+      control[Control.ClientSocket] = this.sendSocket;
       scriptCaller.client = this;
       // MONITOR: while a client monitors, the engine runs one command per call so that each one
       // can be shown after it ran (Redis's order); without monitors this costs one property read.
@@ -343,6 +383,13 @@ export class Client {
       const cursor = control[Control.FrameCursor];
       if (stopped === StopReason.RanAll) {
         if ((monitoredAt < 0 && !busy) || this.closing || cursor >= framesEnd) return -1;
+        control[Control.FrameEnd] = framesEnd;
+        continue;
+      }
+      if (stopped === StopReason.NotificationsFirst) {
+        // The engine holds a PUBLISH until the notifications recorded before it are out.
+        this.server.notifier.drain(this);
+        control[Control.FrameCursor] = cursor;
         control[Control.FrameEnd] = framesEnd;
         continue;
       }
@@ -386,6 +433,7 @@ export class Client {
   /** After an engine call (execute, resumeScript): its replies, events, AOF records and counters. */
   private takeEngineResults(replies: Uint8Array | null): number {
     if (replies !== null) this.out.push(replies);
+    if (control[Control.Deliveries] !== 0) this.server.pubsub.takeDeliveries();
     if (this.server.notifier.active) this.server.notifier.drain(this);
     if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
     const executed = control[Control.Executed];
@@ -724,9 +772,16 @@ export class Client {
     writer.resp = this.resp;
     write(writer);
     this.out.push(writer.take());
+    // Outside the client's own batch (a timeout, a monitor line) this now waits here.
+    this.syncDelivery();
   }
 
   flush(): void {
+    this.writeOut();
+    this.syncDelivery();
+  }
+
+  private writeOut(): void {
     const out = this.out;
     if (out.length === 0 || this.socket.destroyed) {
       out.length = 0;

@@ -1,11 +1,17 @@
 /**
- * Pub/sub state and fan-out: who is subscribed to which channel, pattern and shard channel, and the
- * delivery of messages. Channels are binary: they are keyed by their latin1 string (one char per
- * byte). A message is encoded once per protocol and the same Buffer is queued to every subscriber
- * (Client.deliver); a subscriber whose unsent output passes the pubsub output buffer limits is
- * disconnected rather than allowed to grow without bound or stall the others.
+ * Pub/sub state: who is subscribed to which channel, pattern and shard channel. Channels are binary:
+ * they are keyed by their latin1 string (one char per byte).
+ *
+ * This registry owns the subscriptions (confirmations, PUBSUB, UNSUBSCRIBE without names) and
+ * mirrors each one into the engine, which runs PUBLISH and SPUBLISH inside the batch and sends the
+ * messages to the subscribers' sockets itself (native/engine/pubsub.h). What the engine cannot send
+ * comes back through takeDeliveries and is queued here like the messages published from
+ * TypeScript (keyspace notifications, see publish). A subscriber whose unsent output passes the
+ * pubsub output buffer limits is disconnected rather than allowed to grow without bound or stall
+ * the others.
  */
 import { globMatch } from '../config/glob';
+import { native } from '../native';
 import type { Client } from './client';
 
 /** Which kind of subscription: channels, patterns, shard channels. */
@@ -93,6 +99,8 @@ export class PubSubRegistry {
   /** Called when a subscriber is dropped for its output buffer (for the log). */
   onLimitExceeded: (client: Client, bytes: number) => void = () => {};
 
+  constructor(private readonly clientById: (id: number) => Client | undefined) {}
+
   get channelCount(): number {
     return this.maps[SubscriptionKind.Channel].size;
   }
@@ -108,11 +116,14 @@ export class PubSubRegistry {
     const key = name.toString('latin1');
     const mine = client.subscriptions.sets[kind];
     if (!mine.has(key)) {
+      const first = !client.subscriptions.active;
       mine.add(key);
       const map = this.maps[kind];
       let subscribers = map.get(key);
       if (subscribers === undefined) map.set(key, (subscribers = new Set()));
       subscribers.add(client);
+      native.pubsubSubscribe(client.id, kind, name, true);
+      if (first) client.engineSubscriberChanged();
     }
     this.confirm(client, WORDS[kind].subscribe, name, client.subscriptions.countFor(kind));
   }
@@ -144,6 +155,8 @@ export class PubSubRegistry {
         subscribers.delete(client);
         if (subscribers.size === 0) map.delete(key);
       }
+      native.pubsubSubscribe(client.id, kind, name, false);
+      if (!client.subscriptions.active) client.engineSubscriberChanged();
     }
     if (notify) this.confirm(client, WORDS[kind].unsubscribe, name, client.subscriptions.countFor(kind));
   }
@@ -167,7 +180,11 @@ export class PubSubRegistry {
     });
   }
 
-  /** PUBLISH: to the channel's subscribers, then to every matching pattern's. Returns the receivers. */
+  /**
+   * A message published from TypeScript (keyspace notifications): to the channel's subscribers,
+   * then to every matching pattern's, queued on each (PUBLISH itself runs in the engine). Returns
+   * the receivers.
+   */
   publish(channel: Buffer, message: Buffer): number {
     let receivers = 0;
     const key = channel.toString('latin1');
@@ -193,13 +210,14 @@ export class PubSubRegistry {
     return receivers;
   }
 
-  /** SPUBLISH: to the shard channel's subscribers only. */
-  spublish(channel: Buffer, message: Buffer): number {
-    const subscribers = this.maps[SubscriptionKind.Shard].get(channel.toString('latin1'));
-    if (subscribers === undefined) return 0;
-    const encoded = new EncodedMessage([MESSAGE_WORDS[2], channel, message]);
-    for (const client of subscribers) this.deliver(client, encoded);
-    return subscribers.size;
+  /** The messages the engine could not send to their sockets (Control.Deliveries), queued in order. */
+  takeDeliveries(): void {
+    for (const [id, bytes] of native.takeDeliveries()) {
+      const client = this.clientById(id);
+      if (client === undefined || client.closing) continue;
+      client.deliverFromEngine(bytes);
+      this.enforceOutputLimit(client);
+    }
   }
 
   private deliver(client: Client, encoded: EncodedMessage): void {

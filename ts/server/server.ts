@@ -88,7 +88,7 @@ export class Server {
   private lastMetricsSample = 0;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
-  readonly pubsub = new PubSubRegistry();
+  readonly pubsub = new PubSubRegistry((id) => this.clients.get(id));
   readonly tracking = new TrackingTable((id) => this.clients.get(id));
   /** Keyspace events and tracking invalidations recorded by the engine, drained after each batch. */
   readonly notifier = new KeyspaceNotifier(this.pubsub, this.tracking);
