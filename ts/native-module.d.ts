@@ -84,6 +84,8 @@ export interface NativeModule {
    * them. control[ClientFlags] is read for bit 1 (clients are blocked on keys).
    */
   resumeScript(control: Int32Array, sliceMs: number): Uint8Array | null;
+
+  /**
    * PUBLISH and SPUBLISH run in the engine (inside execute, also from scripts and EXEC) over a copy
    * of the subscriptions that TypeScript owns: each (un)subscription of `name` (kind 0 channel,
    * 1 pattern, 2 shard channel) is mirrored here. A client's record exists from its first

@@ -65,8 +65,8 @@ const stats: TsHandler = (ctx) => {
   integer('clients.normal', clientBuffers);
   integer('cluster.links', 0);
   integer('aof.buffer', engine.aofPending);
-  integer('lua.caches', 0);
-  integer('functions.caches', 0);
+  integer('lua.caches', engine.scripting.scriptsBytes);
+  integer('functions.caches', engine.scripting.functionsBytes);
   for (const [db, [count, expires]] of populated) {
     // The engine's per-key table overhead: 4-byte bucket slots at load factor ≤ 1 (no per-db figure yet).
     reply.bulk(`db.${db}`).map(3);

@@ -104,7 +104,7 @@ const sections: Record<string, Section> = {
       ['used_memory_js_heap', mem.jsHeap],
       ['total_system_memory', os.totalmem()],
       ['total_system_memory_human', human(os.totalmem())],
-      ...scriptingMemory(engine.scripting),
+      ...scriptingMemory(native.info().scripting),
       ['maxmemory', 0],
       ['maxmemory_human', '0B'],
       ['maxmemory_policy', 'noeviction'],
