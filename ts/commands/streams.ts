@@ -7,8 +7,31 @@
  * The summaries are our own wording. XREAD/XREADGROUP's key specs (keyword STREAMS, half of the
  * remaining arguments) also decide which keys a blocked reader waits on (ts/server/blocking.ts).
  */
-import type { CommandSpec } from './types';
-import { containerCommand } from './keyspecs';
+import type { ArgSpec, CommandSpec } from './types';
+import { containerCommand, indexRange } from './keyspecs';
+
+/** The trimming arguments XADD (optional block) and XTRIM share. */
+const trimArguments: ArgSpec[] = [
+  {
+    name: 'strategy',
+    type: 'oneof',
+    arguments: [
+      { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
+      { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
+    ],
+  },
+  {
+    name: 'operator',
+    type: 'oneof',
+    optional: true,
+    arguments: [
+      { name: 'equal', type: 'pure-token', token: '=' },
+      { name: 'approximately', type: 'pure-token', token: '~' },
+    ],
+  },
+  { name: 'threshold', type: 'string' },
+  { name: 'count', type: 'integer', token: 'LIMIT', since: '6.2.0', optional: true },
+];
 
 export const streamCommands: CommandSpec[] = [
   {
@@ -49,27 +72,7 @@ export const streamCommands: CommandSpec[] = [
         name: 'trim',
         type: 'block',
         optional: true,
-        arguments: [
-          {
-            name: 'strategy',
-            type: 'oneof',
-            arguments: [
-              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
-              { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
-            ],
-          },
-          {
-            name: 'operator',
-            type: 'oneof',
-            optional: true,
-            arguments: [
-              { name: 'equal', type: 'pure-token', token: '=' },
-              { name: 'approximately', type: 'pure-token', token: '~' },
-            ],
-          },
-          { name: 'threshold', type: 'string' },
-          { name: 'count', type: 'integer', token: 'LIMIT', since: '6.2.0', optional: true },
-        ],
+        arguments: trimArguments,
       },
       {
         name: 'id_or_auto',
@@ -94,11 +97,7 @@ export const streamCommands: CommandSpec[] = [
     step: 1,
     acl: ['read', 'stream', 'fast'],
     keySpecs: [
-      {
-        flags: ['RO'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RO'], 1),
     ],
     summary: 'Count the entries of a stream',
     since: '5.0.0',
@@ -116,11 +115,7 @@ export const streamCommands: CommandSpec[] = [
     step: 1,
     acl: ['read', 'stream', 'slow'],
     keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RO', 'access'], 1),
     ],
     summary: 'Read the entries of a stream whose IDs fall in an interval, oldest first',
     since: '5.0.0',
@@ -144,11 +139,7 @@ export const streamCommands: CommandSpec[] = [
     step: 1,
     acl: ['read', 'stream', 'slow'],
     keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RO', 'access'], 1),
     ],
     summary: 'Read the entries of a stream whose IDs fall in an interval, newest first',
     since: '5.0.0',
@@ -172,11 +163,7 @@ export const streamCommands: CommandSpec[] = [
     step: 1,
     acl: ['write', 'stream', 'fast'],
     keySpecs: [
-      {
-        flags: ['RW', 'delete'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RW', 'delete'], 1),
     ],
     summary: 'Delete entries of a stream by ID and count how many existed',
     since: '5.0.0',
@@ -195,11 +182,7 @@ export const streamCommands: CommandSpec[] = [
     acl: ['write', 'stream', 'slow'],
     tips: ['nondeterministic_output'],
     keySpecs: [
-      {
-        flags: ['RW', 'delete'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RW', 'delete'], 1),
     ],
     summary: 'Drop the oldest entries of a stream down to a length or a minimum ID (exactly, or by whole nodes with ~)',
     since: '5.0.0',
@@ -211,27 +194,7 @@ export const streamCommands: CommandSpec[] = [
       {
         name: 'trim',
         type: 'block',
-        arguments: [
-          {
-            name: 'strategy',
-            type: 'oneof',
-            arguments: [
-              { name: 'maxlen', type: 'pure-token', token: 'MAXLEN' },
-              { name: 'minid', type: 'pure-token', token: 'MINID', since: '6.2.0' },
-            ],
-          },
-          {
-            name: 'operator',
-            type: 'oneof',
-            optional: true,
-            arguments: [
-              { name: 'equal', type: 'pure-token', token: '=' },
-              { name: 'approximately', type: 'pure-token', token: '~' },
-            ],
-          },
-          { name: 'threshold', type: 'string' },
-          { name: 'count', type: 'integer', token: 'LIMIT', since: '6.2.0', optional: true },
-        ],
+        arguments: trimArguments,
       },
     ],
     owner: 'native',
@@ -245,11 +208,7 @@ export const streamCommands: CommandSpec[] = [
     step: 1,
     acl: ['write', 'stream', 'fast'],
     keySpecs: [
-      {
-        flags: ['RW', 'update'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RW', 'update'], 1),
     ],
     summary: 'Set the last ID and the counters of a stream (used by replication and the AOF)',
     since: '5.0.0',
@@ -518,11 +477,7 @@ export const streamCommands: CommandSpec[] = [
     step: 1,
     acl: ['write', 'stream', 'fast'],
     keySpecs: [
-      {
-        flags: ['RW', 'update'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RW', 'update'], 1),
     ],
     summary: 'Acknowledge entries delivered to a consumer group, removing them from its pending list',
     since: '5.0.0',
@@ -545,11 +500,7 @@ export const streamCommands: CommandSpec[] = [
     acl: ['read', 'stream', 'slow'],
     tips: ['nondeterministic_output'],
     keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RO', 'access'], 1),
     ],
     summary: 'Summarise or list the pending (delivered, unacknowledged) entries of a consumer group',
     since: '5.0.0',
@@ -584,11 +535,7 @@ export const streamCommands: CommandSpec[] = [
     acl: ['write', 'stream', 'fast'],
     tips: ['nondeterministic_output'],
     keySpecs: [
-      {
-        flags: ['RW', 'update'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RW', 'update'], 1),
     ],
     summary: 'Give pending entries of a consumer group to another consumer',
     since: '5.0.0',
@@ -619,11 +566,7 @@ export const streamCommands: CommandSpec[] = [
     acl: ['write', 'stream', 'fast'],
     tips: ['nondeterministic_output'],
     keySpecs: [
-      {
-        flags: ['RW', 'delete'],
-        beginSearch: { type: 'index', index: 1 },
-        findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-      },
+      indexRange(['RW', 'delete'], 1),
     ],
     summary: 'Scan the pending entries of a consumer group and give the idle ones to another consumer',
     since: '6.2.0',
