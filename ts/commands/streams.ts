@@ -10,6 +10,11 @@
 import type { ArgSpec, CommandSpec } from './types';
 import { containerCommand, indexRange } from './keyspecs';
 
+/** The facts the XGROUP and XINFO subcommands that name a stream share: the key is argument 2. */
+function groupSubcommand(spec: Omit<CommandSpec, 'firstKey' | 'lastKey' | 'step' | 'group' | 'owner'>): CommandSpec {
+  return { ...spec, firstKey: 2, lastKey: 2, step: 1, group: 'stream', owner: 'native' };
+}
+
 /** The trimming arguments XADD (optional block) and XTRIM share. */
 const trimArguments: ArgSpec[] = [
   {
@@ -313,24 +318,14 @@ export const streamCommands: CommandSpec[] = [
   {
     ...containerCommand('xgroup', 'stream', 'native', 'Manage the consumer groups of a stream', '5.0.0'),
     subcommands: [
-      {
+      groupSubcommand({
         name: 'xgroup|create',
         arity: -5,
         flags: ['write', 'denyoom'],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
         acl: ['write', 'stream', 'slow'],
-        keySpecs: [
-          {
-            flags: ['RW', 'insert'],
-            beginSearch: { type: 'index', index: 2 },
-            findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-          },
-        ],
+        keySpecs: [indexRange(['RW', 'insert'], 2)],
         summary: 'Create a consumer group on a stream, starting after an ID',
         since: '5.0.0',
-        group: 'stream',
         complexity: 'O(1)',
         history: [['7.0.0', 'Added the `entries_read` named argument.']],
         arguments: [
@@ -344,82 +339,48 @@ export const streamCommands: CommandSpec[] = [
           { name: 'mkstream', type: 'pure-token', token: 'MKSTREAM', optional: true },
           { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', optional: true },
         ],
-        owner: 'native',
-      },
-      {
+      }),
+      groupSubcommand({
         name: 'xgroup|createconsumer',
         arity: 5,
         flags: ['write', 'denyoom'],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
         acl: ['write', 'stream', 'slow'],
-        keySpecs: [
-          {
-            flags: ['RW', 'insert'],
-            beginSearch: { type: 'index', index: 2 },
-            findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-          },
-        ],
+        keySpecs: [indexRange(['RW', 'insert'], 2)],
         summary: 'Add a consumer to a consumer group',
         since: '6.2.0',
-        group: 'stream',
         complexity: 'O(1)',
         arguments: [
           { name: 'key', type: 'key', keySpecIndex: 0 },
           { name: 'groupname', type: 'string' },
           { name: 'consumername', type: 'string' },
         ],
-        owner: 'native',
-      },
-      {
+      }),
+      groupSubcommand({
         name: 'xgroup|delconsumer',
         arity: 5,
         flags: ['write'],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
         acl: ['write', 'stream', 'slow'],
-        keySpecs: [
-          {
-            flags: ['RW', 'delete'],
-            beginSearch: { type: 'index', index: 2 },
-            findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-          },
-        ],
+        keySpecs: [indexRange(['RW', 'delete'], 2)],
         summary: 'Remove a consumer (and its pending entries) from a consumer group',
         since: '5.0.0',
-        group: 'stream',
         complexity: 'O(1)',
         arguments: [
           { name: 'key', type: 'key', keySpecIndex: 0 },
           { name: 'groupname', type: 'string' },
           { name: 'consumername', type: 'string' },
         ],
-        owner: 'native',
-      },
-      {
+      }),
+      groupSubcommand({
         name: 'xgroup|destroy',
         arity: 4,
         flags: ['write'],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
         acl: ['write', 'stream', 'slow'],
-        keySpecs: [
-          {
-            flags: ['RW', 'delete'],
-            beginSearch: { type: 'index', index: 2 },
-            findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-          },
-        ],
+        keySpecs: [indexRange(['RW', 'delete'], 2)],
         summary: 'Delete a consumer group',
         since: '5.0.0',
-        group: 'stream',
         complexity: 'O(N) where N is the number of entries in the group\'s pending entries list (PEL).',
         arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'groupname', type: 'string' }],
-        owner: 'native',
-      },
+      }),
       {
         name: 'xgroup|help',
         arity: 2,
@@ -434,24 +395,14 @@ export const streamCommands: CommandSpec[] = [
         complexity: 'O(1)',
         owner: 'native',
       },
-      {
+      groupSubcommand({
         name: 'xgroup|setid',
         arity: -5,
         flags: ['write'],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
         acl: ['write', 'stream', 'slow'],
-        keySpecs: [
-          {
-            flags: ['RW', 'update'],
-            beginSearch: { type: 'index', index: 2 },
-            findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-          },
-        ],
+        keySpecs: [indexRange(['RW', 'update'], 2)],
         summary: 'Move the last delivered ID of a consumer group',
         since: '5.0.0',
-        group: 'stream',
         complexity: 'O(1)',
         history: [['7.0.0', 'Added the optional `entries_read` argument.']],
         arguments: [
@@ -464,8 +415,7 @@ export const streamCommands: CommandSpec[] = [
           },
           { name: 'entries_read', type: 'integer', token: 'ENTRIESREAD', optional: true },
         ],
-        owner: 'native',
-      },
+      }),
     ],
   },
   {
@@ -592,52 +542,30 @@ export const streamCommands: CommandSpec[] = [
   {
     ...containerCommand('xinfo', 'stream', 'native', 'Inspect streams, their consumer groups and consumers', '5.0.0'),
     subcommands: [
-      {
+      groupSubcommand({
         name: 'xinfo|consumers',
         arity: 4,
         flags: ['readonly'],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
         acl: ['read', 'stream', 'slow'],
         tips: ['nondeterministic_output'],
-        keySpecs: [
-          {
-            flags: ['RO', 'access'],
-            beginSearch: { type: 'index', index: 2 },
-            findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-          },
-        ],
+        keySpecs: [indexRange(['RO', 'access'], 2)],
         summary: 'List the consumers of a consumer group',
         since: '5.0.0',
-        group: 'stream',
         complexity: 'O(1)',
         arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }, { name: 'groupname', type: 'string' }],
-        owner: 'native',
-      },
-      {
+      }),
+      groupSubcommand({
         name: 'xinfo|groups',
         arity: 3,
         flags: ['readonly'],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
         acl: ['read', 'stream', 'slow'],
-        keySpecs: [
-          {
-            flags: ['RO', 'access'],
-            beginSearch: { type: 'index', index: 2 },
-            findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-          },
-        ],
+        keySpecs: [indexRange(['RO', 'access'], 2)],
         summary: 'Describe each consumer group of a stream: consumers, pending count, position and lag',
         since: '5.0.0',
-        group: 'stream',
         complexity: 'O(1)',
         history: [['7.0.0', 'Added the `entries-read` and `lag` fields']],
         arguments: [{ name: 'key', type: 'key', keySpecIndex: 0 }],
-        owner: 'native',
-      },
+      }),
       {
         name: 'xinfo|help',
         arity: 2,
@@ -652,24 +580,14 @@ export const streamCommands: CommandSpec[] = [
         complexity: 'O(1)',
         owner: 'native',
       },
-      {
+      groupSubcommand({
         name: 'xinfo|stream',
         arity: -3,
         flags: ['readonly'],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
         acl: ['read', 'stream', 'slow'],
-        keySpecs: [
-          {
-            flags: ['RO', 'access'],
-            beginSearch: { type: 'index', index: 2 },
-            findKeys: { type: 'range', lastKey: 0, step: 1, limit: 0 },
-          },
-        ],
+        keySpecs: [indexRange(['RO', 'access'], 2)],
         summary: 'Describe a stream: length, IDs, counters, first and last entries (or everything with FULL)',
         since: '5.0.0',
-        group: 'stream',
         complexity: 'O(1)',
         history: [
           ['6.0.0', 'Added the `FULL` modifier.'],
@@ -688,8 +606,7 @@ export const streamCommands: CommandSpec[] = [
             arguments: [{ name: 'count', type: 'integer', token: 'COUNT', optional: true }],
           },
         ],
-        owner: 'native',
-      },
+      }),
     ],
   },
 ];
