@@ -13,7 +13,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Cmd } from './support/diff';
-import { checkRandom, checkScript, usePair } from './support/harness';
+import { checkRandom, checkScript, usePair, assertSameScenario } from './support/harness';
 import { streamCommandGenerator } from './support/gen-streams';
 import { randomScale, seedsFromEnv } from './support/random';
 import { Connection } from './support/connection';
@@ -226,11 +226,7 @@ async function timedScenario(server: ServerHandle, protocol: 2 | 3): Promise<Pla
 
 test('time-dependent replies: XPENDING extended, XCLAIM, XAUTOCLAIM, XINFO CONSUMERS, XINFO STREAM FULL', async () => {
   const pair = p();
-  for (const protocol of [2, 3] as const) {
-    const o = await timedScenario(pair.oracle, protocol);
-    const c = await timedScenario(pair.candidate, protocol);
-    assert.equal(c, o, `RESP${protocol}`);
-  }
+  await assertSameScenario(pair, timedScenario);
 });
 
 test('streams from scripts: EVAL reaches the stream commands; BLOCK is refused there', async () => {
@@ -370,11 +366,7 @@ async function blockingScenario(server: ServerHandle, protocol: 2 | 3): Promise<
 
 test('blocking: XREAD/XREADGROUP with several clients, $, timeouts, groups', async () => {
   const pair = p();
-  for (const protocol of [2, 3] as const) {
-    const o = await blockingScenario(pair.oracle, protocol);
-    const c = await blockingScenario(pair.candidate, protocol);
-    assert.equal(c, o, `RESP${protocol}`);
-  }
+  await assertSameScenario(pair, blockingScenario);
 });
 
 test.run();

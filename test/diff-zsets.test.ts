@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Cmd } from './support/diff';
-import { checkRandom, checkScript, usePair, withEncoding } from './support/harness';
+import { checkRandom, checkScript, usePair, withEncoding, assertSameScenario } from './support/harness';
 import { randomZsetCommand } from './support/gen-zsets';
 import { randomScale, seedsFromEnv } from './support/random';
 import { Connection } from './support/connection';
@@ -387,11 +387,7 @@ async function blockingScenario(server: ServerHandle, protocol: 2 | 3): Promise<
 
 test('blocking: several clients, FIFO, BZMPOP, stores, timeouts, pipelines', async () => {
   const pair = p();
-  for (const protocol of [2, 3] as const) {
-    const o = await blockingScenario(pair.oracle, protocol);
-    const c = await blockingScenario(pair.candidate, protocol);
-    assert.equal(c, o, `RESP${protocol}`);
-  }
+  await assertSameScenario(pair, blockingScenario);
 });
 
 test.run();

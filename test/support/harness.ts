@@ -8,6 +8,7 @@ import { ServerHandle, ServerPair, sleep, startPair } from './servers';
 import { escapeBytes } from './resp';
 import { Rng } from './random';
 import { generate } from './generators';
+import * as assert from 'uvu/assert';
 
 export interface ScriptOptions {
   protocols?: Array<2 | 3>;
@@ -152,4 +153,16 @@ export async function compareRaw(pair: ServerPair, label: string, parts: Array<B
   if (o.bytes.equals(c.bytes) && o.closed === c.closed) return null;
   const sent = escapeBytes(Buffer.concat(parts.map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(x, 'latin1')))), 200);
   return `${label}: sent ${sent}\n    ${pair.oracle.name.padEnd(12)} ${escapeBytes(o.bytes, 400)}${o.closed ? ' [closed]' : ' [open]'}\n    ${pair.candidate.name.padEnd(12)} ${escapeBytes(c.bytes, 400)}${c.closed ? ' [closed]' : ' [open]'}`;
+}
+
+/**
+ * Runs a multi-client scenario against both servers in RESP2 and in RESP3 and asserts that it gives
+ * the candidate the oracle's outcome (the scenario returns what it observed, in order).
+ */
+export async function assertSameScenario<T>(pair: ServerPair, scenario: (server: ServerHandle, protocol: 2 | 3) => Promise<T>): Promise<void> {
+  for (const protocol of [2, 3] as const) {
+    const expected = await scenario(pair.oracle, protocol);
+    const actual = await scenario(pair.candidate, protocol);
+    assert.equal(actual, expected, `RESP${protocol}`);
+  }
 }
