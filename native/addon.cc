@@ -32,6 +32,8 @@
 #include "protocol/reply.h"
 #include "scripting/host.h"
 #include "util/socket_send.h"
+#include "net/client_io.h"
+#include "protocol/request.h"
 
 namespace rp {
 namespace {
@@ -408,6 +410,9 @@ struct BatchRun {
   bool countStats = false;
   // A client's batch stops before a PUBLISH while notifications wait (abi::kNotificationsFirst).
   bool notificationsFirst = false;
+  // The native read path leaves EVAL/FCALL and the other noscript commands to TypeScript (a
+  // script may suspend or call back into JavaScript for its caller): kNotNative before them.
+  bool stopAtScripts = false;
 };
 
 // After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats
@@ -530,6 +535,12 @@ void runBatch(BatchRun& run) {
       flags = found->flags;
       commandId = found->id;
     }
+    if ((flags & kFlagNoScript) && run.stopAtScripts) {
+      cursor = recordStart;
+      --executed;
+      stopped = abi::kNotNative;
+      break;
+    }
     if ((flags & kFlagWrite) && !state->writeRefusal.empty()) {
       reply.error(state->writeRefusal);
       if (countStats) {
@@ -621,51 +632,38 @@ int32_t* controlBlock(Napi::Env env, const Napi::Value& value) {
   return array.Data();
 }
 
-Napi::Value Execute(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!state) {
-    Napi::Error::New(env, "init() must be called first").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  if (info.Length() < 3 || !info[0].IsBuffer() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
-    Napi::TypeError::New(env, "execute(input, frames, control)").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  Napi::Buffer<char> inputBuf = info[0].As<Napi::Buffer<char>>();
-  Napi::Int32Array framesArr = info[1].As<Napi::Int32Array>();
-  int32_t* control = controlBlock(env, info[2]);
-  if (control == nullptr) return env.Null();
+// Runs a client's framed batch (execute() and the native read path) with the control block's
+// inputs, and sets its outputs. The replies are in state->reply; returns how many of their bytes
+// were sent to the client's socket (control[kSendSocket]), so the rest goes to JavaScript.
+size_t runClientBatch(const char* input, size_t inputLength, const int32_t* frames, size_t framesLength,
+                      int32_t* control, bool nativeRead) {
   Engine& engine = *state->engine;
-  state->env = env;
   ReplyWriter& reply = state->reply;
   reply.clear();
   BatchRun run;
-  run.input = inputBuf.Data();
-  run.inputLength = inputBuf.Length();
-  run.frames = framesArr.Data();
+  run.input = input;
+  run.inputLength = inputLength;
+  run.frames = frames;
   run.resp = control[abi::kResp] == 3 ? 3 : 2;
   reply.setResp(run.resp);
   run.dbIndex = control[abi::kDb];
   run.clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
   run.countStats = true;
   run.notificationsFirst = true;
+  run.stopAtScripts = nativeRead;
   engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
   engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
   long long dirtyBefore = engine.dirty();
   run.cursor = static_cast<size_t>(control[abi::kFrameCursor] < 0 ? 0 : control[abi::kFrameCursor]);
-  run.end = std::min(static_cast<size_t>(control[abi::kFrameEnd] < 0 ? 0 : control[abi::kFrameEnd]),
-                     framesArr.ElementLength());
+  run.end = std::min(static_cast<size_t>(control[abi::kFrameEnd] < 0 ? 0 : control[abi::kFrameEnd]), framesLength);
   PubSubTable& pubsub = engine.pubsub();
   pubsub.setCurrentClient(control[abi::kClientSocket] - 1, &reply.buffer());
   runBatch(run);
   pubsub.setCurrentClient(-1, nullptr);
   if (run.stopped == abi::kBlocked) control[abi::kBlockTimeoutMs] = run.blockTimeoutMs;
-  const size_t cursor = run.cursor;
-  const int executed = run.executed;
-  const int stopped = run.stopped;
-  control[abi::kFrameCursor] = static_cast<int32_t>(cursor);
-  control[abi::kExecuted] = executed;
-  control[abi::kStopped] = stopped;
+  control[abi::kFrameCursor] = static_cast<int32_t>(run.cursor);
+  control[abi::kExecuted] = run.executed;
+  control[abi::kStopped] = run.stopped;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
   AofLog& aof = engine.aof();
   // Replies and messages leave only after the AOF records of the batch were written (a crash of the
@@ -683,7 +681,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   control[abi::kDeliveries] = static_cast<int32_t>(pubsub.handoffCount());
   control[abi::kSentBytes] = static_cast<int32_t>(sentToSockets);
   control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
-  if (reply.size() == 0) return env.Null();
+  if (reply.size() == 0) return 0;
   size_t sent = 0;
   const bool sendNow = control[abi::kSendSocket] > 0 && mayWrite();
   control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
@@ -693,10 +691,200 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
     if (sent == reply.size()) {
       reply.clear();
       reply.buffer().shrinkIfLarge(size_t{64} << 20);
-      return env.Null();
     }
   }
+  return sent;
+}
+
+Napi::Value Execute(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state) {
+    Napi::Error::New(env, "init() must be called first").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  if (info.Length() < 3 || !info[0].IsBuffer() || !info[1].IsTypedArray() || !info[2].IsTypedArray()) {
+    Napi::TypeError::New(env, "execute(input, frames, control)").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  Napi::Buffer<char> inputBuf = info[0].As<Napi::Buffer<char>>();
+  Napi::Int32Array framesArr = info[1].As<Napi::Int32Array>();
+  int32_t* control = controlBlock(env, info[2]);
+  if (control == nullptr) return env.Null();
+  state->env = env;
+  size_t sent = runClientBatch(inputBuf.Data(), inputBuf.Length(), framesArr.Data(), framesArr.ElementLength(), control, false);
+  ReplyWriter& reply = state->reply;
+  if (reply.size() == 0) return env.Null();
   return replyValue(env, reply, sent);
+}
+
+// ---- The native read path (net/client_io.h) ----
+
+// Bits of the read callback's `flags` argument: what JavaScript must do besides reading the rest.
+constexpr int kReadClosed = 1;       // the peer closed the connection or the read failed
+constexpr int kReadDeliveries = 2;   // pub/sub messages wait for TypeScript (takeDeliveries)
+constexpr int kReadAofPending = 4;   // AOF records wait to be written (and replies for them)
+constexpr int kReadSlowCommands = 8; // SLOWLOG / LATENCY captured commands to collect
+
+struct NativeRead {
+  net::ClientIo io;
+  napi_env env = nullptr;
+  // (clientId, restLength, flags, unsentReplies) => void; restLength bytes at the start of the
+  // shared read buffer are for the client's TypeScript reader.
+  Napi::FunctionReference callback;
+  napi_async_context asyncContext = nullptr;
+  Napi::Reference<Napi::Buffer<char>> buffer;
+  Napi::Reference<Napi::Float64Array> table;
+  Napi::Reference<Napi::Float64Array> counters;
+  // Set by TypeScript: nothing server-wide (MONITOR, a busy script, keyspace notifications or
+  // tracking, blocked clients) needs it to see each command.
+  bool allowed = false;
+  std::vector<int32_t> frames;
+  std::vector<uint32_t> starts;
+};
+std::unique_ptr<NativeRead> nativeRead;
+
+// Runs the complete commands at the start of a fast client's read in the engine. Returns where
+// the bytes TypeScript must see begin; sets the callback's flags and the replies the socket did not
+// take.
+size_t runNativeRead(net::Connection& conn, double* slot, size_t length, int& flags, Napi::Value& unsent) {
+  NativeRead& nr = *nativeRead;
+  const char* data = nr.io.buffer();
+  nr.frames.clear();
+  nr.starts.clear();
+  const size_t framed = frameCommands(data, length, nr.frames, nr.starts);
+  if (framed == 0) return 0;
+  int32_t control[abi::kControlSize] = {};
+  control[abi::kFrameEnd] = static_cast<int32_t>(nr.frames.size());
+  control[abi::kDb] = static_cast<int32_t>(slot[net::kSlotDb]);
+  control[abi::kResp] = static_cast<int32_t>(slot[net::kSlotResp]);
+  control[abi::kClientFlags] = static_cast<int32_t>(slot[net::kSlotFlags]);
+  control[abi::kSendSocket] = conn.fd + 1;
+  control[abi::kClientSocket] = conn.fd + 1;
+  state->env = nr.env;
+  const size_t sent = runClientBatch(data, length, nr.frames.data(), nr.frames.size(), control, true);
+  const int executed = control[abi::kExecuted];
+  nr.io.count(net::kCounterCommands, executed);
+  nr.io.count(net::kCounterOutputBytes, control[abi::kSentBytes]);
+  nr.io.count(net::kCounterDirty, control[abi::kDirty]);
+  if (executed > 0) {
+    const int last = state->stats.lastCommand();
+    slot[net::kSlotLastCommand] = last < 0 ? -3 : last;
+  }
+  if (control[abi::kDeliveries] != 0) flags |= kReadDeliveries;
+  if (control[abi::kAofPending] != 0) flags |= kReadAofPending;
+  if (state->stats.slowCommandsWaiting()) flags |= kReadSlowCommands;
+  ReplyWriter& reply = state->reply;
+  if (reply.size() > sent) unsent = replyValue(Napi::Env(nr.env), reply, sent);
+  if (control[abi::kStopped] == abi::kRanAll) return framed;
+  // Stopped at a record it did not run (kNotNative, kBlocked): TypeScript reads on from there.
+  const size_t cursor = static_cast<size_t>(control[abi::kFrameCursor]);
+  size_t index = 0;
+  for (size_t c = 0; c < cursor && c < nr.frames.size(); c += 1 + 2 * static_cast<size_t>(nr.frames[c])) ++index;
+  return index < nr.starts.size() ? nr.starts[index] : framed;
+}
+
+void onClientRead(net::Connection& conn, long length) {
+  NativeRead& nr = *nativeRead;
+  Napi::Env env(nr.env);
+  Napi::HandleScope scope(env);
+  int flags = 0;
+  size_t restStart = 0;
+  size_t restLength = length > 0 ? static_cast<size_t>(length) : 0;
+  Napi::Value unsent = env.Null();
+  if (length <= 0) {
+    flags |= kReadClosed;
+  } else if (double* slot = nr.io.slotOf(conn); nr.allowed && slot != nullptr && slot[net::kSlotFast] != 0) {
+    restStart = runNativeRead(conn, slot, restLength, flags, unsent);
+    restLength -= restStart;
+    if (restLength == 0 && flags == 0 && unsent.IsNull()) return;
+  }
+  char* data = nr.io.buffer();
+  if (restStart > 0 && restLength > 0) std::memmove(data, data + restStart, restLength);
+  napi_value args[4] = {Napi::Number::New(env, static_cast<double>(conn.id)),
+                        Napi::Number::New(env, static_cast<double>(restLength)), Napi::Number::New(env, flags),
+                        unsent};
+  napi_value result;
+  napi_status status =
+      napi_make_callback(nr.env, nr.asyncContext, env.Global(), nr.callback.Value(), 4, args, &result);
+  if (status == napi_pending_exception) {
+    napi_value error;
+    napi_get_and_clear_last_exception(nr.env, &error);
+    napi_fatal_exception(nr.env, error);
+  }
+}
+
+// ioInit(readBuffer, clientTable, counters, callback): the native read path's shared memory and
+// its callback into TypeScript.
+Napi::Value IoInit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 4 || !info[0].IsBuffer() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
+      !info[3].IsFunction()) {
+    Napi::TypeError::New(env, "ioInit(readBuffer, clientTable, counters, callback)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!nativeRead) {
+    nativeRead = std::make_unique<NativeRead>();
+    uv_loop_t* loop = nullptr;
+    napi_get_uv_event_loop(env, &loop);
+    nativeRead->io.init(loop, onClientRead);
+    napi_async_init(env, nullptr, Napi::String::New(env, "rustypotato:read"), &nativeRead->asyncContext);
+  }
+  NativeRead& nr = *nativeRead;
+  nr.env = env;
+  Napi::Buffer<char> buffer = info[0].As<Napi::Buffer<char>>();
+  nr.buffer = Napi::Persistent(buffer);
+  nr.io.setBuffer(buffer.Data(), buffer.Length());
+  Napi::Float64Array table = info[1].As<Napi::Float64Array>();
+  nr.table = Napi::Persistent(table);
+  nr.io.setTable(table.Data(), table.ElementLength() / net::kSlotStride);
+  Napi::Float64Array counters = info[2].As<Napi::Float64Array>();
+  if (counters.ElementLength() < net::kCounterCount) {
+    Napi::TypeError::New(env, "counters too small").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  nr.counters = Napi::Persistent(counters);
+  nr.io.setCounters(counters.Data());
+  nr.callback = Napi::Persistent(info[3].As<Napi::Function>());
+  return env.Undefined();
+}
+
+// ioTable(clientTable): a grown client table (the old one's rows copied by TypeScript).
+Napi::Value IoTable(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!nativeRead || info.Length() < 1 || !info[0].IsTypedArray()) return env.Undefined();
+  Napi::Float64Array table = info[0].As<Napi::Float64Array>();
+  nativeRead->table = Napi::Persistent(table);
+  nativeRead->io.setTable(table.Data(), table.ElementLength() / net::kSlotStride);
+  return env.Undefined();
+}
+
+// ioAttach(clientId, fd, slot) → whether the engine now reads this socket.
+Napi::Value IoAttach(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!nativeRead || info.Length() < 3) return Napi::Boolean::New(env, false);
+  const int64_t id = info[0].As<Napi::Number>().Int64Value();
+  const int fd = info[1].As<Napi::Number>().Int32Value();
+  const int slot = info[2].As<Napi::Number>().Int32Value();
+  return Napi::Boolean::New(env, nativeRead->io.attach(id, fd, slot));
+}
+
+// ioDetach(clientId): stops reading the client's socket (it is closing).
+Napi::Value IoDetach(const Napi::CallbackInfo& info) {
+  if (nativeRead && info.Length() >= 1) nativeRead->io.detach(info[0].As<Napi::Number>().Int64Value());
+  return info.Env().Undefined();
+}
+
+// ioReading(clientId, on): output back-pressure pauses reading a client.
+Napi::Value IoReading(const Napi::CallbackInfo& info) {
+  if (nativeRead && info.Length() >= 2)
+    nativeRead->io.setReading(info[0].As<Napi::Number>().Int64Value(), info[1].ToBoolean().Value());
+  return info.Env().Undefined();
+}
+
+// ioAllowed(on): whether fast clients' commands may run without TypeScript (see NativeRead).
+Napi::Value IoAllowed(const Napi::CallbackInfo& info) {
+  if (nativeRead && info.Length() >= 1) nativeRead->allowed = info[0].ToBoolean().Value();
+  return info.Env().Undefined();
 }
 
 // Returns reply bytes [from, size) to JavaScript: small ones as a view into the shared slab, large
@@ -1460,6 +1648,12 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("commandStats", Napi::Function::New(env, CommandStatsValue, "commandStats"));
   exports.Set("resetCommandStats", Napi::Function::New(env, ResetCommandStats, "resetCommandStats"));
   exports.Set("takeSlowCommands", Napi::Function::New(env, TakeSlowCommands, "takeSlowCommands"));
+  exports.Set("ioInit", Napi::Function::New(env, IoInit, "ioInit"));
+  exports.Set("ioTable", Napi::Function::New(env, IoTable, "ioTable"));
+  exports.Set("ioAttach", Napi::Function::New(env, IoAttach, "ioAttach"));
+  exports.Set("ioDetach", Napi::Function::New(env, IoDetach, "ioDetach"));
+  exports.Set("ioReading", Napi::Function::New(env, IoReading, "ioReading"));
+  exports.Set("ioAllowed", Napi::Function::New(env, IoAllowed, "ioAllowed"));
   exports.Set("setStatsSignal", Napi::Function::New(env, SetStatsSignal, "setStatsSignal"));
   return exports;
 }

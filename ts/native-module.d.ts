@@ -218,6 +218,33 @@ export interface NativeModule {
    * (TypeScript zeroes it). At least 3 slots.
    */
   setStatsSignal(slots: Int32Array): void;
+
+  /**
+   * The native read path (native/net/client_io.h): the engine reads every client socket itself
+   * (a dup of its descriptor watched on Node's loop) into `readBuffer`, and runs a read's
+   * complete commands without JavaScript when the client's row of `clientTable` says it may (see
+   * ts/server/client-io.ts for the row layout) and ioAllowed(true) was said. `callback` gets the
+   * rest: `restLength` bytes at the start of readBuffer for the client's own reader, `flags` (1 the
+   * connection ended, 2 pub/sub deliveries wait, 4 AOF records wait, 8 slow commands were
+   * captured) and replies the socket did not take (to queue before anything else). `counters`:
+   * commands, input bytes, output bytes and dirty changes the engine added up.
+   */
+  ioInit(
+    readBuffer: Buffer,
+    clientTable: Float64Array,
+    counters: Float64Array,
+    callback: (clientId: number, restLength: number, flags: number, unsent: Uint8Array | null) => void,
+  ): void;
+  /** A grown client table (rows copied). */
+  ioTable(clientTable: Float64Array): void;
+  /** Starts reading client `clientId`'s socket `fd`, whose state is row `slot`; false if it cannot. */
+  ioAttach(clientId: number, fd: number, slot: number): boolean;
+  /** Stops reading the client's socket (closing); safe to repeat. */
+  ioDetach(clientId: number): void;
+  /** Pauses (false) or resumes (true) reading the client's socket. */
+  ioReading(clientId: number, on: boolean): void;
+  /** Whether nothing server-wide needs to see each command (no MONITOR, busy script, notifications, tracking, blocked client). */
+  ioAllowed(on: boolean): void;
 }
 
 export interface NativeCommandStats {

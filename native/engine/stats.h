@@ -114,6 +114,8 @@ class CommandStats {
   void noteLastCommand(int id) {
     if (signal_) signal_[1] = id;
   }
+  int lastCommand() const { return signal_ ? signal_[1] : -1; }
+  bool slowCommandsWaiting() const { return signal_ && signal_[0] != 0; }
 
   uint64_t totalErrors() const { return totalErrors_; }
   const std::map<std::string, uint64_t, std::less<>>& errors() const { return errors_; }

@@ -24,6 +24,7 @@ import { ClientSubscriptions } from './pubsub';
 import type { TrackingState } from './tracking';
 import { getKeysOfCommandLine } from '../commands/command-command';
 import { scriptCaller } from '../handlers/scripting';
+import { LAST_COMMAND_NULL, READ_AOF_PENDING, READ_CLOSED, READ_DELIVERIES, READ_SLOW_COMMANDS, Slot } from './client-io';
 
 /** Shared by every client: the engine call runs synchronously, so one control block suffices. */
 const control = new Int32Array(CONTROL_SIZE);
@@ -45,7 +46,6 @@ function argsAt(buf: Buffer, frames: Int32Array, cursor: number): Buffer[] {
 export class Client {
   readonly id: number;
   readonly createdAt = Date.now();
-  lastInteraction = Date.now();
   name: string | null = null;
   libName = '';
   libVer = '';
@@ -55,8 +55,6 @@ export class Client {
   noTouch = false;
   /** Name of the last command run ("client|list" style), for CLIENT LIST... */
   lastCommand = 'NULL';
-  /** ...unless it ran in the engine: its native id then (see commandName). */
-  lastEngineCommand = -1;
   closing = false;
   /** The blocking command this client waits on (BLPOP ...), or null. */
   blocked: BlockedCommand | null = null;
@@ -105,6 +103,10 @@ export class Client {
   /** The socket's fd + 1 (0 if unknown): the engine sends replies to it directly (Control.SendSocket). */
   private readonly sendSocket: number;
   private readonly tsReply = new ReplyWriter(2, 1024);
+  /** This client's row in the engine's read-path table (client-io.ts). */
+  private readonly slot: number;
+  /** The engine reads this client's socket (false: it could not, and the client is closed). */
+  readonly attached: boolean;
 
   constructor(
     readonly server: Server,
@@ -117,11 +119,78 @@ export class Client {
     const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
     this.sendSocket = typeof fd === 'number' && fd >= 0 ? fd + 1 : 0;
     this.tsReply.onError = (message) => server.ops.commands.recordError(message);
+    this.slot = server.io.allocate();
+    this.attached = typeof fd === 'number' && fd >= 0 && native.ioAttach(this.id, fd, this.slot);
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     socket.on('drain', () => {
-      if (!this.closing) socket.resume();
+      if (this.closing) return;
+      native.ioReading(this.id, true);
+      this.updateNativeRead();
     });
+    this.updateNativeRead();
+  }
+
+  /** When the last read happened (CLIENT LIST idle=, timeout); the engine stamps its reads. */
+  get lastInteraction(): number {
+    return this.server.io.get(this.slot, Slot.LastInteraction);
+  }
+
+  /** The native id of the last command when it ran in the engine, else -1 (see commandName). */
+  get lastEngineCommand(): number {
+    return this.server.io.get(this.slot, Slot.LastCommand);
+  }
+  set lastEngineCommand(id: number) {
+    this.server.io.set(this.slot, Slot.LastCommand, id);
+  }
+
+  /**
+   * The engine's read path may run this client's commands itself while nothing about it needs
+   * TypeScript: no partial input, transaction, subscription, tracking, blocked or suspended
+   * command, nothing queued for its socket. Refreshed after each of its TypeScript turns (flush).
+   */
+  private updateNativeRead(): void {
+    const io = this.server.io;
+    const fast =
+      this.pending === null &&
+      this.blocked === null &&
+      !this.awaitingScript &&
+      this.multi === null &&
+      !this.subscriptions.active &&
+      this.tracking === null &&
+      this.out.length === 0 &&
+      !this.flushHeld &&
+      !this.closing &&
+      !this.closeAfterReply &&
+      this.socket.writableLength === 0;
+    io.set(this.slot, Slot.Fast, fast ? 1 : 0);
+    if (!fast) return;
+    io.set(this.slot, Slot.Db, this.db);
+    io.set(this.slot, Slot.Resp, this.protocol);
+    io.set(this.slot, Slot.Flags, this.noTouch ? CLIENT_FLAG_NO_TOUCH : 0);
+  }
+
+  /**
+   * The engine read from this client's socket: what it ran already needs `flags` done, `unsent`
+   * replies go first, and the first `restLength` bytes of the shared read buffer are for onRead.
+   */
+  onNativeRead(restLength: number, flags: number, unsent: Uint8Array | null): void {
+    if (flags & READ_CLOSED) {
+      // The peer is gone (or half-closed): what is queued still goes out, as Node's own end did.
+      this.closeAfterFlush();
+      return;
+    }
+    this.server.io.set(this.slot, Slot.Fast, 0);
+    if (unsent !== null) this.out.push(unsent);
+    if (flags & READ_DELIVERIES) this.server.pubsub.takeDeliveries();
+    if (flags & READ_AOF_PENDING) this.server.aof?.scheduleFlush();
+    if (flags & READ_SLOW_COMMANDS) this.server.ops.drainSlowCommands(this);
+    if (restLength > 0) {
+      this.onRead(this.server.io.readBuffer, restLength);
+    } else {
+      this.server.flushPending();
+      this.flush();
+    }
   }
 
   get resp(): 2 | 3 {
@@ -150,7 +219,9 @@ export class Client {
 
   /** The last command's table name (CLIENT LIST cmd=). */
   get commandName(): string {
-    return this.lastEngineCommand >= 0 ? this.server.ops.nativeCommandName(this.lastEngineCommand) : this.lastCommand;
+    const id = this.lastEngineCommand;
+    if (id === LAST_COMMAND_NULL) return 'NULL';
+    return id >= 0 ? this.server.ops.nativeCommandName(id) : this.lastCommand;
   }
 
   get outputLength(): number {
@@ -167,6 +238,8 @@ export class Client {
 
   /** A pub/sub message (or invalidation) for this client: sent after the current tick's replies. */
   deliver(message: Buffer): void {
+    // Queued ahead of anything the engine could send itself: TypeScript reads on until flushed.
+    this.server.io.set(this.slot, Slot.Fast, 0);
     this.out.push(message);
     this.deliveredBytes += message.length;
     this.syncDelivery();
@@ -201,13 +274,11 @@ export class Client {
 
   /**
    * Bytes read from the socket: chunk[0, length). The chunk is the server's shared read buffer
-   * (see adoptSocket in server.ts), overwritten by the next read of any client, so everything
+   * (client-io.ts), overwritten by the next read of any client, so everything
    * that must outlive this call (an incomplete command, a blocked client's input) is copied.
    */
   onRead(chunk: Buffer, length: number): void {
     if (this.closing) return;
-    this.lastInteraction = Date.now();
-    this.server.stats.netInputBytes += length;
     let buf: Buffer;
     let end: number;
     if (this.pending === null && this.blocked === null && !this.awaitingScript) {
@@ -771,6 +842,7 @@ export class Client {
     const writer = this.tsReply;
     writer.resp = this.resp;
     write(writer);
+    this.server.io.set(this.slot, Slot.Fast, 0);
     this.out.push(writer.take());
     // Outside the client's own batch (a timeout, a monitor line) this now waits here.
     this.syncDelivery();
@@ -779,6 +851,8 @@ export class Client {
   flush(): void {
     this.writeOut();
     this.syncDelivery();
+    this.updateNativeRead();
+    this.server.syncNativeRead();
   }
 
   private writeOut(): void {
@@ -812,7 +886,7 @@ export class Client {
     out.length = 0;
     this.deliveredBytes = 0;
     this.server.stats.netOutputBytes += bytes;
-    if (this.socket.writableLength > OUTPUT_HIGH_WATER) this.socket.pause();
+    if (this.socket.writableLength > OUTPUT_HIGH_WATER) native.ioReading(this.id, false);
   }
 
   /** Sends what is queued, then closes (QUIT, protocol errors, CLIENT KILL of self). */
@@ -824,8 +898,17 @@ export class Client {
     this.server.pubsub.dropClient(this);
     this.server.tracking.disable(this);
     this.discardTransaction();
+    this.detach();
+    // Node never reads this socket, so it would not see the peer's end: close once sent.
+    this.socket.once('finish', () => this.socket.destroy());
     this.socket.end();
     this.server.removeClient(this);
+  }
+
+  /** Stops the engine reading this socket and frees the client's row. */
+  private detach(): void {
+    native.ioDetach(this.id);
+    this.server.io.release(this.slot);
   }
 
   close(): void {
@@ -837,6 +920,7 @@ export class Client {
     this.server.pubsub.dropClient(this);
     this.server.tracking.disable(this);
     this.discardTransaction();
+    this.detach();
     this.server.removeClient(this);
   }
 }

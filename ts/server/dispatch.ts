@@ -6,6 +6,7 @@ import type { CommandContext, CommandSpec } from '../commands/types';
 import { findSubcommand } from '../commands/table';
 import type { ReplyWriter } from '../protocol/reply';
 import type { Client } from './client';
+import { LAST_COMMAND_TS } from './client-io';
 
 /** `ERR wrong number of arguments for 'get' command` (Redis names subcommands 'client|list'). */
 export function arityError(name: string): string {
@@ -49,7 +50,7 @@ export function resolveCommand(client: Client, reply: ReplyWriter, args: Buffer[
   const table = client.server.table;
   const spec = table.byName.get(args[0].toString('latin1').toLowerCase());
   // CLIENT LIST's cmd= is what the lookup found, even for a refused or queued command (NULL: none).
-  client.lastEngineCommand = -1;
+  client.lastEngineCommand = LAST_COMMAND_TS;
   client.lastCommand = spec === undefined ? 'NULL' : spec.name;
   if (spec === undefined) {
     reply.errorBytes(unknownCommandError(args));
@@ -94,7 +95,7 @@ export function dispatchTsCommand(client: Client, reply: ReplyWriter, args: Buff
     found !== undefined && found.subcommands === undefined && arityOk(found, args.length) ? found : resolveCommand(client, reply, args);
   if (spec === null) return;
   client.lastCommand = spec.name;
-  client.lastEngineCommand = -1;
+  client.lastEngineCommand = LAST_COMMAND_TS;
   const handler = spec.handler;
   if (handler === undefined) {
     // An engine-owned command reached TypeScript: the table and the engine disagree.

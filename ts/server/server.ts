@@ -17,6 +17,7 @@ import { Observability } from '../metrics';
 import { PubSubRegistry } from './pubsub';
 import { TrackingTable } from './tracking';
 import { KeyspaceNotifier } from './notifications';
+import { ClientIoTable, IoCounter } from './client-io';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
 export interface ServerOptions {
@@ -45,16 +46,44 @@ export interface ServerStats {
   dirty: number;
 }
 
-function freshStats(): ServerStats {
-  return {
-    startTime: Date.now(),
-    connectionsReceived: 0,
-    rejectedConnections: 0,
-    commandsProcessed: 0,
-    netInputBytes: 0,
-    netOutputBytes: 0,
-    dirty: 0,
-  };
+/**
+ * The server's counters. Four of them are also added to by the engine's read path (client-io.ts):
+ * each is what TypeScript added plus the engine's total, so `+=` and a reset work on the sum.
+ */
+class Counters implements ServerStats {
+  startTime = Date.now();
+  connectionsReceived = 0;
+  rejectedConnections = 0;
+  private readonly own = new Float64Array(4);
+
+  constructor(private readonly engine: Float64Array) {
+    for (let i = 0; i < 4; i++) this.own[i] = -engine[i];
+  }
+
+  get commandsProcessed(): number {
+    return this.own[IoCounter.Commands] + this.engine[IoCounter.Commands];
+  }
+  set commandsProcessed(value: number) {
+    this.own[IoCounter.Commands] = value - this.engine[IoCounter.Commands];
+  }
+  get netInputBytes(): number {
+    return this.own[IoCounter.InputBytes] + this.engine[IoCounter.InputBytes];
+  }
+  set netInputBytes(value: number) {
+    this.own[IoCounter.InputBytes] = value - this.engine[IoCounter.InputBytes];
+  }
+  get netOutputBytes(): number {
+    return this.own[IoCounter.OutputBytes] + this.engine[IoCounter.OutputBytes];
+  }
+  set netOutputBytes(value: number) {
+    this.own[IoCounter.OutputBytes] = value - this.engine[IoCounter.OutputBytes];
+  }
+  get dirty(): number {
+    return this.own[IoCounter.Dirty] + this.engine[IoCounter.Dirty];
+  }
+  set dirty(value: number) {
+    this.own[IoCounter.Dirty] = value - this.engine[IoCounter.Dirty];
+  }
 }
 
 /** Redis's instantaneous metrics: a rate sampled every 100 ms, averaged over the last 16 samples. */
@@ -96,7 +125,11 @@ export class Server {
   readonly busyScript = new BusyScript();
   /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
   private readonly pendingFlush = new Set<Client>();
-  stats: ServerStats = freshStats();
+  stats: ServerStats;
+  /** The engine reads the sockets; its shared per-client rows and counters. */
+  readonly io: ClientIoTable;
+  /** What ioAllowed was last told. */
+  private nativeReadAllowed = false;
   readonly startTime = Date.now();
   /** Memory figures for INFO and MEMORY STATS (peak sampled by the cron). */
   readonly memory = new MemoryTracker();
@@ -124,6 +157,8 @@ export class Server {
     const missing = native.init(opts.databases, table.nativeNames, table.nativeArities, table.nativeFlags);
     if (missing.length > 0) throw new Error(`the engine has no handler for: ${missing.join(', ')}`);
     this.ops = new Observability(table, log);
+    this.io = new ClientIoTable((id, restLength, flags, unsent) => this.clients.get(id)?.onNativeRead(restLength, flags, unsent));
+    this.stats = new Counters(this.io.counters);
     this.tracking.allClients = () => this.clients.values();
     this.tracking.onActivity = (on) => {
       native.setConfig('tracking', on ? 'yes' : 'no');
@@ -146,7 +181,7 @@ export class Server {
 
   resetStats(): void {
     const kept = this.stats.startTime;
-    this.stats = freshStats();
+    this.stats = new Counters(this.io.counters);
     this.stats.startTime = kept;
     this.ops.reset();
   }
@@ -156,7 +191,7 @@ export class Server {
     const opened: net.Server[] = [];
     try {
       for (const address of bind) {
-        // Paused: reading starts only once the connection's handle has moved to its final socket.
+        // Paused for good: Node never reads the sockets, the engine does (client-io.ts).
         const listener = net.createServer({ noDelay: this.opts.tcpNoDelay, pauseOnConnect: true }, (socket) =>
           this.accept(socket),
         );
@@ -222,16 +257,31 @@ export class Server {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    let client: Client | null = null;
-    const adopted = adoptSocket(socket, (length, buf) => {
-      if (client !== null) client.onRead(buf, length);
-    });
-    adopted.setNoDelay(this.opts.tcpNoDelay);
-    if (this.opts.tcpKeepAliveSeconds > 0) adopted.setKeepAlive(true, this.opts.tcpKeepAliveSeconds * 1000);
-    client = new Client(this, adopted);
+    socket.setNoDelay(this.opts.tcpNoDelay);
+    if (this.opts.tcpKeepAliveSeconds > 0) socket.setKeepAlive(true, this.opts.tcpKeepAliveSeconds * 1000);
+    // The socket stays paused (pauseOnConnect): the engine reads it (client-io.ts).
+    const client = new Client(this, socket);
+    if (!client.attached) {
+      this.log.warn({ addr: `${socket.remoteAddress}:${socket.remotePort}` }, 'closing a connection the engine could not read (no descriptor left?)');
+      client.close();
+      return;
+    }
     this.clients.set(client.id, client);
     if (this.log.isLevelEnabled('debug')) this.log.debug({ client: client.id, addr: client.addr, laddr: client.laddr }, 'Accepted connection');
-    adopted.resume();
+  }
+
+  /**
+   * Tells the engine whether fast clients' commands may run without TypeScript: not while
+   * something server-wide must see each command (MONITOR, a busy script, keyspace notifications or
+   * tracking, clients blocked on keys) or the server is stopping. Called after every client's
+   * TypeScript turn (Client.flush) and by the cron.
+   */
+  syncNativeRead(): void {
+    const allowed =
+      !this.shuttingDown && !this.ops.monitors.active && !this.busyScript.active && !this.notifier.active && !this.blocking.active;
+    if (allowed === this.nativeReadAllowed) return;
+    this.nativeReadAllowed = allowed;
+    native.ioAllowed(allowed);
   }
 
   /** Flushes `client` after the current I/O callbacks (Redis's beforeSleep write of pending clients). */
@@ -263,6 +313,7 @@ export class Server {
     // Redis runs no timers while a script is busy: no expiry, persistence or timeouts meanwhile.
     if (this.busyScript.active) return;
     const now = Date.now();
+    this.syncNativeRead();
     if (now - this.lastMetricsSample >= 100) {
       this.lastMetricsSample = now;
       this.opsMeter.sample(now, this.stats.commandsProcessed);
@@ -288,6 +339,7 @@ export class Server {
   shutdown(code = 0): void {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    this.syncNativeRead();
     this.log.info('User requested shutdown...');
     if (this.cronTimer) clearInterval(this.cronTimer);
     for (const listener of this.listeners) listener.close();
@@ -299,26 +351,4 @@ export class Server {
     // Give sockets a moment to hand their last bytes to the kernel.
     setImmediate(() => process.exit(code));
   }
-}
-
-/**
- * All connections read into this one buffer: a read is parsed and run before the next one starts,
- * so nothing in it outlives the read callback unless copied (Client.onRead does). This spares the
- * Buffer Node would allocate per read and its stream machinery ('data' events, Readable buffering).
- */
-const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
-
-/**
- * Moves an accepted connection's handle to a socket that reads into sharedReadBuffer (Node's
- * `onread` option, which net.Server does not offer for accepted sockets). The accepted socket was
- * created paused, so no read happened on it; it is left without a handle and never used again.
- */
-function adoptSocket(accepted: net.Socket, onRead: (length: number, buf: Buffer) => void): net.Socket {
-  const holder = accepted as unknown as { _handle: unknown };
-  const handle = holder._handle;
-  holder._handle = null;
-  return new net.Socket({
-    handle,
-    onread: { buffer: sharedReadBuffer, callback: onRead },
-  } as net.SocketConstructorOpts);
 }
