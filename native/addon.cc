@@ -19,6 +19,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "batch_abi.h"
@@ -635,6 +637,9 @@ int32_t* controlBlock(Napi::Env env, const Napi::Value& value) {
 // Runs a client's framed batch (execute() and the native read path) with the control block's
 // inputs, and sets its outputs. The replies are in state->reply; returns how many of their bytes
 // were sent to the client's socket (control[kSendSocket]), so the rest goes to JavaScript.
+//
+// From the native read path (`nativeRead`), AOF records are not written per batch: the replies wait
+// (unsent) and the read path writes the records of all its batches once per event-loop turn.
 size_t runClientBatch(const char* input, size_t inputLength, const int32_t* frames, size_t framesLength,
                       int32_t* control, bool nativeRead) {
   Engine& engine = *state->engine;
@@ -672,8 +677,8 @@ size_t runClientBatch(const char* input, size_t inputLength, const int32_t* fram
   int socketsWritable = -1;
   auto mayWrite = [&]() {
     if (socketsWritable < 0)
-      socketsWritable = aof.pendingBytes() == 0 ||
-                        (aof.policy() != FsyncPolicy::Always && aof.flush(Engine::wallClockMs()).error == 0);
+      socketsWritable = aof.pendingBytes() == 0 || (!nativeRead && aof.policy() != FsyncPolicy::Always &&
+                                                    aof.flush(Engine::wallClockMs()).error == 0);
     return socketsWritable == 1;
   };
   // Subscribers first: they see a message before its publisher sees the reply, as with Redis.
@@ -740,8 +745,14 @@ struct NativeRead {
   bool allowed = false;
   std::vector<int32_t> frames;
   std::vector<uint32_t> starts;
+  // Replies held until the AOF records of their batches are written: once per event-loop turn,
+  // in the check phase right after the reads (Redis's beforeSleep), instead of a write per batch.
+  uv_check_t turnEnd{};
+  std::unordered_map<int64_t, std::string> held;
 };
 std::unique_ptr<NativeRead> nativeRead;
+
+void callRead(int64_t clientId, size_t restLength, int flags, Napi::Value unsent);
 
 // Runs the complete commands at the start of a fast client's read in the engine. Returns where
 // the bytes TypeScript must see begin; sets the callback's flags and the replies the socket did not
@@ -771,11 +782,20 @@ size_t runNativeRead(net::Connection& conn, double* slot, size_t length, int& fl
     slot[net::kSlotLastCommand] = last < 0 ? -3 : last;
   }
   if (control[abi::kDeliveries] != 0) flags |= kReadDeliveries;
-  if (control[abi::kAofPending] != 0) flags |= kReadAofPending;
   if (state->stats.slowCommandsWaiting()) flags |= kReadSlowCommands;
   ReplyWriter& reply = state->reply;
+  const bool ranAll = control[abi::kStopped] == abi::kRanAll;
+  if (control[abi::kAofPending] != 0) {
+    if (ranAll && flags == 0) {
+      // Held for the turn's one AOF write (and fsync under `always`): NativeRead::turnEnd.
+      nr.held[conn.id].append(reply.data() + sent, reply.size() - sent);
+      reply.clear();
+      return framed;
+    }
+    flags |= kReadAofPending;
+  }
   if (reply.size() > sent) unsent = replyValue(Napi::Env(nr.env), reply, sent);
-  if (control[abi::kStopped] == abi::kRanAll) return framed;
+  if (ranAll) return framed;
   // Stopped at a record it did not run (kNotNative, kBlocked): TypeScript reads on from there.
   const size_t cursor = static_cast<size_t>(control[abi::kFrameCursor]);
   size_t index = 0;
@@ -800,7 +820,25 @@ void onClientRead(net::Connection& conn, long length) {
   }
   char* data = nr.io.buffer();
   if (restStart > 0 && restLength > 0) std::memmove(data, data + restStart, restLength);
-  napi_value args[4] = {Napi::Number::New(env, static_cast<double>(conn.id)),
+  callRead(conn.id, restLength, flags, unsent);
+}
+
+// Calls TypeScript's read callback (see ioInit). Replies still held for the client go first, with
+// the AOF write they wait for left to TypeScript.
+void callRead(int64_t clientId, size_t restLength, int flags, Napi::Value unsent) {
+  NativeRead& nr = *nativeRead;
+  Napi::Env env(nr.env);
+  if (auto it = nr.held.find(clientId); it != nr.held.end()) {
+    std::string bytes = std::move(it->second);
+    nr.held.erase(it);
+    if (!unsent.IsNull()) {
+      Napi::Uint8Array later = unsent.As<Napi::Uint8Array>();
+      bytes.append(reinterpret_cast<const char*>(later.Data()), later.ByteLength());
+    }
+    unsent = Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
+    flags |= kReadAofPending;
+  }
+  napi_value args[4] = {Napi::Number::New(env, static_cast<double>(clientId)),
                         Napi::Number::New(env, static_cast<double>(restLength)), Napi::Number::New(env, flags),
                         unsent};
   napi_value result;
@@ -810,6 +848,32 @@ void onClientRead(net::Connection& conn, long length) {
     napi_value error;
     napi_get_and_clear_last_exception(nr.env, &error);
     napi_fatal_exception(nr.env, error);
+  }
+}
+
+// The check phase after a turn's reads: one AOF write for every batch the read path ran (and one
+// fdatasync under appendfsync always: group commit), then their replies. What a socket does not take (or every reply, if the write failed: TypeScript
+// then reports the error and decides) goes to TypeScript.
+void onTurnEnd(uv_check_t*) {
+  NativeRead& nr = *nativeRead;
+  if (nr.held.empty()) return;
+  AofLog& aof = state->engine->aof();
+  const bool written = aof.pendingBytes() == 0 || aof.flush(Engine::wallClockMs()).error == 0;
+  std::vector<std::pair<int64_t, std::string>> rest;
+  for (auto& [clientId, bytes] : nr.held) {
+    net::Connection* conn = nr.io.find(clientId);
+    if (conn == nullptr) continue;
+    size_t sent = written ? sendNonBlocking(conn->fd, bytes.data(), bytes.size()) : 0;
+    nr.io.count(net::kCounterOutputBytes, static_cast<double>(sent));
+    if (sent < bytes.size()) rest.emplace_back(clientId, bytes.substr(sent));
+  }
+  nr.held.clear();
+  if (rest.empty()) return;
+  Napi::Env env(nr.env);
+  Napi::HandleScope scope(env);
+  for (auto& [clientId, bytes] : rest) {
+    if (nr.io.find(clientId) == nullptr) continue;
+    callRead(clientId, 0, written ? 0 : kReadAofPending, Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size()));
   }
 }
 
@@ -827,6 +891,10 @@ Napi::Value IoInit(const Napi::CallbackInfo& info) {
     uv_loop_t* loop = nullptr;
     napi_get_uv_event_loop(env, &loop);
     nativeRead->io.init(loop, onClientRead);
+    uv_check_init(loop, &nativeRead->turnEnd);
+    uv_check_start(&nativeRead->turnEnd, onTurnEnd);
+    // The check handle alone must not keep the process alive.
+    uv_unref(reinterpret_cast<uv_handle_t*>(&nativeRead->turnEnd));
     napi_async_init(env, nullptr, Napi::String::New(env, "rustypotato:read"), &nativeRead->asyncContext);
   }
   NativeRead& nr = *nativeRead;
