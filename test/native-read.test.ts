@@ -49,7 +49,14 @@ function randomPipeline(rng: Rng, commands: number): Buffer {
         parts.push(resp('SELECT', `${rng.int(0, 2)}`));
         break;
       case 6:
-        parts.push(Buffer.from(rng.pick(['PING\r\n', 'ECHO "a b"\r\n', 'SET inl "x y"\r\n', 'GET inl\r\n', '\r\n'])));
+        parts.push(
+          Buffer.from(
+            rng.pick([
+              'PING\r\n', 'ECHO "a b"\r\n', 'SET inl "x y"\r\n', 'GET inl\r\n', '\r\n', 'SET inl2 plain\r\n', 'GET  inl2 \r\n',
+              'DEL inl2\n', '  INCR n1\r\n', 'get\tinl\r\n', "ECHO it's\r\n", 'LPUSH l1 a b c\r\n',
+            ]),
+          ),
+        );
         break;
       case 7:
         parts.push(resp('CLIENT', 'SETNAME', `c${rng.int(0, 9)}`), resp('CLIENT', 'GETNAME'));

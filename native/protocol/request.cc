@@ -22,11 +22,55 @@ inline int64_t readNumber(const char* data, size_t length, size_t& pos) {
   return value;
 }
 
+// Frames one plain inline command (redis-benchmark's PING_INLINE, telnet users): a line of
+// printable words separated by spaces. Quotes, escapes, tabs, control bytes or an empty line are
+// left to TypeScript's sdssplitargs. Returns the position after the line, or 0.
+size_t frameInline(const char* data, size_t length, size_t pos, std::vector<int32_t>& frames) {
+  size_t lf = pos;
+  while (lf < length && data[lf] != '\n') ++lf;
+  if (lf >= length) return 0;
+  size_t end = lf > pos && data[lf - 1] == '\r' ? lf - 1 : lf;
+  const size_t framesBefore = frames.size();
+  frames.push_back(0);
+  int32_t argc = 0;
+  for (size_t p = pos; p < end;) {
+    if (data[p] == ' ') {
+      ++p;
+      continue;
+    }
+    size_t word = p;
+    while (p < end && data[p] != ' ') {
+      const unsigned char c = static_cast<unsigned char>(data[p]);
+      if (c < 0x21 || c > 0x7e || c == '"' || c == '\'') {
+        frames.resize(framesBefore);
+        return 0;
+      }
+      ++p;
+    }
+    frames.push_back(static_cast<int32_t>(word));
+    frames.push_back(static_cast<int32_t>(p - word));
+    ++argc;
+  }
+  if (argc == 0) {
+    frames.resize(framesBefore);
+    return 0;
+  }
+  frames[framesBefore] = argc;
+  return lf + 1;
+}
+
 }  // namespace
 
 size_t frameCommands(const char* data, size_t length, std::vector<int32_t>& frames, std::vector<uint32_t>& starts) {
   size_t pos = 0;
-  while (pos < length && data[pos] == '*') {
+  while (pos < length) {
+    if (data[pos] != '*') {
+      const size_t next = frameInline(data, length, pos, frames);
+      if (next == 0) break;
+      starts.push_back(static_cast<uint32_t>(pos));
+      pos = next;
+      continue;
+    }
     const size_t commandStart = pos;
     const size_t framesBefore = frames.size();
     size_t p = pos + 1;
