@@ -11,13 +11,16 @@
  *    it loads it and then upgrades it into appendonlydir, as it does for any pre-7.0 AOF.
  * 3. Latency while BGREWRITEAOF runs with those 1,000,000 keys: redis-benchmark -t set -P 1 runs,
  *    BGREWRITEAOF is sent during it; max latency from redis-benchmark and from our own probe client
- *    (one connection, one SET at a time), against a baseline run of the same load without rewrite.
+ *    (one connection, one SET at a time), against a baseline run of the same load without rewrite;
+ *    the rewrite runs once with the fork()ed child left on the server's core (which it inherits from
+ *    the pinning) and once moved to the other core, as it would run on a machine with spare cores.
  *
  *   node dist/bench/persistence.js [--quick] [--requests N] [--rounds N] [--keys N]
+ *                                  [--parts throughput,load,rewrite]
  *
  * Everything listens on 127.0.0.1; each server's files live in a temp dir removed at the end.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -31,10 +34,12 @@ type Options = {
   clients: number;
   /** Requests of the background load during the rewrite test. */
   rewriteLoad: number;
+  /** Which parts to run: throughput, load, rewrite. */
+  parts: string[];
 };
 
 function parseOptions(argv: string[]): Options {
-  return parseBenchOptions<Options>(argv, { requests: 100000, rounds: 2, keys: 1000000, clients: 50, rewriteLoad: 600000 }, {
+  return parseBenchOptions<Options>(argv, { requests: 100000, rounds: 2, keys: 1000000, clients: 50, rewriteLoad: 600000, parts: ['throughput', 'load', 'rewrite'] }, {
     quick: { requests: 30000, rounds: 1, rewriteLoad: 300000 },
   });
 }
@@ -353,7 +358,24 @@ function infoValue(port: number, field: string): string | undefined {
   return line?.split(':')[1];
 }
 
-async function latencyRun(t: Target, opts: Options, rewrite: boolean): Promise<LatencyRun> {
+/**
+ * Moves the server's fork()ed child (the rewrite) to `cpu`: on this 2-core machine the server is
+ * pinned to CPU 0 and its child inherits that, so the child and the server share one core unless
+ * moved; a production server's child runs on another core. Returns whether a child was moved.
+ */
+function moveForkChild(serverPid: number, cpu: number): boolean {
+  let children: string[] = [];
+  try {
+    children = fs.readFileSync(`/proc/${serverPid}/task/${serverPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return false;
+  }
+  let moved = false;
+  for (const child of children) moved = spawnSync('taskset', ['-pc', String(cpu), child], { stdio: 'ignore' }).status === 0 || moved;
+  return moved;
+}
+
+async function latencyRun(t: Target, opts: Options, rewrite: boolean, childCpu = -1): Promise<LatencyRun> {
   const probe = startProbe(t.port);
   const bench = runBenchmarkAsync(t.port, opts.rewriteLoad, opts.clients);
   let benchDone = false;
@@ -369,6 +391,7 @@ async function latencyRun(t: Target, opts: Options, rewrite: boolean): Promise<L
     const reply = await c.call(['BGREWRITEAOF']);
     bgrewriteReplyMs = performance.now() - t0;
     c.close();
+    if (childCpu >= 0 && !moveForkChild(t.proc.pid as number, childCpu)) console.log(`   (${t.name}: no rewrite child found to move)`);
     if (!reply.startsWith('+')) throw new Error(`${t.name}: BGREWRITEAOF: ${reply}`);
     const deadline = Date.now() + 180000;
     while (Date.now() < deadline) {
@@ -400,6 +423,7 @@ async function rewriteLatency(opts: Options, file: string): Promise<void> {
   console.log('');
   console.log(`== 3. latency while BGREWRITEAOF runs with ${opts.keys} keys (appendfsync everysec): redis-benchmark -t set -P 1 -c ${opts.clients} -n ${opts.rewriteLoad} -r 1000000,`);
   console.log(`   plus a probe client (one SET at a time); BGREWRITEAOF sent 0.7 s into the load. Redis rewrites with its default RDB preamble.`);
+  console.log(`   "child cpu1": the rewrite child is moved off the server's core right after the fork (both servers).`);
   console.log(['server', 'run', 'bench ops/s', 'bench p99/max ms', 'probe p99.9/max ms', 'BGREWRITEAOF reply ms', 'rewrite ms'].join('\t'));
   for (const name of NAMES) {
     const dir = freshDir(`rewrite-${name}`);
@@ -409,11 +433,12 @@ async function rewriteLatency(opts: Options, file: string): Promise<void> {
       await waitLoaded(t, opts.keys, performance.now());
       cli(t.port, 'config', 'set', 'auto-aof-rewrite-percentage', '0');
       // Redis upgraded the old-style file into appendonlydir at load: start both from a rewritten AOF.
-      for (const rewrite of [false, true]) {
-        const r = await latencyRun(t, opts, rewrite);
+      const runs = [{ rewrite: false, childCpu: -1 }, { rewrite: true, childCpu: -1 }, ...(hasTaskset ? [{ rewrite: true, childCpu: 1 }] : [])];
+      for (const { rewrite, childCpu } of runs) {
+        const r = await latencyRun(t, opts, rewrite, childCpu);
         console.log(
           [
-            name, rewrite ? 'BGREWRITEAOF' : 'baseline', fmt(r.benchRps, 0), `${fmt(r.benchP99Ms, 3)}/${fmt(r.benchMaxMs, 3)}`,
+            name, rewrite ? (childCpu >= 0 ? 'BGREWRITEAOF, child cpu1' : 'BGREWRITEAOF') : 'baseline', fmt(r.benchRps, 0), `${fmt(r.benchP99Ms, 3)}/${fmt(r.benchMaxMs, 3)}`,
             `${fmt(r.probeP999Ms, 3)}/${fmt(r.probeMaxMs, 3)} (${r.probeCount} req)`,
             rewrite ? fmt(r.bgrewriteReplyMs, 2) : '-',
             rewrite ? `${fmt(r.rewriteMs, 0)}${r.rewriteInsideLoad ? '' : ' (outlasted the load)'}` : '-',
@@ -432,11 +457,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   console.log(`persistence bench${process.argv.includes('--quick') ? ' (--quick)' : ''}; taskset: ${hasTaskset ? 'servers cpu0 (their fork()ed rewrite children too), redis-benchmark cpu1' : 'no'}; temp dir ${tmpRoot}`);
   console.log('');
-  await throughput(opts);
+  if (opts.parts.includes('throughput')) await throughput(opts);
+  if (!opts.parts.includes('load') && !opts.parts.includes('rewrite')) return;
   const file = path.join(tmpRoot, 'load.aof');
   writeLoadFile(file, opts.keys);
-  await loadTime(opts, file);
-  await rewriteLatency(opts, file);
+  if (opts.parts.includes('load')) await loadTime(opts, file);
+  if (opts.parts.includes('rewrite')) await rewriteLatency(opts, file);
   console.log('');
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
