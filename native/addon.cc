@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
@@ -757,7 +758,7 @@ void callRead(int64_t clientId, size_t restLength, int flags, Napi::Value unsent
 // Runs the complete commands at the start of a fast client's read in the engine. Returns where
 // the bytes TypeScript must see begin; sets the callback's flags and the replies the socket did not
 // take.
-size_t runNativeRead(net::Connection& conn, double* slot, size_t length, int& flags, Napi::Value& unsent) {
+size_t runNativeRead(net::Connection& conn, double* slot, size_t length, int& flags, size_t& unsentFrom) {
   NativeRead& nr = *nativeRead;
   const char* data = nr.io.buffer();
   nr.frames.clear();
@@ -794,7 +795,8 @@ size_t runNativeRead(net::Connection& conn, double* slot, size_t length, int& fl
     }
     flags |= kReadAofPending;
   }
-  if (reply.size() > sent) unsent = replyValue(Napi::Env(nr.env), reply, sent);
+  // Left in state->reply from unsentFrom on, for the caller to hand over.
+  if (reply.size() > sent) unsentFrom = sent;
   if (ranAll) return framed;
   // Stopped at a record it did not run (kNotNative, kBlocked): TypeScript reads on from there.
   const size_t cursor = static_cast<size_t>(control[abi::kFrameCursor]);
@@ -805,19 +807,22 @@ size_t runNativeRead(net::Connection& conn, double* slot, size_t length, int& fl
 
 void onClientRead(net::Connection& conn, long length) {
   NativeRead& nr = *nativeRead;
-  Napi::Env env(nr.env);
-  Napi::HandleScope scope(env);
   int flags = 0;
   size_t restStart = 0;
   size_t restLength = length > 0 ? static_cast<size_t>(length) : 0;
-  Napi::Value unsent = env.Null();
+  constexpr size_t kNothingUnsent = SIZE_MAX;
+  size_t unsentFrom = kNothingUnsent;
   if (length <= 0) {
     flags |= kReadClosed;
   } else if (double* slot = nr.io.slotOf(conn); nr.allowed && slot != nullptr && slot[net::kSlotFast] != 0) {
-    restStart = runNativeRead(conn, slot, restLength, flags, unsent);
+    restStart = runNativeRead(conn, slot, restLength, flags, unsentFrom);
     restLength -= restStart;
-    if (restLength == 0 && flags == 0 && unsent.IsNull()) return;
+    // The common case: everything ran and was sent, no JavaScript (not even a handle scope).
+    if (restLength == 0 && flags == 0 && unsentFrom == kNothingUnsent) return;
   }
+  Napi::Env env(nr.env);
+  Napi::HandleScope scope(env);
+  Napi::Value unsent = unsentFrom == kNothingUnsent ? env.Null() : replyValue(env, state->reply, unsentFrom);
   char* data = nr.io.buffer();
   if (restStart > 0 && restLength > 0) std::memmove(data, data + restStart, restLength);
   callRead(conn.id, restLength, flags, unsent);
