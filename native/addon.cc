@@ -954,6 +954,17 @@ Napi::Value IoReading(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ioSend(fd, bytes) → how many bytes a non-blocking send() took (TypeScript-produced replies skip
+// Node's stream machinery when nothing is queued there; it writes the rest).
+Napi::Value IoSend(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsTypedArray()) return Napi::Number::New(env, 0);
+  Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
+  const size_t sent = sendNonBlocking(info[0].As<Napi::Number>().Int32Value(), reinterpret_cast<const char*>(bytes.Data()),
+                                     bytes.ByteLength());
+  return Napi::Number::New(env, static_cast<double>(sent));
+}
+
 // ioAllowed(on): whether fast clients' commands may run without TypeScript (see NativeRead).
 Napi::Value IoAllowed(const Napi::CallbackInfo& info) {
   if (nativeRead && info.Length() >= 1) nativeRead->allowed = info[0].ToBoolean().Value();
@@ -1727,6 +1738,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("ioDetach", Napi::Function::New(env, IoDetach, "ioDetach"));
   exports.Set("ioReading", Napi::Function::New(env, IoReading, "ioReading"));
   exports.Set("ioAllowed", Napi::Function::New(env, IoAllowed, "ioAllowed"));
+  exports.Set("ioSend", Napi::Function::New(env, IoSend, "ioSend"));
   exports.Set("setStatsSignal", Napi::Function::New(env, SetStatsSignal, "setStatsSignal"));
   return exports;
 }

@@ -243,6 +243,8 @@ export interface NativeModule {
   ioDetach(clientId: number): void;
   /** Pauses (false) or resumes (true) reading the client's socket. */
   ioReading(clientId: number, on: boolean): void;
+  /** Sends what a non-blocking send() to socket `fd` takes of `bytes`; returns the count (the caller writes the rest). */
+  ioSend(fd: number, bytes: Uint8Array): number;
   /** Whether nothing server-wide needs to see each command (no MONITOR, busy script, notifications, tracking, blocked client). */
   ioAllowed(on: boolean): void;
 }
