@@ -25,9 +25,6 @@ CommandRunner commandRunner = nullptr;
 constexpr int kGcPeriod = 50;  // a GC step every 50 scripts, as Redis does
 constexpr int kHookInstructions = 100000;  // Redis's count hook period
 
-// lua_yield's own condition: a yield cannot cross a C call made inside the run (pcall, metamethods).
-bool canYield(lua_State* co) { return co->nCcalls <= co->baseCcalls; }
-
 void busyHook(lua_State* co, lua_Debug*) { ScriptEngine::instance().onHook(co); }
 
 // The value on top is an error table that redis.call/pcall made from a command's error reply.
@@ -212,44 +209,31 @@ int redisBreakpoint(lua_State* L) {
 }
 int redisDebug(lua_State*) { return 0; }
 
-// coroutine.yield: the script's own coroutines yield as in Lua; the script itself may not (it runs
-// in a coroutine of ours only so that the server can suspend it: Redis refuses that yield, having
-// called the script through a C boundary).
+// coroutine.yield: the script's own coroutines yield as in Lua; the script itself may not, nor a
+// function under pcall (they run in coroutines of ours only so that the server can suspend them:
+// Redis refuses those yields, having called them through a C boundary).
 int coroutineYield(lua_State* L) {
-  if (ScriptEngine::instance().isRunThread(L)) {
+  if (ScriptEngine::instance().isOwnThread(L)) {
     lua_pushstring(L, "attempt to yield across metamethod/C-call boundary");  // no position, as Lua's own
     return lua_error(L);
   }
   return lua_yield(L, lua_gettop(L));
 }
 
-// Redis's pcall: an error table raised by redis.call comes back as its message string.
-int protectedCall(lua_State* L) {
-  const int argc = lua_gettop(L);
-  lua_pushboolean(L, 1);
-  lua_insert(L, 1);
-  if (lua_pcall(L, argc - 1, LUA_MULTRET, 0) != 0) {
-    lua_remove(L, 1);
-    if (lua_istable(L, -1)) {
-      lua_getfield(L, -1, "err");
-      if (lua_isstring(L, -1)) lua_replace(L, -2);
-      else lua_pop(L, 1);
-    }
-    lua_pushboolean(L, 0);
-    lua_insert(L, 1);
-  }
-  return lua_gettop(L);
-}
-
 }  // namespace
+
+bool locateError(lua_State* L, int level, lua_Debug& where) {
+  if (!lua_getstack(L, level, &where) || !lua_getinfo(L, "nSl", &where)) return false;
+  if (std::strcmp(where.what, "C") != 0) return true;
+  return lua_getstack(L, level + 1, &where) && lua_getinfo(L, "nSl", &where);
+}
 
 // The message handler of every script run: turns the error into {err=..., source=..., line=...}
 // where source/line name the script position that raised it (skipping a C function such as
 // error() or redis.call).
 int scriptErrorHandler(lua_State* L) {
   lua_Debug where;
-  bool located = lua_getstack(L, 1, &where) && lua_getinfo(L, "nSl", &where);
-  if (located && std::strcmp(where.what, "C") == 0) located = lua_getstack(L, 2, &where) && lua_getinfo(L, "nSl", &where);
+  const bool located = locateError(L, 1, where);
   lua_settop(L, 1);
   if (!lua_istable(L, 1)) {
     lua_pushstring(L, "ERR ");
@@ -270,6 +254,10 @@ int scriptErrorHandler(lua_State* L) {
   }
   return 1;
 }
+
+bool canYield(lua_State* co) { return co->nCcalls <= co->baseCcalls; }
+void setBusyHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKCOUNT, kHookInstructions); }
+void setKillHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKLINE, 0); }
 
 int missingGlobal(lua_State* L) {
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
@@ -395,8 +383,7 @@ void ScriptEngine::open() {
   setFunction(L, "random", mathRandom);
   setFunction(L, "randomseed", mathRandomSeed);
   lua_pop(L, 1);
-  lua_pushcfunction(L, protectedCall);
-  lua_setglobal(L, "pcall");
+  openProtectedCalls(L);
   lua_getglobal(L, "coroutine");
   setFunction(L, "yield", coroutineYield);
   lua_pop(L, 1);
@@ -440,6 +427,7 @@ void ScriptEngine::open() {
 }
 
 void ScriptEngine::flush() {
+  releaseProtectedThreads(true);
   lua_close(L_);
   L_ = nullptr;
   thread_ = nullptr;  // it lived in the closed state
@@ -578,7 +566,7 @@ lua_State* ScriptEngine::runThread() {
   if (thread_ != nullptr) return thread_;
   thread_ = lua_newthread(L_);
   threadRef_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  lua_sethook(thread_, busyHook, LUA_MASKCOUNT, kHookInstructions);
+  setBusyHook(thread_);
   return thread_;
 }
 
@@ -615,12 +603,12 @@ void ScriptEngine::runAndReply(CommandContext& c, ScriptRun& run, int nargs) {
 
 bool ScriptEngine::resume(ReplyWriter& reply, long long sliceMs) {
   if (!scriptSuspended) return true;
-  lua_State* co = thread_;
   run_ = &current_;
-  // A killed run gets its error at the next instruction, and again after any pcall that catches it.
-  if (killed_) lua_sethook(co, busyHook, LUA_MASKCOUNT, 1);
   sliceEnds_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(sliceMs);
-  const int status = lua_resume(co, 0);
+  // A killed run gets its error at the next instruction, and again after any pcall that catches it.
+  if (killed_) lua_sethook(levelThread(static_cast<int>(protectedLevels_.size()) - 1), busyHook, LUA_MASKCOUNT, 1);
+  // The run may be suspended inside pcalls: the innermost one goes on first.
+  const int status = resumeLevels(-1);
   if (status == LUA_YIELD) {
     run_ = nullptr;
     return false;
@@ -667,8 +655,7 @@ std::string ScriptEngine::runError(lua_State* co, int status) {
   // The dead thread keeps its frames: level 0 raised the error; when that is a C function (error(),
   // redis.call) the script position is its caller's.
   lua_Debug where;
-  bool located = lua_getstack(co, 0, &where) && lua_getinfo(co, "nSl", &where);
-  if (located && std::strcmp(where.what, "C") == 0) located = lua_getstack(co, 1, &where) && lua_getinfo(co, "nSl", &where);
+  const bool located = locateError(co, 0, where);
   std::string msg;
   if (lua_istable(co, -1)) {
     scriptErrorCounted = countedError(co);
@@ -694,7 +681,9 @@ std::string ScriptEngine::runError(lua_State* co, int status) {
 }
 
 void ScriptEngine::onHook(lua_State* co) {
+  if (run_ == nullptr) return;  // a pcall's coroutine in a library's code at FUNCTION LOAD
   if (killed_) {
+    setKillHook(co);
     pushErrorTable(co, "Script killed by user with SCRIPT KILL...");
     lua_error(co);
     return;
@@ -706,8 +695,9 @@ void ScriptEngine::onHook(lua_State* co) {
   } else if (now < sliceEnds_) {
     return;
   }
-  // Only the run itself yields to the server: a coroutine of the script's own goes on.
-  if (co == thread_ && canYield(co)) lua_yield(co, 0);
+  // The run yields to the server, or the innermost pcall's coroutine to its pcall, which passes
+  // the suspension outward; a coroutine of the script's own goes on.
+  if (isOwnThread(co) && canYield(co)) lua_yield(co, 0);
 }
 
 void ScriptEngine::kill(CommandContext& c, bool isEval) {

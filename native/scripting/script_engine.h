@@ -33,6 +33,19 @@ void setReadOnlyMetatable(lua_State* L, lua_CFunction index);
 // The space-separated words of a "#!..." line (EVAL's shebang, a library's header).
 std::vector<std::string_view> splitWords(std::string_view line);
 
+// The count hook every coroutine of a run carries (ScriptEngine::onHook).
+void setBusyHook(lua_State* co);
+// After SCRIPT KILL: the hook raises the kill error at every new line of `co`, as Redis does, so that
+// a pcall in the script cannot swallow it.
+void setKillHook(lua_State* co);
+// lua_yield's own condition: no C call (pcall, metamethod, ...) is in progress inside co's run.
+bool canYield(lua_State* co);
+// Installs the global pcall and xpcall that a suspension can cross (protected.cc).
+void openProtectedCalls(lua_State* L);
+// The script position an error raised at stack `level` of L names: that frame, or its caller when
+// it is a C function (error(), redis.call, ...).
+bool locateError(lua_State* L, int level, lua_Debug& where);
+
 // A function registered by a library (redis.register_function).
 struct LuaFunction {
   std::string name;
@@ -123,9 +136,11 @@ class ScriptEngine {
   // run has lasted busy-reply-threshold ms the hook yields: eval/fcall return without a reply and
   // scriptSuspended is set. The server then answers other clients BUSY (or serves SCRIPT KILL,
   // FUNCTION KILL, FUNCTION STATS, SHUTDOWN NOSAVE) and calls resume() in slices until the run ends.
-  // A yield is impossible across a C call (pcall or a metamethod in the script, a Lua function
-  // called by table.sort, ...): the script then goes on synchronously until it is back at its own
-  // level, where the next hook yields.
+  // A yield is impossible across a C call. pcall and xpcall are therefore ours (protected.cc): the
+  // protected function runs in a coroutine of its own, and a suspension inside it is passed outward
+  // level by level by Lua code, which can yield. The C boundaries left (a Lua function called by
+  // table.sort or string.gsub, a metamethod, an xpcall message handler, a coroutine of the script's
+  // own) run on synchronously until they are back at a level that can yield.
   void setBusyThresholdMs(long long ms) { busyThresholdMs_ = ms; }
   // Runs the suspended script for about sliceMs more; true when it ended and its reply (or error)
   // was written to `reply`.
@@ -138,8 +153,13 @@ class ScriptEngine {
   ScriptRun* run() { return run_; }
   // The count hook of every run (see above).
   void onHook(lua_State* co);
-  // L is the coroutine the run itself executes in (not one the script created).
-  bool isRunThread(lua_State* L) const { return L == thread_; }
+  // L is the innermost coroutine of ours: the run's own, or that of the innermost pcall/xpcall in
+  // progress (the hook may suspend it; a script's coroutine.yield may not yield it, Lua's pcall
+  // being a C boundary).
+  bool isOwnThread(lua_State* L) const { return L == levelThread(static_cast<int>(protectedLevels_.size()) - 1); }
+  // pcall / xpcall of a Lua function (protected.cc): L's stack holds the function and its
+  // arguments (pcall) or the function and the message handler (xpcall).
+  int protectedCall(lua_State* L, bool withHandler);
   // redis.call / redis.pcall: runs the command made of the arguments on the Lua stack and pushes
   // its reply as a Lua value; returns true when that value is an error table.
   bool call(lua_State* L);
@@ -184,6 +204,30 @@ class ScriptEngine {
   // The run in progress (its state outlives eval/fcall when it is suspended).
   ScriptRun current_;
   lua_State* thread_ = nullptr;
+  // ---- pcall / xpcall in coroutines (protected.cc) ----
+  struct ProtectedLevel {
+    lua_State* thread;
+    int ref;  // the registry's reference to the thread
+    bool withHandler;
+    int handlerRef = LUA_NOREF;  // xpcall's handler while the level is suspended
+  };
+  // The pcall/xpcall calls in progress, outermost first; while the run is suspended, the levels it
+  // is suspended in (each one's pcall waits, yielded, in the thread of the level before it).
+  std::vector<ProtectedLevel> protectedLevels_;
+  // Coroutines of pcalls that returned, for the next ones.
+  std::vector<std::pair<lua_State*, int>> idleThreads_;
+  // The coroutine of level `depth`; the run's for -1.
+  lua_State* levelThread(int depth) const {
+    return depth < 0 ? thread_ : protectedLevels_[static_cast<size_t>(depth)].thread;
+  }
+  // Resumes the suspended levels innermost first, each one's end resuming the thread its pcall
+  // waits in with the results, until level `depth` (-1: the run) yields or ends: returns its status.
+  int resumeLevels(int depth);
+  // Pops the innermost level, whose coroutine ended with `status`, and pushes its pcall's results
+  // on `L`, the thread it was called in; returns their number.
+  int finishProtected(lua_State* L, int status);
+  // Drops every level and idle coroutine (the run ended, or the state is closed).
+  void releaseProtectedThreads(bool stateClosed);
   int threadRef_ = LUA_NOREF;
   long long busyThresholdMs_ = 5000;
   std::chrono::steady_clock::time_point runStarted_;
