@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "protocol/reply.h"
@@ -17,6 +18,7 @@ struct ScriptCall {
   bool propagate;  // redis.set_repl(): the command's effects go to the AOF
   ReplyWriter& out;  // receives the reply, at the script's RESP version (redis.setresp)
   bool ranWrite = false;  // out: a write command ran (SCRIPT KILL may no longer stop the script)
+  bool ran = false;       // out: an engine command ran (it was not refused): MONITOR shows it
 };
 
 using CommandRunner = void (*)(ScriptCall& call);
@@ -32,6 +34,14 @@ inline bool scriptJustSuspended = false;
 // The error reply a script run just wrote is the error of a command it called (an error table
 // marked ignore_error_stats_update), which errorstats counted already; the reader clears it.
 inline bool scriptErrorCounted = false;
+// MONITOR shows the commands scripts run, after the script's EVAL/FCALL line. While a client
+// monitors (the batch's kClientFlagMonitored), each command a script ran is recorded here for
+// TypeScript, which shows it with its own commands (a script's TypeScript-owned commands), in order.
+void recordScriptCommands(bool on);
+// The records since the last take, and none kept: per command the wall-clock time in µs (f64), the
+// database and the argument count (i32), then each argument as its length (i32) and bytes; all
+// numbers little-endian.
+std::string takeScriptCommandRecords();
 // Runs the suspended script for about sliceMs more; true when it ended and its reply (or error)
 // was written to `reply`.
 bool resumeSuspendedScript(ReplyWriter& reply, long long sliceMs);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #include <unistd.h>
 
@@ -330,6 +331,36 @@ void setNumber(lua_State* L, const char* name, lua_Number n) {
 }
 
 }  // namespace
+
+namespace {
+
+bool recording = false;
+std::string records;
+
+void appendBytes(const void* data, size_t size) { records.append(static_cast<const char*>(data), size); }
+
+// One record of takeScriptCommandRecords (the machine is little-endian, as the layout).
+void appendRecord(std::span<const std::string_view> argv, int db) {
+  const double micros = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  const int32_t header[2] = {db, static_cast<int32_t>(argv.size())};
+  appendBytes(&micros, sizeof micros);
+  appendBytes(header, sizeof header);
+  for (std::string_view arg : argv) {
+    const int32_t size = static_cast<int32_t>(arg.size());
+    appendBytes(&size, sizeof size);
+    records.append(arg);
+  }
+}
+
+}  // namespace
+
+void recordScriptCommands(bool on) {
+  recording = on;
+  if (!on) records.clear();
+}
+
+std::string takeScriptCommandRecords() { return std::exchange(records, std::string()); }
 
 // An error outside any protected call (which our entry points never make): as lauxlib's default.
 static int luaPanic(lua_State* L) {
@@ -748,9 +779,11 @@ bool ScriptEngine::call(lua_State* L) {
   ScriptRun& run = *run_;
   scratch_.clear();
   scratch_.setResp(run.resp);
+  bool ran = false;
   if (equalsIgnoreCase(argv_[0], "select")) {
     // SELECT changes the script's database only (Redis 7.0).
     long long db = 0;
+    ran = argv_.size() == 2;
     if (argv_.size() != 2) scratch_.error(kErrArityFromScript);
     else if (!parseLongLong(argv_[1], db)) scratch_.error(kErrNotInteger);
     else if (db < 0 || db >= run.engine->databaseCount()) scratch_.error(kErrDbIndex);
@@ -763,7 +796,9 @@ bool ScriptEngine::call(lua_State* L) {
                        scratch_};
     commandRunner(command);
     if (command.ranWrite) run.wrote = true;
+    ran = command.ran;
   }
+  if (ran && recording) appendRecord(argv_, run.db);
   const char* data = scratch_.data();
   const size_t size = scratch_.size();
   pushReply(L, data, data + size);
