@@ -814,6 +814,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   const scripting::ScriptingMemory lua = scripting::scriptingMemory();
   Napi::Object scriptingInfo = Napi::Object::New(env);
   scriptingInfo.Set("luaBytes", Napi::Number::New(env, static_cast<double>(lua.luaBytes)));
+  scriptingInfo.Set("functionsLuaBytes", Napi::Number::New(env, static_cast<double>(lua.functionsLuaBytes)));
   scriptingInfo.Set("cachedScripts", Napi::Number::New(env, static_cast<double>(lua.cachedScripts)));
   scriptingInfo.Set("scriptsBytes", Napi::Number::New(env, static_cast<double>(lua.scriptsBytes)));
   scriptingInfo.Set("functions", Napi::Number::New(env, static_cast<double>(lua.functions)));

@@ -245,7 +245,23 @@ test('INFO memory shows the scripting fields with figures that follow the cache 
     }
     assert.is(Number(after.get('used_memory_scripts')), Number(after.get('used_memory_scripts_eval')) + Number(after.get('used_memory_functions')));
     assert.is(after.get('used_memory_vm_total'), String(Number(after.get('used_memory_vm_eval')) + Number(after.get('used_memory_vm_functions'))));
+    // The functions have a Lua state of their own (as in Redis): a library that holds data makes it
+    // grow, FUNCTION FLUSH gives that back, SCRIPT FLUSH leaves it alone.
+    const vmFunctions = async (): Promise<number> => Number((await read(port)).get('used_memory_vm_functions'));
+    const empty = await vmFunctions();
+    assert.ok(empty > 10000, `an empty functions state still has Lua's libraries: ${empty}`);
+    await client.function('LOAD', "#!lua name=biglib\nlocal t = {} for i = 1, 2000 do t[i] = 'value ' .. i end\nredis.register_function('count', function() return #t end)");
+    assert.is(await client.fcall('count', 0), 2000);
+    const loaded = await vmFunctions();
+    assert.ok(loaded > empty + 50000, `used_memory_vm_functions grows with a library's data: ${empty} -> ${loaded}`);
+    const evalBefore = Number((await read(port)).get('used_memory_vm_eval'));
+    await client.script('FLUSH');
+    assert.ok(await vmFunctions() >= loaded, 'SCRIPT FLUSH keeps the functions');
+    assert.ok(Number((await read(port)).get('used_memory_vm_eval')) < evalBefore, 'SCRIPT FLUSH resets the scripts\' state');
+    assert.is(await client.fcall('count', 0), 2000);
     await client.function('FLUSH');
+    const flushed = await vmFunctions();
+    assert.ok(flushed < loaded - 50000, `FUNCTION FLUSH gives the library's memory back: ${loaded} -> ${flushed}`);
   } finally {
     client.disconnect();
   }

@@ -250,7 +250,7 @@ export interface EngineInfo {
    * cached scripts and the bytes of the cache's structures, functions, libraries and the bytes of
    * their code, names and flags.
    */
-  scripting: { luaBytes: number; cachedScripts: number; scriptsBytes: number; functions: number; libraries: number; functionsBytes: number };
+  scripting: { luaBytes: number; functionsLuaBytes: number; cachedScripts: number; scriptsBytes: number; functions: number; libraries: number; functionsBytes: number };
   expiredKeys: number;
   evictedKeys: number;
   keyspaceHits: number;

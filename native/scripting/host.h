@@ -48,9 +48,10 @@ bool resumeSuspendedScript(ReplyWriter& reply, long long sliceMs);
 // busy-reply-threshold (alias lua-time-limit), in ms.
 void setBusyReplyThreshold(long long ms);
 
-// INFO memory's scripting figures. One Lua state runs both EVAL scripts and functions.
+// INFO memory's scripting figures. EVAL scripts and functions have a Lua state each, as in Redis.
 struct ScriptingMemory {
-  size_t luaBytes = 0;        // the Lua state (used_memory_lua / used_memory_vm_eval)
+  size_t luaBytes = 0;        // the scripts' Lua state (used_memory_lua / used_memory_vm_eval)
+  size_t functionsLuaBytes = 0;  // the functions' Lua state (used_memory_vm_functions)
   size_t cachedScripts = 0;   // number_of_cached_scripts
   size_t scriptsBytes = 0;    // the script cache's own structures (used_memory_scripts_eval)
   size_t functions = 0;       // number_of_functions

@@ -115,9 +115,10 @@ int scriptXpcall(lua_State* L) {
 
 int ScriptEngine::protectedCall(lua_State* L, bool withHandler) {
   ProtectedLevel level{nullptr, LUA_NOREF, withHandler};
-  if (!idleThreads_.empty()) {
-    std::tie(level.thread, level.ref) = idleThreads_.back();
-    idleThreads_.pop_back();
+  std::vector<std::pair<lua_State*, int>>& idle = vmOf(L).idleThreads;
+  if (!idle.empty()) {
+    std::tie(level.thread, level.ref) = idle.back();
+    idle.pop_back();
   } else {
     level.thread = lua_newthread(L);
     level.ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -180,9 +181,10 @@ int ScriptEngine::finishProtected(lua_State* L, int status) {
     lua_pushboolean(L, 1);
     lua_xmove(co, L, results);
     // A coroutine that returned can run again (with the busy hook: the kill hook may be set).
-    if (idleThreads_.size() < kIdleThreads) {
+    std::vector<std::pair<lua_State*, int>>& idle = vmOf(L).idleThreads;
+    if (idle.size() < kIdleThreads) {
       setBusyHook(co);
-      idleThreads_.emplace_back(co, level.ref);
+      idle.emplace_back(co, level.ref);
     } else {
       luaL_unref(L, LUA_REGISTRYINDEX, level.ref);
     }
@@ -209,16 +211,10 @@ int ScriptEngine::finishProtected(lua_State* L, int status) {
   return 2;
 }
 
-void ScriptEngine::releaseProtectedThreads(bool stateClosed) {
-  if (!stateClosed) {
-    for (const ProtectedLevel& level : protectedLevels_) {
-      luaL_unref(L_, LUA_REGISTRYINDEX, level.ref);
-      luaL_unref(L_, LUA_REGISTRYINDEX, level.handlerRef);
-    }
-    for (const auto& [thread, ref] : idleThreads_) luaL_unref(L_, LUA_REGISTRYINDEX, ref);
-  }
+void ScriptEngine::forgetProtectedThreads(LuaVm& vm) {
+  // (No run is in progress when a state is closed: no level is left.)
   protectedLevels_.clear();
-  idleThreads_.clear();
+  vm.idleThreads.clear();
 }
 
 void openProtectedCalls(lua_State* L) {

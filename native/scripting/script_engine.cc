@@ -379,20 +379,22 @@ ScriptEngine& ScriptEngine::instance() {
 
 ScriptEngine::ScriptEngine() {
   srand48Redis(static_cast<int32_t>(Engine::wallClockMs() ^ (static_cast<long long>(::getpid()) << 16)));
-  open();
+  open(scriptsVm_, false);
+  open(functionsVm_, true);
 }
 
 ScriptEngine::~ScriptEngine() {
-  if (L_) lua_close(L_);
+  for (LuaVm* vm : {&scriptsVm_, &functionsVm_})
+    if (vm->L) lua_close(vm->L);
 }
 
-void ScriptEngine::open() {
+void ScriptEngine::open(LuaVm& vm, bool forFunctions) {
   // A fresh allocator per state: after a flush the old state's chunks are all given back.
-  allocator_ = std::make_unique<LuaAllocator>();
-  L_ = lua_newstate(LuaAllocator::allocate, allocator_.get());
-  if (L_ == nullptr) throw std::bad_alloc();
-  lua_atpanic(L_, luaPanic);
-  lua_State* L = L_;
+  vm.allocator = std::make_unique<LuaAllocator>();
+  vm.L = lua_newstate(LuaAllocator::allocate, vm.allocator.get());
+  if (vm.L == nullptr) throw std::bad_alloc();
+  lua_atpanic(vm.L, luaPanic);
+  lua_State* L = vm.L;
   openLibrary(L, "", luaopen_base);
   openLibrary(L, LUA_TABLIBNAME, luaopen_table);
   openLibrary(L, LUA_STRLIBNAME, luaopen_string);
@@ -451,33 +453,26 @@ void ScriptEngine::open() {
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   setReadOnlyMetatable(L, missingGlobal);
   lua_pop(L, 1);
-  openFunctionEnvironments();
+  if (forFunctions) openFunctionEnvironments(L);
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   protectRecursively(L);
   lua_pop(L, 1);
 }
 
 void ScriptEngine::flush() {
-  releaseProtectedThreads(true);
-  lua_close(L_);
-  L_ = nullptr;
-  thread_ = nullptr;  // it lived in the closed state
-  threadRef_ = LUA_NOREF;
+  forgetProtectedThreads(scriptsVm_);
+  lua_close(scriptsVm_.L);
+  if (thread_ == scriptsVm_.thread) thread_ = nullptr;
+  scriptsVm_ = LuaVm();  // (its thread lived in the closed state)
   scripts_.clear();
-  runsSinceGc_ = 0;
-  open();
-  // Functions live in the same Lua state: their libraries are loaded again into the new one.
-  std::map<std::string, LuaLibrary> libraries = std::move(libraries_);
-  libraries_.clear();
-  for (const auto& [name, library] : libraries) {
-    std::string loaded;
-    loadLibrary(library.code, false, loaded);
-  }
+  open(scriptsVm_, false);
 }
 
-size_t ScriptEngine::memoryBytes() const {
-  return static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(L_, LUA_GCCOUNTB, 0));
+size_t ScriptEngine::vmBytes(const LuaVm& vm) {
+  return static_cast<size_t>(lua_gc(vm.L, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(vm.L, LUA_GCCOUNTB, 0));
 }
+
+ScriptEngine::LuaVm& ScriptEngine::vmOf(lua_State* L) { return G(L) == G(scriptsVm_.L) ? scriptsVm_ : functionsVm_; }
 
 namespace {
 
@@ -523,15 +518,16 @@ bool ScriptEngine::compile(std::string_view body, const std::string& sha, ReplyW
     blanked.assign(body.substr(lineEnd));
     body = blanked;
   }
-  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
+  lua_State* L = scriptsVm_.L;
+  if (luaL_loadbuffer(L, body.data(), body.size(), "@user_script") != 0) {
     std::string msg = "ERR Error compiling script (new function): ";
-    const char* err = lua_tostring(L_, -1);
+    const char* err = lua_tostring(L, -1);
     msg.append(err ? err : "");
-    lua_pop(L_, 1);
+    lua_pop(L, 1);
     reply.error(msg);
     return false;
   }
-  lua_setfield(L_, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
+  lua_setfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
   scripts_[sha] = flags;
   return true;
 }
@@ -542,20 +538,21 @@ void ScriptEngine::load(CommandContext& c, std::string_view body) {
   c.reply.bulk(sha);
 }
 
-void ScriptEngine::pushStrings(std::span<const std::string_view> values) {
-  lua_createtable(L_, static_cast<int>(values.size()), 0);
+void ScriptEngine::pushStrings(lua_State* L, std::span<const std::string_view> values) {
+  lua_createtable(L, static_cast<int>(values.size()), 0);
   for (size_t i = 0; i < values.size(); ++i) {
-    lua_pushlstring(L_, values[i].data(), values[i].size());
-    lua_rawseti(L_, -2, static_cast<int>(i + 1));
+    lua_pushlstring(L, values[i].data(), values[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
 }
 
 void ScriptEngine::setArgs(const char* name, std::span<const std::string_view> values) {
-  lua_setreadonly(L_, LUA_GLOBALSINDEX, 0);
-  lua_pushstring(L_, name);
-  pushStrings(values);
-  lua_rawset(L_, LUA_GLOBALSINDEX);
-  lua_setreadonly(L_, LUA_GLOBALSINDEX, 1);
+  lua_State* L = scriptsVm_.L;
+  lua_setreadonly(L, LUA_GLOBALSINDEX, 0);
+  lua_pushstring(L, name);
+  pushStrings(L, values);
+  lua_rawset(L, LUA_GLOBALSINDEX);
+  lua_setreadonly(L, LUA_GLOBALSINDEX, 1);
 }
 
 void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
@@ -579,7 +576,7 @@ void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
   const ScriptFlags& flags = scripts_[sha];
   if (readOnly && flags.shebang && !flags.noWrites)
     return c.reply.error("ERR Can not execute a script with write flag using *_ro command.");
-  lua_State* L = L_;
+  lua_State* L = scriptsVm_.L;
   const size_t keys = static_cast<size_t>(numkeys);
   setArgs("KEYS", c.argv.subspan(3, keys));
   setArgs("ARGV", c.argv.subspan(3 + keys));
@@ -593,22 +590,24 @@ void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
   runAndReply(c, run, 0);
 }
 
-lua_State* ScriptEngine::runThread() {
-  if (thread_ != nullptr) return thread_;
-  thread_ = lua_newthread(L_);
-  threadRef_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  setBusyHook(thread_);
-  return thread_;
+lua_State* ScriptEngine::runThread(LuaVm& vm) {
+  if (vm.thread != nullptr) return vm.thread;
+  vm.thread = lua_newthread(vm.L);
+  vm.threadRef = luaL_ref(vm.L, LUA_REGISTRYINDEX);
+  setBusyHook(vm.thread);
+  return vm.thread;
 }
 
 void ScriptEngine::runAndReply(CommandContext& c, ScriptRun& run, int nargs) {
   if (scriptSuspended) {
     // Only reachable if a caller bypasses the server's busy gate (it answers BUSY itself).
-    lua_pop(L_, nargs + 1);
+    lua_pop(run.isFunction ? functionsVm_.L : scriptsVm_.L, nargs + 1);
     return c.reply.error(current_.isFunction ? kErrBusyFunction : kErrBusyScript);
   }
-  lua_State* co = runThread();
-  lua_xmove(L_, co, nargs + 1);
+  vm_ = run.isFunction ? &functionsVm_ : &scriptsVm_;
+  lua_State* co = runThread(*vm_);
+  thread_ = co;
+  lua_xmove(vm_->L, co, nargs + 1);
   run.engine = &c.engine;
   AofLog& aof = c.engine.aof();
   run.ownTransaction = aof.active() && !aof.inTransaction();
@@ -662,18 +661,19 @@ void ScriptEngine::finishRun(ReplyWriter& reply, int status) {
   } else {
     reply.error(runError(co, status));
     // A thread that raised an error cannot run again: the next run gets a new one.
-    luaL_unref(L_, LUA_REGISTRYINDEX, threadRef_);
+    luaL_unref(vm_->L, LUA_REGISTRYINDEX, vm_->threadRef);
+    vm_->thread = nullptr;
+    vm_->threadRef = LUA_NOREF;
     thread_ = nullptr;
-    threadRef_ = LUA_NOREF;
   }
   Engine& engine = *run.engine;
   if (run.ownTransaction) engine.aof().endTransaction();
   // EVAL itself is never logged: its effects were, command by command.
   engine.beginCommand();
   engine.propagateNothing();
-  if (++runsSinceGc_ >= kGcPeriod) {
-    lua_gc(L_, LUA_GCSTEP, kGcPeriod);
-    runsSinceGc_ = 0;
+  if (++vm_->runsSinceGc >= kGcPeriod) {
+    lua_gc(vm_->L, LUA_GCSTEP, kGcPeriod);
+    vm_->runsSinceGc = 0;
   }
 }
 
@@ -695,15 +695,16 @@ std::string ScriptEngine::runError(lua_State* co, int status) {
     else msg = "ERR Error running script " + sha + ", execution failure";
     lua_pop(co, 1);
   } else {
-    lua_getfield(L_, LUA_REGISTRYINDEX, "rp_tostring");
-    lua_xmove(co, L_, 1);
+    lua_State* L = vm_->L;
+    lua_getfield(L, LUA_REGISTRYINDEX, "rp_tostring");
+    lua_xmove(co, L, 1);
     msg = "ERR ";
-    if (lua_pcall(L_, 1, 1, 0) == 0) {
+    if (lua_pcall(L, 1, 1, 0) == 0) {
       size_t size = 0;
-      const char* text = lua_tolstring(L_, -1, &size);
+      const char* text = lua_tolstring(L, -1, &size);
       if (text != nullptr) msg.append(text, size);
     }
-    lua_pop(L_, 1);
+    lua_pop(L, 1);
   }
   if (located && where.currentline >= 0) {
     msg += " script: " + sha + ", on " + where.source + ":" + std::to_string(where.currentline) + ".";

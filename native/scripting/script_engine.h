@@ -90,11 +90,14 @@ class ScriptEngine {
   // SCRIPT LOAD: compiles and caches the body; replies its SHA-1 (or the compile error).
   void load(CommandContext& c, std::string_view body);
   bool cached(std::string_view sha) const { return scripts_.count(std::string(sha)) != 0; }
-  // SCRIPT FLUSH: a new Lua state with an empty cache (Redis resets the state the same way).
+  // SCRIPT FLUSH: a new Lua state for scripts, with an empty cache (Redis resets the state the same
+  // way); functions keep theirs.
   void flush();
   size_t cachedScripts() const { return scripts_.size(); }
-  // Bytes used by the Lua state (INFO used_memory_lua).
-  size_t memoryBytes() const;
+  // Bytes used by the scripts' Lua state (INFO used_memory_lua / used_memory_vm_eval) and the
+  // functions' (used_memory_vm_functions).
+  size_t memoryBytes() const { return vmBytes(scriptsVm_); }
+  size_t functionsMemoryBytes() const { return vmBytes(functionsVm_); }
   // INFO's used_memory_scripts_eval / used_memory_functions: our own structures for them.
   size_t scriptCacheBytes() const {
     // Per entry: a hash node (link, hash, key, flags) and the 40-char SHA-1 on the heap.
@@ -167,31 +170,49 @@ class ScriptEngine {
  private:
   ScriptEngine();
   ~ScriptEngine();
-  void open();
+  // A Lua state: EVAL scripts have one, functions another, as in Redis 7.0 (which reports their
+  // memory apart, and resets only the scripts' one on SCRIPT FLUSH).
+  struct LuaVm {
+    // Declared before L: the state is closed (in ~ScriptEngine and flush()) before its allocator goes.
+    std::unique_ptr<LuaAllocator> allocator;
+    lua_State* L = nullptr;
+    // The coroutine runs execute in (one, reused while runs end without error).
+    lua_State* thread = nullptr;
+    int threadRef = LUA_NOREF;
+    long long runsSinceGc = 0;
+    // Coroutines of pcalls that returned, for the next ones (protected.cc), with their references.
+    std::vector<std::pair<lua_State*, int>> idleThreads;
+  };
+  // Opens the state with Redis's sandbox (and for functions the libraries' environments).
+  void open(LuaVm& vm, bool forFunctions);
+  static size_t vmBytes(const LuaVm& vm);
+  // The state L (or a coroutine of it) belongs to.
+  LuaVm& vmOf(lua_State* L);
   // Compiles `body` as f_<sha> in the registry; on failure writes Redis's error to `reply`.
   bool compile(std::string_view body, const std::string& sha, ReplyWriter& reply);
   void setArgs(const char* name, std::span<const std::string_view> values);
   // Pushes a table of the strings (KEYS/ARGV, a function's keys and args).
-  void pushStrings(std::span<const std::string_view> values);
+  static void pushStrings(lua_State* L, std::span<const std::string_view> values);
   // Runs the function on the stack (above it `nargs` arguments) as script run.sha and writes its
   // reply or error to the caller, unless it ran past the busy threshold and was suspended.
   void runAndReply(CommandContext& c, ScriptRun& run, int nargs);
-  // The coroutine scripts run in (one, reused while runs end without error).
-  lua_State* runThread();
+  // The coroutine vm's runs execute in.
+  static lua_State* runThread(LuaVm& vm);
   // After the run thread returned (status): the reply or error, the AOF transaction, a GC step.
   void finishRun(ReplyWriter& reply, int status);
   // Redis's error text for a run that ended with an error (the thread is dropped after).
   std::string runError(lua_State* co, int status);
   // Read-only environments of function libraries: the load-time API and the run-time globals.
-  void openFunctionEnvironments();
+  void openFunctionEnvironments(lua_State* L);
   // Registers (or with `replace`, swaps in) a library; on failure returns the error text.
   std::string loadLibrary(std::string_view code, bool replace, std::string& loadedName);
   // Drops every library (FUNCTION FLUSH, and RESTORE before it loads the new set).
   void dropLibraries();
 
-  // Declared before L_: the state is closed (in ~ScriptEngine and flush()) before its allocator goes.
-  std::unique_ptr<LuaAllocator> allocator_;
-  lua_State* L_ = nullptr;
+  LuaVm scriptsVm_;
+  LuaVm functionsVm_;
+  // The state of the run in progress (or the last one).
+  LuaVm* vm_ = &scriptsVm_;
   // What a cached script's "#!lua flags=..." line declared.
   struct ScriptFlags {
     bool shebang = false;
@@ -203,6 +224,7 @@ class ScriptEngine {
   ScriptRun* run_ = nullptr;
   // The run in progress (its state outlives eval/fcall when it is suspended).
   ScriptRun current_;
+  // The coroutine the run in progress executes in (its state's `thread`).
   lua_State* thread_ = nullptr;
   // ---- pcall / xpcall in coroutines (protected.cc) ----
   struct ProtectedLevel {
@@ -214,8 +236,6 @@ class ScriptEngine {
   // The pcall/xpcall calls in progress, outermost first; while the run is suspended, the levels it
   // is suspended in (each one's pcall waits, yielded, in the thread of the level before it).
   std::vector<ProtectedLevel> protectedLevels_;
-  // Coroutines of pcalls that returned, for the next ones.
-  std::vector<std::pair<lua_State*, int>> idleThreads_;
   // The coroutine of level `depth`; the run's for -1.
   lua_State* levelThread(int depth) const {
     return depth < 0 ? thread_ : protectedLevels_[static_cast<size_t>(depth)].thread;
@@ -226,15 +246,13 @@ class ScriptEngine {
   // Pops the innermost level, whose coroutine ended with `status`, and pushes its pcall's results
   // on `L`, the thread it was called in; returns their number.
   int finishProtected(lua_State* L, int status);
-  // Drops every level and idle coroutine (the run ended, or the state is closed).
-  void releaseProtectedThreads(bool stateClosed);
-  int threadRef_ = LUA_NOREF;
+  // Before vm's state is closed: its coroutines are forgotten.
+  void forgetProtectedThreads(LuaVm& vm);
   long long busyThresholdMs_ = 5000;
   std::chrono::steady_clock::time_point runStarted_;
   std::chrono::steady_clock::time_point sliceEnds_;
   bool busy_ = false;    // the run passed the threshold
   bool killed_ = false;  // SCRIPT KILL / FUNCTION KILL asked the run to stop
-  long long runsSinceGc_ = 0;
   // Reused by every redis.call: the command's arguments and reply.
   std::vector<std::string> argStorage_;
   std::vector<std::string_view> argv_;
