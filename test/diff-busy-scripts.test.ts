@@ -35,6 +35,15 @@ redis.register_function{function_name='spin_ro', callback=function(keys, args) l
 
 type Scenario = (server: ServerHandle, log: string[]) => Promise<void>;
 
+/** `caller` sends `cmd`; once that is past the threshold, `other` sends `during`; all replies are logged. */
+async function duringBusy(caller: Connection, other: Connection, log: string[], label: string, cmd: string[], during: string[][]): Promise<void> {
+  caller.send(...cmd);
+  await sleep(SETTLE_MS);
+  for (const c of during) other.send(...c);
+  await read(other, label, log, during.length);
+  await read(caller, `${label} caller`, log);
+}
+
 /** Raw reply bytes, printable; FUNCTION STATS' duration_ms (a time) is masked. */
 function show(raw: Buffer): string {
   return raw
@@ -124,11 +133,8 @@ test('FCALL past the threshold: the function texts of BUSY, FUNCTION STATS, FUNC
     const b = await server.connect();
     log.push('load: ' + show((await a.call(['FUNCTION', 'LOAD', LIBRARY])).raw));
     for (const fn of ['spin', 'spin_ro']) {
-      a.send(fn === 'spin' ? 'FCALL' : 'FCALL_RO', fn, '1', 'key', 'arg');
-      await sleep(SETTLE_MS);
-      for (const cmd of [['PING'], ['FUNCTION', 'STATS'], ['SCRIPT', 'KILL'], ['SHUTDOWN'], ['FCALL', fn, '0'], ['FUNCTION', 'KILL']]) b.send(...cmd);
-      await read(b, fn, log, 6);
-      await read(a, `${fn} caller`, log);
+      const during = [['PING'], ['FUNCTION', 'STATS'], ['SCRIPT', 'KILL'], ['SHUTDOWN'], ['FCALL', fn, '0'], ['FUNCTION', 'KILL']];
+      await duringBusy(a, b, log, fn, [fn === 'spin' ? 'FCALL' : 'FCALL_RO', fn, '1', 'key', 'arg'], during);
     }
     log.push('stats after: ' + show((await b.call(['FUNCTION', 'STATS'])).raw));
     a.close();
@@ -210,13 +216,7 @@ test('inside pcall/xpcall (nested too) a script still turns busy; SCRIPT KILL st
       `local ok, e = pcall(function() ${SPIN} end) return 'swallowed'`,
       `local co = coroutine.wrap(function() return pcall(function() ${busyFor(300, "return 'in coroutine'")} end) end)\nreturn {co()}`,
     ];
-    for (const script of scripts) {
-      a.send('EVAL', script, '0');
-      await sleep(SETTLE_MS);
-      for (const cmd of [['PING'], ['GET', 'k'], ['SCRIPT', 'KILL']]) b.send(...cmd);
-      await read(b, 'during', log, 3);
-      await read(a, 'caller', log);
-    }
+    for (const script of scripts) await duringBusy(a, b, log, 'during', ['EVAL', script, '0'], [['PING'], ['GET', 'k'], ['SCRIPT', 'KILL']]);
     a.close();
     b.close();
   });
@@ -283,11 +283,7 @@ redis.register_function{function_name='spin_in_pcall', callback=function(keys, a
   return e
 end, flags={'no-writes'}}`;
     log.push('load: ' + show((await a.call(['FUNCTION', 'LOAD', library])).raw));
-    a.send('FCALL', 'spin_in_pcall', '0');
-    await sleep(SETTLE_MS);
-    for (const cmd of [['PING'], ['SCRIPT', 'KILL'], ['FUNCTION', 'KILL']]) b.send(...cmd);
-    await read(b, 'during', log, 3);
-    await read(a, 'caller', log);
+    await duringBusy(a, b, log, 'during', ['FCALL', 'spin_in_pcall', '0'], [['PING'], ['SCRIPT', 'KILL'], ['FUNCTION', 'KILL']]);
     a.close();
     b.close();
   });

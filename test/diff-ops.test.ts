@@ -245,19 +245,25 @@ const MONITORED: Cmd[] = [
   ['DEL', 'k', 'bin', 'n', 'l'],
 ];
 
-test('MONITOR streams every command as Redis formats it', async () => {
+/** What a monitor of each server (Redis first) received while `cmds` ran, raw and normalised. */
+async function monitorBoth(cmds: Cmd[]): Promise<Array<{ name: string; raw: string[]; lines: string[] }>> {
   const pair = p();
-  const outputs: string[][] = [];
+  const outputs: Array<{ name: string; raw: string[]; lines: string[] }> = [];
   for (const server of [pair.oracle, pair.candidate]) {
     const monitor = await server.connect({ recordRaw: true });
     assert.is(text((await monitor.call(['MONITOR'])).value), 'OK');
-    const worker = await runAll(server, MONITORED);
+    const worker = await runAll(server, cmds);
     worker.close();
     const { bytes } = await monitor.collectRaw(300, 5000);
     monitor.close();
-    outputs.push(normaliseMonitor(bytes).slice(1));
+    const raw = bytes.toString('latin1').split('\r\n').filter((l) => l !== '').slice(1);
+    outputs.push({ name: server.name, raw, lines: normaliseMonitor(bytes).slice(1) });
   }
-  const [redis, ours] = outputs;
+  return outputs;
+}
+
+test('MONITOR streams every command as Redis formats it', async () => {
+  const [redis, ours] = (await monitorBoth(MONITORED)).map((o) => o.lines);
   assert.equal(ours, redis);
   assert.ok(redis.length > 10, 'lines were produced');
 });
@@ -291,21 +297,12 @@ const SCRIPTED: Cmd[] = [
 ];
 
 test('MONITOR shows the commands scripts and functions run, after their EVAL/FCALL line, as the "lua" client', async () => {
-  const pair = p();
-  const outputs: string[][] = [];
-  for (const server of [pair.oracle, pair.candidate]) {
-    const monitor = await server.connect({ recordRaw: true });
-    assert.is(text((await monitor.call(['MONITOR'])).value), 'OK');
-    const worker = await runAll(server, SCRIPTED);
-    worker.close();
-    const { bytes } = await monitor.collectRaw(300, 5000);
-    monitor.close();
-    const raw = bytes.toString('latin1').split('\r\n').filter((l) => l.startsWith('+') && l !== '+OK');
+  const outputs = await monitorBoth(SCRIPTED);
+  for (const { name, raw } of outputs) {
     const times = raw.map((l) => Number(l.slice(1, l.indexOf(' '))));
-    assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), `${server.name}: times in order`);
-    outputs.push(normaliseMonitor(bytes).slice(1));
+    assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), `${name}: times in order`);
   }
-  const [redis, ours] = outputs;
+  const [redis, ours] = outputs.map((o) => o.lines);
   assert.equal(ours, redis);
   assert.ok(redis.filter((l) => l.includes(' lua]')).length >= 10, 'script lines were produced');
 });
