@@ -111,10 +111,62 @@ int scriptXpcall(lua_State* L) {
   return ScriptEngine::instance().protectedCall(L, true);
 }
 
+// coroutine.running: the script's coroutine, nil in the run's (Redis runs scripts in the main
+// thread), never one of ours.
+int coroutineRunning(lua_State* L) {
+  ScriptEngine& engine = ScriptEngine::instance();
+  lua_State* co = engine.scriptThread(L);
+  if (co == engine.runningThread()) {
+    lua_pushnil(L);
+    return 1;
+  }
+  const bool mainThread = lua_pushthread(co) == 1;
+  lua_xmove(co, L, 1);
+  if (mainThread) {
+    lua_pop(L, 1);
+    lua_pushnil(L);
+  }
+  return 1;
+}
+
+// Lua's coroutine.status, with the script's coroutine (scriptThread) "running".
+int coroutineStatus(lua_State* L) {
+  lua_State* co = lua_tothread(L, 1);
+  luaL_argcheck(L, co, 1, "coroutine expected");
+  if (co == ScriptEngine::instance().scriptThread(L)) {
+    lua_pushliteral(L, "running");
+  } else if (lua_status(co) == LUA_YIELD) {
+    lua_pushliteral(L, "suspended");
+  } else if (lua_status(co) != 0) {
+    lua_pushliteral(L, "dead");
+  } else {
+    lua_Debug frame;
+    if (lua_getstack(co, 0, &frame) > 0) lua_pushliteral(L, "normal");
+    else if (lua_gettop(co) == 0) lua_pushliteral(L, "dead");
+    else lua_pushliteral(L, "suspended");
+  }
+  return 1;
+}
+
+// coroutine.resume: Lua's (upvalue 1), refusing the script's own coroutine as Lua does.
+int coroutineResume(lua_State* L) {
+  lua_State* co = lua_tothread(L, 1);
+  luaL_argcheck(L, co, 1, "coroutine expected");
+  if (co == ScriptEngine::instance().scriptThread(L)) {
+    lua_pushboolean(L, 0);
+    lua_pushliteral(L, "cannot resume running coroutine");
+    return 2;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
 }  // namespace
 
 int ScriptEngine::protectedCall(lua_State* L, bool withHandler) {
-  ProtectedLevel level{nullptr, LUA_NOREF, withHandler};
+  ProtectedLevel level{nullptr, LUA_NOREF, L, withHandler};
   std::vector<std::pair<lua_State*, int>>& idle = vmOf(L).idleThreads;
   if (!idle.empty()) {
     std::tie(level.thread, level.ref) = idle.back();
@@ -222,6 +274,15 @@ void openProtectedCalls(lua_State* L) {
   lua_setglobal(L, "pcall");
   lua_pushcfunction(L, scriptXpcall);
   lua_setglobal(L, "xpcall");
+  lua_getglobal(L, "coroutine");
+  lua_pushcfunction(L, coroutineRunning);
+  lua_setfield(L, -2, "running");
+  lua_pushcfunction(L, coroutineStatus);
+  lua_setfield(L, -2, "status");
+  lua_getfield(L, -1, "resume");
+  lua_pushcclosure(L, coroutineResume, 1);
+  lua_setfield(L, -2, "resume");
+  lua_pop(L, 1);
 }
 
 }  // namespace rp::scripting

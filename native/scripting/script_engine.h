@@ -40,7 +40,8 @@ void setBusyHook(lua_State* co);
 void setKillHook(lua_State* co);
 // lua_yield's own condition: no C call (pcall, metamethod, ...) is in progress inside co's run.
 bool canYield(lua_State* co);
-// Installs the global pcall and xpcall that a suspension can cross (protected.cc).
+// Installs the global pcall and xpcall that a suspension can cross, and coroutine.running, status
+// and resume that see through the coroutines they run in (protected.cc).
 void openProtectedCalls(lua_State* L);
 // The script position an error raised at stack `level` of L names: that frame, or its caller when
 // it is a C function (error(), redis.call, ...).
@@ -163,6 +164,15 @@ class ScriptEngine {
   // pcall / xpcall of a Lua function (protected.cc): L's stack holds the function and its
   // arguments (pcall) or the function and the message handler (xpcall).
   int protectedCall(lua_State* L, bool withHandler);
+  // The coroutine the script's code running in L is in, as Lua would see it: L, or for the
+  // coroutine of a pcall, the one that pcall was called in (our run's own stands for Redis's main
+  // thread).
+  lua_State* scriptThread(lua_State* L) const {
+    for (size_t i = protectedLevels_.size(); i-- > 0;)
+      if (protectedLevels_[i].thread == L) L = protectedLevels_[i].caller;
+    return L;
+  }
+  lua_State* runningThread() const { return thread_; }
   // redis.call / redis.pcall: runs the command made of the arguments on the Lua stack and pushes
   // its reply as a Lua value; returns true when that value is an error table.
   bool call(lua_State* L);
@@ -230,6 +240,7 @@ class ScriptEngine {
   struct ProtectedLevel {
     lua_State* thread;
     int ref;  // the registry's reference to the thread
+    lua_State* caller;  // the thread the pcall was called in
     bool withHandler;
     int handlerRef = LUA_NOREF;  // xpcall's handler while the level is suspended
   };
