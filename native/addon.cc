@@ -386,6 +386,7 @@ void runScriptCommand(scripting::ScriptCall& call) {
                      name};
   invokeHandler(engine, handler, ctx, call.propagate);
   engine.takeBlockRequest();
+  call.ran = true;
   if (flags & kFlagWrite) call.ranWrite = true;
   const uint64_t tookNs = CommandClock::nowNanos() - startNs;
   stats.recordCall(commandId, tookNs, noteErrorReply(stats, call.out, 0));
@@ -659,6 +660,7 @@ size_t runClientBatch(const char* input, size_t inputLength, const int32_t* fram
   run.stopAtScripts = nativeRead;
   engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
   engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
+  scripting::recordScriptCommands((run.clientFlags & abi::kClientFlagMonitored) != 0);
   long long dirtyBefore = engine.dirty();
   run.cursor = static_cast<size_t>(control[abi::kFrameCursor] < 0 ? 0 : control[abi::kFrameCursor]);
   run.end = std::min(static_cast<size_t>(control[abi::kFrameEnd] < 0 ? 0 : control[abi::kFrameEnd]), framesLength);
@@ -1018,6 +1020,7 @@ Napi::Value ResumeScript(const Napi::CallbackInfo& info) {
   // The script's clock stays where it started (Redis freezes time for a script's commands).
   engine.setNowMs(held.nowMs);
   engine.setSignalReadyKeys((control[abi::kClientFlags] & abi::kClientFlagSignalReady) != 0);
+  scripting::recordScriptCommands((control[abi::kClientFlags] & abi::kClientFlagMonitored) != 0);
   const long long dirtyBefore = engine.dirty();
   const bool done = scripting::resumeSuspendedScript(reply, static_cast<long long>(info[1].As<Napi::Number>().DoubleValue()));
   control[abi::kExecuted] = done ? 1 : 0;
@@ -1083,6 +1086,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   const scripting::ScriptingMemory lua = scripting::scriptingMemory();
   Napi::Object scriptingInfo = Napi::Object::New(env);
   scriptingInfo.Set("luaBytes", Napi::Number::New(env, static_cast<double>(lua.luaBytes)));
+  scriptingInfo.Set("functionsLuaBytes", Napi::Number::New(env, static_cast<double>(lua.functionsLuaBytes)));
   scriptingInfo.Set("cachedScripts", Napi::Number::New(env, static_cast<double>(lua.cachedScripts)));
   scriptingInfo.Set("scriptsBytes", Napi::Number::New(env, static_cast<double>(lua.scriptsBytes)));
   scriptingInfo.Set("functions", Napi::Number::New(env, static_cast<double>(lua.functions)));
@@ -1667,6 +1671,13 @@ Napi::Value Transaction(const Napi::CallbackInfo& info) {
 
 // The function that runs a TypeScript-owned command for redis.call: (args, db, resp, readOnly) =>
 // reply bytes.
+// MONITOR: the commands scripts ran since the last call (scripting::takeScriptCommandRecords), or null.
+Napi::Value TakeScriptCommands(const Napi::CallbackInfo& info) {
+  std::string records = scripting::takeScriptCommandRecords();
+  if (records.empty()) return info.Env().Null();
+  return Napi::Buffer<char>::Copy(info.Env(), records.data(), records.size());
+}
+
 Napi::Value SetScriptCallback(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state || info.Length() < 1 || !info[0].IsFunction()) {
@@ -1705,6 +1716,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("watchDirty", Napi::Function::New(env, WatchDirty, "watchDirty"));
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
   exports.Set("setScriptCallback", Napi::Function::New(env, SetScriptCallback, "setScriptCallback"));
+  exports.Set("takeScriptCommands", Napi::Function::New(env, TakeScriptCommands, "takeScriptCommands"));
   exports.Set("takeNotifications", Napi::Function::New(env, TakeNotifications, "takeNotifications"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));

@@ -42,6 +42,8 @@ constexpr int kClientFlagDenyBlocking = 8;
 // The command comes from a script's redis.call (set by the engine only): XREAD BLOCK is an error
 // there rather than a timeout, as in Redis.
 constexpr int kClientFlagScript = 16;
+// A client monitors: the commands scripts run are recorded for MONITOR (takeScriptCommands).
+constexpr int kClientFlagMonitored = 32;
 
 // Values of control[kStopped].
 enum StopReason : int {

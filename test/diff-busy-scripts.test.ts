@@ -35,6 +35,15 @@ redis.register_function{function_name='spin_ro', callback=function(keys, args) l
 
 type Scenario = (server: ServerHandle, log: string[]) => Promise<void>;
 
+/** `caller` sends `cmd`; once that is past the threshold, `other` sends `during`; all replies are logged. */
+async function duringBusy(caller: Connection, other: Connection, log: string[], label: string, cmd: string[], during: string[][]): Promise<void> {
+  caller.send(...cmd);
+  await sleep(SETTLE_MS);
+  for (const c of during) other.send(...c);
+  await read(other, label, log, during.length);
+  await read(caller, `${label} caller`, log);
+}
+
 /** Raw reply bytes, printable; FUNCTION STATS' duration_ms (a time) is masked. */
 function show(raw: Buffer): string {
   return raw
@@ -124,11 +133,8 @@ test('FCALL past the threshold: the function texts of BUSY, FUNCTION STATS, FUNC
     const b = await server.connect();
     log.push('load: ' + show((await a.call(['FUNCTION', 'LOAD', LIBRARY])).raw));
     for (const fn of ['spin', 'spin_ro']) {
-      a.send(fn === 'spin' ? 'FCALL' : 'FCALL_RO', fn, '1', 'key', 'arg');
-      await sleep(SETTLE_MS);
-      for (const cmd of [['PING'], ['FUNCTION', 'STATS'], ['SCRIPT', 'KILL'], ['SHUTDOWN'], ['FCALL', fn, '0'], ['FUNCTION', 'KILL']]) b.send(...cmd);
-      await read(b, fn, log, 6);
-      await read(a, `${fn} caller`, log);
+      const during = [['PING'], ['FUNCTION', 'STATS'], ['SCRIPT', 'KILL'], ['SHUTDOWN'], ['FCALL', fn, '0'], ['FUNCTION', 'KILL']];
+      await duringBusy(a, b, log, fn, [fn === 'spin' ? 'FCALL' : 'FCALL_RO', fn, '1', 'key', 'arg'], during);
     }
     log.push('stats after: ' + show((await b.call(['FUNCTION', 'STATS'])).raw));
     a.close();
@@ -198,23 +204,89 @@ test('scripts under the threshold are not affected; CONFIG SET lua-time-limit se
   });
 });
 
-test('limitation: a script cannot be suspended inside pcall; it turns busy once back at its own level', async () => {
-  const server = await startCandidate([]);
-  try {
+test('inside pcall/xpcall (nested too) a script still turns busy; SCRIPT KILL stops it and pcall cannot swallow the kill', async () => {
+  await both('pcall', async (server, log) => {
     const a = await connectSet(server);
     const b = await server.connect();
-    a.send('EVAL', `pcall(function() ${busyFor(500, '')} end) ${SPIN}`, '0');
-    await sleep(250);
-    const during = b.call(['PING']);
-    // Inside pcall the script holds the server: PING waits for it to leave pcall, then gets BUSY.
-    assert.is(show((await during).raw), '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\\r\\n');
-    assert.is(show((await b.call(['SCRIPT', 'KILL'])).raw), '+OK\\r\\n');
-    assert.match(show((await a.read(5000)).raw), /^-ERR Script killed by user with SCRIPT KILL/);
+    const scripts = [
+      `local ok, e = pcall(function() ${SPIN} end)\nreturn {tostring(ok), e}`,
+      `local ok, e = pcall(function()\n  return pcall(function() ${SPIN} end)\nend)\nreturn 'after'`,
+      `local r = {xpcall(function() ${SPIN} end, function(e) return 'handled: ' .. e end)}\nreturn r`,
+      // On one line: the kill is caught and no new line comes to raise it again (as in Redis).
+      `local ok, e = pcall(function() ${SPIN} end) return 'swallowed'`,
+      `local co = coroutine.wrap(function() return pcall(function() ${busyFor(300, "return 'in coroutine'")} end) end)\nreturn {co()}`,
+    ];
+    for (const script of scripts) await duringBusy(a, b, log, 'during', ['EVAL', script, '0'], [['PING'], ['GET', 'k'], ['SCRIPT', 'KILL']]);
     a.close();
     b.close();
-  } finally {
-    await server.stop();
-  }
+  });
+});
+
+test('suspended inside pcall/xpcall: results, errors and error tables come back as they would unsuspended', async () => {
+  await both('pcall results', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    const script = `
+local out = {}
+local function slow(tail) return function(...) ${busyFor(150, 'return tail(...)')} end end
+local r = {pcall(slow(function(x, y) return x + y, 'two' end), 1, 2)}
+out[#out + 1] = tostring(r[1]) .. ' ' .. tostring(r[2]) .. ' ' .. tostring(r[3])
+r = {pcall(slow(function() error('plain') end))}
+out[#out + 1] = tostring(r[1]) .. ' ' .. r[2]
+r = {pcall(slow(function() error({err = 'ERR table'}) end))}
+out[#out + 1] = tostring(r[1]) .. ' ' .. r[2]
+r = {pcall(slow(function() return redis.call('incr', 'str') end))}
+out[#out + 1] = tostring(r[1]) .. ' ' .. r[2]
+r = {pcall(slow(function() return pcall(slow(function() error(redis.error_reply('ERR nested')) end)) end))}
+out[#out + 1] = tostring(r[1]) .. ' ' .. tostring(r[2]) .. ' ' .. r[3]
+r = {xpcall(slow(function() error({err = 'ERR xp'}) end), function(e) return type(e) .. ' ' .. e.err end)}
+out[#out + 1] = tostring(r[1]) .. ' ' .. r[2]
+r = {xpcall(slow(function() local t = nil return t.x end), function(e) return 'handled ' .. e end)}
+out[#out + 1] = tostring(r[1]) .. ' ' .. r[2]
+local ok, e = pcall(slow(function() coroutine.yield(1) end))
+out[#out + 1] = tostring(ok) .. ' ' .. e
+redis.call('set', 'k', 'v')
+return out`;
+    log.push('set: ' + show((await a.call(['SET', 'str', 'text'])).raw));
+    a.send('EVAL', script, '0');
+    await sleep(SETTLE_MS);
+    log.push('during: ' + show((await b.call(['PING'])).raw));
+    await read(a, 'caller', log);
+    log.push('after: ' + show((await b.call(['GET', 'k'])).raw));
+    a.close();
+    b.close();
+  });
+});
+
+test('a script that wrote, then loops inside pcall, is UNKILLABLE', async () => {
+  await both('pcall unkillable', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    a.send('EVAL', `redis.call('set', 'written', '1') pcall(function() ${SPIN} end)`, '0');
+    await sleep(SETTLE_MS);
+    log.push('ping: ' + show((await b.call(['PING'])).raw));
+    log.push('script kill: ' + show((await b.call(['SCRIPT', 'KILL'])).raw));
+    b.send('SHUTDOWN', 'NOSAVE');
+    log.push(`caller closed: ${await a.waitClosed(5000)}`);
+    for (let i = 0; i < 50 && !server.exited(); i++) await sleep(100);
+    log.push(`exited: ${server.exited()}`);
+  }, { stops: true });
+});
+
+test('FCALL: a function looping inside pcall gets FUNCTION KILL', async () => {
+  await both('function pcall', async (server, log) => {
+    const a = await connectSet(server);
+    const b = await server.connect();
+    const library = `#!lua name=pcalllib
+redis.register_function{function_name='spin_in_pcall', callback=function(keys, args)
+  local ok, e = pcall(function() ${SPIN} end)
+  return e
+end, flags={'no-writes'}}`;
+    log.push('load: ' + show((await a.call(['FUNCTION', 'LOAD', library])).raw));
+    await duringBusy(a, b, log, 'during', ['FCALL', 'spin_in_pcall', '0'], [['PING'], ['SCRIPT', 'KILL'], ['FUNCTION', 'KILL']]);
+    a.close();
+    b.close();
+  });
 });
 
 test('AOF: a killed read-only script writes nothing; a finished long script writes its effects once', async () => {

@@ -221,7 +221,7 @@ function normaliseMonitor(bytes: Buffer): string[] {
     .toString('latin1')
     .split('\r\n')
     .filter((l) => l !== '')
-    .map((l) => l.replace(/^\+\d+\.\d{6} \[(\d+) 127\.0\.0\.1:\d+\]/, '+TIME [$1 ADDR]'));
+    .map((l) => l.replace(/^\+\d+\.\d{6} \[(\d+) 127\.0\.0\.1:\d+\]/, '+TIME [$1 ADDR]').replace(/^\+\d+\.\d{6} \[(\d+) lua\]/, '+TIME [$1 lua]'));
 }
 
 const MONITORED: Cmd[] = [
@@ -245,21 +245,66 @@ const MONITORED: Cmd[] = [
   ['DEL', 'k', 'bin', 'n', 'l'],
 ];
 
-test('MONITOR streams every command as Redis formats it', async () => {
+/** What a monitor of each server (Redis first) received while `cmds` ran, raw and normalised. */
+async function monitorBoth(cmds: Cmd[]): Promise<Array<{ name: string; raw: string[]; lines: string[] }>> {
   const pair = p();
-  const outputs: string[][] = [];
+  const outputs: Array<{ name: string; raw: string[]; lines: string[] }> = [];
   for (const server of [pair.oracle, pair.candidate]) {
     const monitor = await server.connect({ recordRaw: true });
     assert.is(text((await monitor.call(['MONITOR'])).value), 'OK');
-    const worker = await runAll(server, MONITORED);
+    const worker = await runAll(server, cmds);
     worker.close();
     const { bytes } = await monitor.collectRaw(300, 5000);
     monitor.close();
-    outputs.push(normaliseMonitor(bytes).slice(1));
+    const raw = bytes.toString('latin1').split('\r\n').filter((l) => l !== '').slice(1);
+    outputs.push({ name: server.name, raw, lines: normaliseMonitor(bytes).slice(1) });
   }
-  const [redis, ours] = outputs;
+  return outputs;
+}
+
+test('MONITOR streams every command as Redis formats it', async () => {
+  const [redis, ours] = (await monitorBoth(MONITORED)).map((o) => o.lines);
   assert.equal(ours, redis);
   assert.ok(redis.length > 10, 'lines were produced');
+});
+
+const LIBRARY = `#!lua name=monlib
+redis.register_function('setget', function(keys, args) redis.call('set', keys[1], args[1]) redis.pcall('config', 'get', 'maxmemory') return redis.call('get', keys[1]) end)`;
+
+const SCRIPTED: Cmd[] = [
+  ['SET', 'str', 'text'],
+  ['EVAL', "redis.call('set', 'k', 'v') redis.call('select', 2) redis.call('get', 'k') redis.pcall('incr', 'k', 'x') redis.pcall('nosuch') redis.call('ping') redis.call('publish', 'c', 'm') redis.pcall('config', 'get', 'maxmemory') redis.call('select', 0) redis.pcall('lpush', 'str', 1) redis.call('incrby', 'n', 2.5e1) return redis.call('get', 'k')", '0'],
+  ['SELECT', '3'],
+  ['EVAL', "return redis.call('get', KEYS[1])", '1', 'kk'],
+  ['SELECT', '0'],
+  ['EVALSHA', '0000000000000000000000000000000000000000', '0'],
+  ['EVAL', 'return (', '0'],
+  ['EVAL', 'return 1'],
+  ['EVAL_RO', "return redis.pcall('set', 'a', 'b')", '0'],
+  ['EVAL', "redis.call('select', 99)", '0'],
+  ['EVAL', "local ok = pcall(function() redis.call('set', 'in', 'pcall') error('x') end) redis.call('del', 'in')", '0'],
+  ['FUNCTION', 'LOAD', LIBRARY],
+  ['FCALL', 'setget', '1', 'fk', 'fv'],
+  ['FCALL_RO', 'setget', '1', 'fk', 'fv'],
+  ['MULTI'],
+  ['EVAL', "return redis.call('incr', 'n')", '0'],
+  ['SET', 'x', '1'],
+  ['EXEC'],
+  ['CONFIG', 'SET', 'busy-reply-threshold', '100'],
+  // Past the threshold: the script runs in slices; its commands are shown all the same, in order.
+  ['EVAL', "redis.call('set', 'a', '1') local i = 0 while i < 4e7 do i = i + 1 end redis.call('set', 'b', '2') return i", '0'],
+  ['GET', 'b'],
+];
+
+test('MONITOR shows the commands scripts and functions run, after their EVAL/FCALL line, as the "lua" client', async () => {
+  const outputs = await monitorBoth(SCRIPTED);
+  for (const { name, raw } of outputs) {
+    const times = raw.map((l) => Number(l.slice(1, l.indexOf(' '))));
+    assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), `${name}: times in order`);
+  }
+  const [redis, ours] = outputs.map((o) => o.lines);
+  assert.equal(ours, redis);
+  assert.ok(redis.filter((l) => l.includes(' lua]')).length >= 10, 'script lines were produced');
 });
 
 test('MONITOR shows a blocking command once, when it is called, not when it is served', async () => {

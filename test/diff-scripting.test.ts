@@ -174,6 +174,24 @@ test('the struct library: pack, unpack and size with every option, alignment, by
     evalCmd("local co = coroutine.create(function() coroutine.yield(5) return 7 end) local a, b = coroutine.resume(co) local c, d = coroutine.resume(co) return {tostring(a), b, tostring(c), d}"),
     evalCmd('local co = coroutine.wrap(function() local i = 0 while i < 3000000 do i = i + 1 end return i end) return co()'),
     evalCmd("return {pcall(coroutine.yield, 1)}"),
+    // coroutine.running/status/resume see the script's coroutines only (not the run's, nor a pcall's).
+    evalCmd("return type(coroutine.running())"),
+    evalCmd("return {pcall(function() return type(coroutine.running()) end)}"),
+    evalCmd("local co = coroutine.create(function() return pcall(function() return coroutine.status(coroutine.running()) end) end) return {coroutine.resume(co)}"),
+    evalCmd("local co co = coroutine.create(function() return pcall(function() return coroutine.resume(co) end) end) return {coroutine.resume(co)}"),
+    evalCmd("local co co = coroutine.create(function() return coroutine.resume(co) end) return {coroutine.resume(co)}"),
+    evalCmd("return coroutine.resume(42)"),
+    evalCmd("return {pcall(coroutine.resume, 42)}"),
+    evalCmd("return coroutine.status(coroutine.create(function() end))"),
+    evalCmd("local co = coroutine.create(function() coroutine.yield() end) coroutine.resume(co) return coroutine.status(co)"),
+    evalCmd("local co = coroutine.create(function() end) coroutine.resume(co) return {coroutine.status(co), coroutine.resume(co)}"),
+    evalCmd("local co = coroutine.wrap(function() return coroutine.status(coroutine.running()) end) return co()"),
+    evalCmd("local outer = coroutine.create(function() local inner = coroutine.create(function(o) return coroutine.status(o) end) return coroutine.resume(inner, coroutine.running()) end) return {coroutine.resume(outer)}"),
+    evalCmd("return coroutine.status(42)"),
+    evalCmd("local co = coroutine.create(function(a, b) local c = coroutine.yield(a + b) return c * 2 end) local r1 = {coroutine.resume(co, 1, 2)} local r2 = {coroutine.resume(co, 10)} return {r1[2], r2[2], coroutine.status(co)}"),
+    evalCmd("local co = coroutine.create(function() error('in co') end) return {coroutine.resume(co)}"),
+    evalCmd("local co = coroutine.create(function() error({err='tbl'}) end) local ok, e = coroutine.resume(co) return {tostring(ok), type(e)}"),
+    evalCmd("return coroutine.running() == nil"),
     evalCmd(show("struct.unpack('>I2 c0 d', struct.pack('>I2 c0 d', 3, 'abc', 2.25))")),
   ];
   await checkScript(p(), cmds, { modes: ['pipelined'] });
@@ -245,7 +263,23 @@ test('INFO memory shows the scripting fields with figures that follow the cache 
     }
     assert.is(Number(after.get('used_memory_scripts')), Number(after.get('used_memory_scripts_eval')) + Number(after.get('used_memory_functions')));
     assert.is(after.get('used_memory_vm_total'), String(Number(after.get('used_memory_vm_eval')) + Number(after.get('used_memory_vm_functions'))));
+    // The functions have a Lua state of their own (as in Redis): a library that holds data makes it
+    // grow, FUNCTION FLUSH gives that back, SCRIPT FLUSH leaves it alone.
+    const vmFunctions = async (): Promise<number> => Number((await read(port)).get('used_memory_vm_functions'));
+    const empty = await vmFunctions();
+    assert.ok(empty > 10000, `an empty functions state still has Lua's libraries: ${empty}`);
+    await client.function('LOAD', "#!lua name=biglib\nlocal t = {} for i = 1, 2000 do t[i] = 'value ' .. i end\nredis.register_function('count', function() return #t end)");
+    assert.is(await client.fcall('count', 0), 2000);
+    const loaded = await vmFunctions();
+    assert.ok(loaded > empty + 50000, `used_memory_vm_functions grows with a library's data: ${empty} -> ${loaded}`);
+    const evalBefore = Number((await read(port)).get('used_memory_vm_eval'));
+    await client.script('FLUSH');
+    assert.ok(await vmFunctions() >= loaded, 'SCRIPT FLUSH keeps the functions');
+    assert.ok(Number((await read(port)).get('used_memory_vm_eval')) < evalBefore, 'SCRIPT FLUSH resets the scripts\' state');
+    assert.is(await client.fcall('count', 0), 2000);
     await client.function('FLUSH');
+    const flushed = await vmFunctions();
+    assert.ok(flushed < loaded - 50000, `FUNCTION FLUSH gives the library's memory back: ${loaded} -> ${flushed}`);
   } finally {
     client.disconnect();
   }
@@ -283,6 +317,26 @@ test('errors: raised, caught by pcall/redis.pcall, compile errors, error tables'
     evalCmd("local function f() redis.call('incr', 'str') end\n\nf()"), evalCmd("return pcall(error, 'caught')"),
     evalCmd("return {pcall(error, {err='tbl'})}"), evalCmd("return {pcall(error, {x=1})}"), evalCmd("return {xpcall(function() error('xp') end, function(e) return 'handled: ' .. e end)}"),
     evalCmd("return redis.error_reply('ERR from error_reply')"), evalCmd("return redis.pcall('incr', 'str', 'extra')"),
+    // pcall/xpcall of Lua functions (run in coroutines of ours so that a long one can be suspended).
+    evalCmd('return {pcall()}'), evalCmd('return {pcall(42)}'), evalCmd("return {pcall(function(a, b) return a + b, 'x' end, 1, 2)}"),
+    evalCmd("return {pcall(function() error('boom') end)}"), evalCmd("return {pcall(function() error({err='ERR tbl'}) end)}"),
+    evalCmd("return {pcall(function() return redis.call('incr', 'x', 'y') end)}"), evalCmd("return {pcall(function() error('lvl2', 2) end)}"),
+    evalCmd("return {xpcall(function() error({err='E t'}) end, function(e) return type(e) end)}"),
+    evalCmd("return {xpcall(function() error('x') end, function(e) error('again') end)}"), evalCmd("return {xpcall(function() error('x') end, 42)}"),
+    evalCmd('return {xpcall(function() return 1 end)}'), evalCmd('return xpcall(function() return 1 end)'),
+    evalCmd("local function f(n) local ok, r = pcall(f, n + 1) if ok then return r end return n .. ':' .. tostring(r) end return f(0)"),
+    evalCmd("local function f(n) local ok, r = xpcall(function() return f(n + 1) end, function(e) return e end) if ok then return r end return n .. ':' .. tostring(r) end return f(0)"),
+    evalCmd("return {pcall(function() coroutine.yield(1) end)}"),
+    evalCmd("return {coroutine.resume(coroutine.create(function() return pcall(function() coroutine.yield(1) end) end))}"),
+    evalCmd("local co = coroutine.wrap(function() local ok, v = pcall(function() return 7 end) coroutine.yield(v) return 9 end) return {co(), co()}"),
+    evalCmd("return {pcall(pcall, error, 'x')}"), evalCmd("return {pcall(function(...) return select('#', ...) end, nil, nil)}"),
+    evalCmd("return {pcall(function() return pcall(function() error({err='inner'}) end) end)}"),
+    evalCmd("return pcall(setmetatable({}, {__call=function(self, a) return a end}), 5)"),
+    evalCmd("local n = 0 for i = 1, 10000 do pcall(function() n = n + 1 end) end return n"),
+    evalCmd("local r = {xpcall(function()\n error('x') end, __redis__err__handler)} return {r[1], r[2].err, r[2].source, r[2].line}"),
+    evalCmd("local r = {xpcall(function()\n redis.call('incr', 'x', 'y') end, __redis__err__handler)} return {r[1], r[2].err, r[2].source, r[2].line}"),
+    evalCmd("return {pcall(function() return xpcall(function() error({err='deep'}) end, function(e) return e.err .. '!' end) end)}"),
+    evalCmd("local t = setmetatable({}, {__index = function(t, k) local ok, v = pcall(function() return k .. '!' end) return v end}) return t.x"),
     evalCmd('syntax error here'), evalCmd('return ('), evalCmd("return 'unfinished"), evalCmd('\n\nlocal = 1'), evalCmd('end'),
     ['SCRIPT', 'LOAD', 'bad syntax !'], evalCmd("redis.call('set', 'before', '1') error('after write')"), ['GET', 'before'],
     evalCmd("assert(false)"), evalCmd("assert(false, 'assertion text')"), evalCmd("return string.rep('x', -1)"),

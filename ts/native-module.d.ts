@@ -71,6 +71,13 @@ export interface NativeModule {
   setScriptCallback(run: (args: Buffer[], db: number, resp: number, readOnly: boolean) => Uint8Array): void;
 
   /**
+   * MONITOR: the engine commands scripts ran (while the batch had CLIENT_FLAG_MONITORED) since the
+   * last call, or null. Per command: wall-clock µs (f64), database and argument count (i32), then
+   * each argument as length (i32) and bytes; little-endian.
+   */
+  takeScriptCommands(): Buffer | null;
+
+  /**
    * Runs a framed batch (see above). Returns the concatenated replies, or null when there are none.
    * Small replies come back as views into a shared slab that later calls never overwrite (cheaper
    * than a new Buffer per call); large ones as their own Buffer. Either may be kept and written.
@@ -272,7 +279,7 @@ export interface EngineInfo {
    * cached scripts and the bytes of the cache's structures, functions, libraries and the bytes of
    * their code, names and flags.
    */
-  scripting: { luaBytes: number; cachedScripts: number; scriptsBytes: number; functions: number; libraries: number; functionsBytes: number };
+  scripting: { luaBytes: number; functionsLuaBytes: number; cachedScripts: number; scriptsBytes: number; functions: number; libraries: number; functionsBytes: number };
   expiredKeys: number;
   evictedKeys: number;
   keyspaceHits: number;

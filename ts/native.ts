@@ -26,6 +26,8 @@ export const CLIENT_FLAG_NO_TOUCH = 1;
 export const CLIENT_FLAG_SIGNAL_READY = 2;
 export const CLIENT_FLAG_RETRY_BLOCKED = 4;
 export const CLIENT_FLAG_DENY_BLOCKING = 8;
+/** A client monitors: the engine records the commands scripts run (native.takeScriptCommands). */
+export const CLIENT_FLAG_MONITORED = 32;
 
 /** Values of control[Control.Stopped] (native/batch_abi.h StopReason). */
 export const enum StopReason {

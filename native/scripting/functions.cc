@@ -398,6 +398,7 @@ ScriptingMemory scriptingMemory() {
   ScriptEngine& engine = ScriptEngine::instance();
   ScriptingMemory m;
   m.luaBytes = engine.memoryBytes();
+  m.functionsLuaBytes = engine.functionsMemoryBytes();
   m.cachedScripts = engine.cachedScripts();
   m.scriptsBytes = engine.scriptCacheBytes();
   m.libraries = engine.libraryCount();
@@ -411,12 +412,14 @@ std::string loadFunctionLibrary(std::string_view code) { return ScriptEngine::in
 
 void ScriptEngine::dropLibraries() {
   libraries_.clear();
-  lua_newtable(L_);
-  lua_setfield(L_, LUA_REGISTRYINDEX, kFunctionsKey);
+  lua_State* L = functionsVm_.L;
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
+  // What the libraries held is given back now, so that used_memory_vm_functions shows it.
+  lua_gc(L, LUA_GCCOLLECT, 0);
 }
 
-void ScriptEngine::openFunctionEnvironments() {
-  lua_State* L = L_;
+void ScriptEngine::openFunctionEnvironments(lua_State* L) {
   lua_newtable(L);
   lua_setfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
 
@@ -464,7 +467,7 @@ std::string ScriptEngine::loadLibrary(std::string_view code, bool replace, std::
   std::string body(code);
   const size_t headerEnd = body.find('\n');
   body.replace(0, headerEnd == std::string::npos ? body.size() : headerEnd, "");
-  lua_State* L = L_;
+  lua_State* L = functionsVm_.L;
   if (luaL_loadbuffer(L, body.data(), body.size(), "@user_function") != 0) {
     const char* msg = lua_tostring(L, -1);
     error = std::string("Error compiling function: ") + (msg ? msg : "");
@@ -530,13 +533,15 @@ void ScriptEngine::functionLoad(CommandContext& c) {
 void ScriptEngine::functionDelete(CommandContext& c) {
   auto found = libraries_.find(std::string(c.arg(2)));
   if (found == libraries_.end()) return c.reply.error("ERR Library not found");
-  lua_getfield(L_, LUA_REGISTRYINDEX, kFunctionsKey);
+  lua_State* L = functionsVm_.L;
+  lua_getfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
   for (const auto& [name, fn] : found->second.functions) {
-    lua_pushnil(L_);
-    lua_setfield(L_, -2, name.c_str());
+    lua_pushnil(L);
+    lua_setfield(L, -2, name.c_str());
   }
-  lua_pop(L_, 1);
+  lua_pop(L, 1);
   libraries_.erase(found);
+  lua_gc(L, LUA_GCCOLLECT, 0);
   c.addDirty();
   c.reply.ok();
 }
@@ -648,13 +653,13 @@ void ScriptEngine::fcall(CommandContext& c, bool readOnly) {
   run.db = c.dbIndex;
   run.readOnly = readOnly || fn->noWrites;
   run.isFunction = true;
-  lua_State* L = L_;
+  lua_State* L = functionsVm_.L;
   const size_t keys = static_cast<size_t>(numkeys);
   lua_getfield(L, LUA_REGISTRYINDEX, kFunctionsKey);
   lua_getfield(L, -1, name.c_str());
   lua_remove(L, -2);
-  pushStrings(c.argv.subspan(3, keys));
-  pushStrings(c.argv.subspan(3 + keys));
+  pushStrings(L, c.argv.subspan(3, keys));
+  pushStrings(L, c.argv.subspan(3 + keys));
   runAndReply(c, run, 2);
 }
 

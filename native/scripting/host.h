@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "protocol/reply.h"
@@ -17,6 +18,7 @@ struct ScriptCall {
   bool propagate;  // redis.set_repl(): the command's effects go to the AOF
   ReplyWriter& out;  // receives the reply, at the script's RESP version (redis.setresp)
   bool ranWrite = false;  // out: a write command ran (SCRIPT KILL may no longer stop the script)
+  bool ran = false;       // out: an engine command ran (it was not refused): MONITOR shows it
 };
 
 using CommandRunner = void (*)(ScriptCall& call);
@@ -32,15 +34,24 @@ inline bool scriptJustSuspended = false;
 // The error reply a script run just wrote is the error of a command it called (an error table
 // marked ignore_error_stats_update), which errorstats counted already; the reader clears it.
 inline bool scriptErrorCounted = false;
+// MONITOR shows the commands scripts run, after the script's EVAL/FCALL line. While a client
+// monitors (the batch's kClientFlagMonitored), each command a script ran is recorded here for
+// TypeScript, which shows it with its own commands (a script's TypeScript-owned commands), in order.
+void recordScriptCommands(bool on);
+// The records since the last take, and none kept: per command the wall-clock time in µs (f64), the
+// database and the argument count (i32), then each argument as its length (i32) and bytes; all
+// numbers little-endian.
+std::string takeScriptCommandRecords();
 // Runs the suspended script for about sliceMs more; true when it ended and its reply (or error)
 // was written to `reply`.
 bool resumeSuspendedScript(ReplyWriter& reply, long long sliceMs);
 // busy-reply-threshold (alias lua-time-limit), in ms.
 void setBusyReplyThreshold(long long ms);
 
-// INFO memory's scripting figures. One Lua state runs both EVAL scripts and functions.
+// INFO memory's scripting figures. EVAL scripts and functions have a Lua state each, as in Redis.
 struct ScriptingMemory {
-  size_t luaBytes = 0;        // the Lua state (used_memory_lua / used_memory_vm_eval)
+  size_t luaBytes = 0;        // the scripts' Lua state (used_memory_lua / used_memory_vm_eval)
+  size_t functionsLuaBytes = 0;  // the functions' Lua state (used_memory_vm_functions)
   size_t cachedScripts = 0;   // number_of_cached_scripts
   size_t scriptsBytes = 0;    // the script cache's own structures (used_memory_scripts_eval)
   size_t functions = 0;       // number_of_functions

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #include <unistd.h>
 
@@ -24,9 +25,6 @@ CommandRunner commandRunner = nullptr;
 
 constexpr int kGcPeriod = 50;  // a GC step every 50 scripts, as Redis does
 constexpr int kHookInstructions = 100000;  // Redis's count hook period
-
-// lua_yield's own condition: a yield cannot cross a C call made inside the run (pcall, metamethods).
-bool canYield(lua_State* co) { return co->nCcalls <= co->baseCcalls; }
 
 void busyHook(lua_State* co, lua_Debug*) { ScriptEngine::instance().onHook(co); }
 
@@ -212,44 +210,31 @@ int redisBreakpoint(lua_State* L) {
 }
 int redisDebug(lua_State*) { return 0; }
 
-// coroutine.yield: the script's own coroutines yield as in Lua; the script itself may not (it runs
-// in a coroutine of ours only so that the server can suspend it: Redis refuses that yield, having
-// called the script through a C boundary).
+// coroutine.yield: the script's own coroutines yield as in Lua; the script itself may not, nor a
+// function under pcall (they run in coroutines of ours only so that the server can suspend them:
+// Redis refuses those yields, having called them through a C boundary).
 int coroutineYield(lua_State* L) {
-  if (ScriptEngine::instance().isRunThread(L)) {
+  if (ScriptEngine::instance().isOwnThread(L)) {
     lua_pushstring(L, "attempt to yield across metamethod/C-call boundary");  // no position, as Lua's own
     return lua_error(L);
   }
   return lua_yield(L, lua_gettop(L));
 }
 
-// Redis's pcall: an error table raised by redis.call comes back as its message string.
-int protectedCall(lua_State* L) {
-  const int argc = lua_gettop(L);
-  lua_pushboolean(L, 1);
-  lua_insert(L, 1);
-  if (lua_pcall(L, argc - 1, LUA_MULTRET, 0) != 0) {
-    lua_remove(L, 1);
-    if (lua_istable(L, -1)) {
-      lua_getfield(L, -1, "err");
-      if (lua_isstring(L, -1)) lua_replace(L, -2);
-      else lua_pop(L, 1);
-    }
-    lua_pushboolean(L, 0);
-    lua_insert(L, 1);
-  }
-  return lua_gettop(L);
-}
-
 }  // namespace
+
+bool locateError(lua_State* L, int level, lua_Debug& where) {
+  if (!lua_getstack(L, level, &where) || !lua_getinfo(L, "nSl", &where)) return false;
+  if (std::strcmp(where.what, "C") != 0) return true;
+  return lua_getstack(L, level + 1, &where) && lua_getinfo(L, "nSl", &where);
+}
 
 // The message handler of every script run: turns the error into {err=..., source=..., line=...}
 // where source/line name the script position that raised it (skipping a C function such as
 // error() or redis.call).
 int scriptErrorHandler(lua_State* L) {
   lua_Debug where;
-  bool located = lua_getstack(L, 1, &where) && lua_getinfo(L, "nSl", &where);
-  if (located && std::strcmp(where.what, "C") == 0) located = lua_getstack(L, 2, &where) && lua_getinfo(L, "nSl", &where);
+  const bool located = locateError(L, 1, where);
   lua_settop(L, 1);
   if (!lua_istable(L, 1)) {
     lua_pushstring(L, "ERR ");
@@ -270,6 +255,10 @@ int scriptErrorHandler(lua_State* L) {
   }
   return 1;
 }
+
+bool canYield(lua_State* co) { return co->nCcalls <= co->baseCcalls; }
+void setBusyHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKCOUNT, kHookInstructions); }
+void setKillHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKLINE, 0); }
 
 int missingGlobal(lua_State* L) {
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'", lua_tostring(L, 2));
@@ -343,6 +332,36 @@ void setNumber(lua_State* L, const char* name, lua_Number n) {
 
 }  // namespace
 
+namespace {
+
+bool recording = false;
+std::string records;
+
+void appendBytes(const void* data, size_t size) { records.append(static_cast<const char*>(data), size); }
+
+// One record of takeScriptCommandRecords (the machine is little-endian, as the layout).
+void appendRecord(std::span<const std::string_view> argv, int db) {
+  const double micros = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  const int32_t header[2] = {db, static_cast<int32_t>(argv.size())};
+  appendBytes(&micros, sizeof micros);
+  appendBytes(header, sizeof header);
+  for (std::string_view arg : argv) {
+    const int32_t size = static_cast<int32_t>(arg.size());
+    appendBytes(&size, sizeof size);
+    records.append(arg);
+  }
+}
+
+}  // namespace
+
+void recordScriptCommands(bool on) {
+  recording = on;
+  if (!on) records.clear();
+}
+
+std::string takeScriptCommandRecords() { return std::exchange(records, std::string()); }
+
 // An error outside any protected call (which our entry points never make): as lauxlib's default.
 static int luaPanic(lua_State* L) {
   std::fprintf(stderr, "PANIC: unprotected error in call to Lua API (%s)\n", lua_tostring(L, -1));
@@ -360,20 +379,22 @@ ScriptEngine& ScriptEngine::instance() {
 
 ScriptEngine::ScriptEngine() {
   srand48Redis(static_cast<int32_t>(Engine::wallClockMs() ^ (static_cast<long long>(::getpid()) << 16)));
-  open();
+  open(scriptsVm_, false);
+  open(functionsVm_, true);
 }
 
 ScriptEngine::~ScriptEngine() {
-  if (L_) lua_close(L_);
+  for (LuaVm* vm : {&scriptsVm_, &functionsVm_})
+    if (vm->L) lua_close(vm->L);
 }
 
-void ScriptEngine::open() {
+void ScriptEngine::open(LuaVm& vm, bool forFunctions) {
   // A fresh allocator per state: after a flush the old state's chunks are all given back.
-  allocator_ = std::make_unique<LuaAllocator>();
-  L_ = lua_newstate(LuaAllocator::allocate, allocator_.get());
-  if (L_ == nullptr) throw std::bad_alloc();
-  lua_atpanic(L_, luaPanic);
-  lua_State* L = L_;
+  vm.allocator = std::make_unique<LuaAllocator>();
+  vm.L = lua_newstate(LuaAllocator::allocate, vm.allocator.get());
+  if (vm.L == nullptr) throw std::bad_alloc();
+  lua_atpanic(vm.L, luaPanic);
+  lua_State* L = vm.L;
   openLibrary(L, "", luaopen_base);
   openLibrary(L, LUA_TABLIBNAME, luaopen_table);
   openLibrary(L, LUA_STRLIBNAME, luaopen_string);
@@ -395,8 +416,7 @@ void ScriptEngine::open() {
   setFunction(L, "random", mathRandom);
   setFunction(L, "randomseed", mathRandomSeed);
   lua_pop(L, 1);
-  lua_pushcfunction(L, protectedCall);
-  lua_setglobal(L, "pcall");
+  openProtectedCalls(L);
   lua_getglobal(L, "coroutine");
   setFunction(L, "yield", coroutineYield);
   lua_pop(L, 1);
@@ -433,32 +453,26 @@ void ScriptEngine::open() {
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   setReadOnlyMetatable(L, missingGlobal);
   lua_pop(L, 1);
-  openFunctionEnvironments();
+  if (forFunctions) openFunctionEnvironments(L);
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   protectRecursively(L);
   lua_pop(L, 1);
 }
 
 void ScriptEngine::flush() {
-  lua_close(L_);
-  L_ = nullptr;
-  thread_ = nullptr;  // it lived in the closed state
-  threadRef_ = LUA_NOREF;
+  forgetProtectedThreads(scriptsVm_);
+  lua_close(scriptsVm_.L);
+  if (thread_ == scriptsVm_.thread) thread_ = nullptr;
+  scriptsVm_ = LuaVm();  // (its thread lived in the closed state)
   scripts_.clear();
-  runsSinceGc_ = 0;
-  open();
-  // Functions live in the same Lua state: their libraries are loaded again into the new one.
-  std::map<std::string, LuaLibrary> libraries = std::move(libraries_);
-  libraries_.clear();
-  for (const auto& [name, library] : libraries) {
-    std::string loaded;
-    loadLibrary(library.code, false, loaded);
-  }
+  open(scriptsVm_, false);
 }
 
-size_t ScriptEngine::memoryBytes() const {
-  return static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(L_, LUA_GCCOUNTB, 0));
+size_t ScriptEngine::vmBytes(const LuaVm& vm) {
+  return static_cast<size_t>(lua_gc(vm.L, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(vm.L, LUA_GCCOUNTB, 0));
 }
+
+ScriptEngine::LuaVm& ScriptEngine::vmOf(lua_State* L) { return G(L) == G(scriptsVm_.L) ? scriptsVm_ : functionsVm_; }
 
 namespace {
 
@@ -504,15 +518,16 @@ bool ScriptEngine::compile(std::string_view body, const std::string& sha, ReplyW
     blanked.assign(body.substr(lineEnd));
     body = blanked;
   }
-  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
+  lua_State* L = scriptsVm_.L;
+  if (luaL_loadbuffer(L, body.data(), body.size(), "@user_script") != 0) {
     std::string msg = "ERR Error compiling script (new function): ";
-    const char* err = lua_tostring(L_, -1);
+    const char* err = lua_tostring(L, -1);
     msg.append(err ? err : "");
-    lua_pop(L_, 1);
+    lua_pop(L, 1);
     reply.error(msg);
     return false;
   }
-  lua_setfield(L_, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
+  lua_setfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
   scripts_[sha] = flags;
   return true;
 }
@@ -523,20 +538,21 @@ void ScriptEngine::load(CommandContext& c, std::string_view body) {
   c.reply.bulk(sha);
 }
 
-void ScriptEngine::pushStrings(std::span<const std::string_view> values) {
-  lua_createtable(L_, static_cast<int>(values.size()), 0);
+void ScriptEngine::pushStrings(lua_State* L, std::span<const std::string_view> values) {
+  lua_createtable(L, static_cast<int>(values.size()), 0);
   for (size_t i = 0; i < values.size(); ++i) {
-    lua_pushlstring(L_, values[i].data(), values[i].size());
-    lua_rawseti(L_, -2, static_cast<int>(i + 1));
+    lua_pushlstring(L, values[i].data(), values[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
 }
 
 void ScriptEngine::setArgs(const char* name, std::span<const std::string_view> values) {
-  lua_setreadonly(L_, LUA_GLOBALSINDEX, 0);
-  lua_pushstring(L_, name);
-  pushStrings(values);
-  lua_rawset(L_, LUA_GLOBALSINDEX);
-  lua_setreadonly(L_, LUA_GLOBALSINDEX, 1);
+  lua_State* L = scriptsVm_.L;
+  lua_setreadonly(L, LUA_GLOBALSINDEX, 0);
+  lua_pushstring(L, name);
+  pushStrings(L, values);
+  lua_rawset(L, LUA_GLOBALSINDEX);
+  lua_setreadonly(L, LUA_GLOBALSINDEX, 1);
 }
 
 void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
@@ -560,7 +576,7 @@ void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
   const ScriptFlags& flags = scripts_[sha];
   if (readOnly && flags.shebang && !flags.noWrites)
     return c.reply.error("ERR Can not execute a script with write flag using *_ro command.");
-  lua_State* L = L_;
+  lua_State* L = scriptsVm_.L;
   const size_t keys = static_cast<size_t>(numkeys);
   setArgs("KEYS", c.argv.subspan(3, keys));
   setArgs("ARGV", c.argv.subspan(3 + keys));
@@ -574,22 +590,24 @@ void ScriptEngine::eval(CommandContext& c, bool bySha, bool readOnly) {
   runAndReply(c, run, 0);
 }
 
-lua_State* ScriptEngine::runThread() {
-  if (thread_ != nullptr) return thread_;
-  thread_ = lua_newthread(L_);
-  threadRef_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  lua_sethook(thread_, busyHook, LUA_MASKCOUNT, kHookInstructions);
-  return thread_;
+lua_State* ScriptEngine::runThread(LuaVm& vm) {
+  if (vm.thread != nullptr) return vm.thread;
+  vm.thread = lua_newthread(vm.L);
+  vm.threadRef = luaL_ref(vm.L, LUA_REGISTRYINDEX);
+  setBusyHook(vm.thread);
+  return vm.thread;
 }
 
 void ScriptEngine::runAndReply(CommandContext& c, ScriptRun& run, int nargs) {
   if (scriptSuspended) {
     // Only reachable if a caller bypasses the server's busy gate (it answers BUSY itself).
-    lua_pop(L_, nargs + 1);
+    lua_pop(run.isFunction ? functionsVm_.L : scriptsVm_.L, nargs + 1);
     return c.reply.error(current_.isFunction ? kErrBusyFunction : kErrBusyScript);
   }
-  lua_State* co = runThread();
-  lua_xmove(L_, co, nargs + 1);
+  vm_ = run.isFunction ? &functionsVm_ : &scriptsVm_;
+  lua_State* co = runThread(*vm_);
+  thread_ = co;
+  lua_xmove(vm_->L, co, nargs + 1);
   run.engine = &c.engine;
   AofLog& aof = c.engine.aof();
   run.ownTransaction = aof.active() && !aof.inTransaction();
@@ -615,12 +633,12 @@ void ScriptEngine::runAndReply(CommandContext& c, ScriptRun& run, int nargs) {
 
 bool ScriptEngine::resume(ReplyWriter& reply, long long sliceMs) {
   if (!scriptSuspended) return true;
-  lua_State* co = thread_;
   run_ = &current_;
-  // A killed run gets its error at the next instruction, and again after any pcall that catches it.
-  if (killed_) lua_sethook(co, busyHook, LUA_MASKCOUNT, 1);
   sliceEnds_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(sliceMs);
-  const int status = lua_resume(co, 0);
+  // A killed run gets its error at the next instruction, and again after any pcall that catches it.
+  if (killed_) lua_sethook(levelThread(static_cast<int>(protectedLevels_.size()) - 1), busyHook, LUA_MASKCOUNT, 1);
+  // The run may be suspended inside pcalls: the innermost one goes on first.
+  const int status = resumeLevels(-1);
   if (status == LUA_YIELD) {
     run_ = nullptr;
     return false;
@@ -643,18 +661,19 @@ void ScriptEngine::finishRun(ReplyWriter& reply, int status) {
   } else {
     reply.error(runError(co, status));
     // A thread that raised an error cannot run again: the next run gets a new one.
-    luaL_unref(L_, LUA_REGISTRYINDEX, threadRef_);
+    luaL_unref(vm_->L, LUA_REGISTRYINDEX, vm_->threadRef);
+    vm_->thread = nullptr;
+    vm_->threadRef = LUA_NOREF;
     thread_ = nullptr;
-    threadRef_ = LUA_NOREF;
   }
   Engine& engine = *run.engine;
   if (run.ownTransaction) engine.aof().endTransaction();
   // EVAL itself is never logged: its effects were, command by command.
   engine.beginCommand();
   engine.propagateNothing();
-  if (++runsSinceGc_ >= kGcPeriod) {
-    lua_gc(L_, LUA_GCSTEP, kGcPeriod);
-    runsSinceGc_ = 0;
+  if (++vm_->runsSinceGc >= kGcPeriod) {
+    lua_gc(vm_->L, LUA_GCSTEP, kGcPeriod);
+    vm_->runsSinceGc = 0;
   }
 }
 
@@ -667,8 +686,7 @@ std::string ScriptEngine::runError(lua_State* co, int status) {
   // The dead thread keeps its frames: level 0 raised the error; when that is a C function (error(),
   // redis.call) the script position is its caller's.
   lua_Debug where;
-  bool located = lua_getstack(co, 0, &where) && lua_getinfo(co, "nSl", &where);
-  if (located && std::strcmp(where.what, "C") == 0) located = lua_getstack(co, 1, &where) && lua_getinfo(co, "nSl", &where);
+  const bool located = locateError(co, 0, where);
   std::string msg;
   if (lua_istable(co, -1)) {
     scriptErrorCounted = countedError(co);
@@ -677,15 +695,16 @@ std::string ScriptEngine::runError(lua_State* co, int status) {
     else msg = "ERR Error running script " + sha + ", execution failure";
     lua_pop(co, 1);
   } else {
-    lua_getfield(L_, LUA_REGISTRYINDEX, "rp_tostring");
-    lua_xmove(co, L_, 1);
+    lua_State* L = vm_->L;
+    lua_getfield(L, LUA_REGISTRYINDEX, "rp_tostring");
+    lua_xmove(co, L, 1);
     msg = "ERR ";
-    if (lua_pcall(L_, 1, 1, 0) == 0) {
+    if (lua_pcall(L, 1, 1, 0) == 0) {
       size_t size = 0;
-      const char* text = lua_tolstring(L_, -1, &size);
+      const char* text = lua_tolstring(L, -1, &size);
       if (text != nullptr) msg.append(text, size);
     }
-    lua_pop(L_, 1);
+    lua_pop(L, 1);
   }
   if (located && where.currentline >= 0) {
     msg += " script: " + sha + ", on " + where.source + ":" + std::to_string(where.currentline) + ".";
@@ -694,7 +713,9 @@ std::string ScriptEngine::runError(lua_State* co, int status) {
 }
 
 void ScriptEngine::onHook(lua_State* co) {
+  if (run_ == nullptr) return;  // a pcall's coroutine in a library's code at FUNCTION LOAD
   if (killed_) {
+    setKillHook(co);
     pushErrorTable(co, "Script killed by user with SCRIPT KILL...");
     lua_error(co);
     return;
@@ -706,8 +727,9 @@ void ScriptEngine::onHook(lua_State* co) {
   } else if (now < sliceEnds_) {
     return;
   }
-  // Only the run itself yields to the server: a coroutine of the script's own goes on.
-  if (co == thread_ && canYield(co)) lua_yield(co, 0);
+  // The run yields to the server, or the innermost pcall's coroutine to its pcall, which passes
+  // the suspension outward; a coroutine of the script's own goes on.
+  if (isOwnThread(co) && canYield(co)) lua_yield(co, 0);
 }
 
 void ScriptEngine::kill(CommandContext& c, bool isEval) {
@@ -758,9 +780,11 @@ bool ScriptEngine::call(lua_State* L) {
   ScriptRun& run = *run_;
   scratch_.clear();
   scratch_.setResp(run.resp);
+  bool ran = false;
   if (equalsIgnoreCase(argv_[0], "select")) {
     // SELECT changes the script's database only (Redis 7.0).
     long long db = 0;
+    ran = argv_.size() == 2;
     if (argv_.size() != 2) scratch_.error(kErrArityFromScript);
     else if (!parseLongLong(argv_[1], db)) scratch_.error(kErrNotInteger);
     else if (db < 0 || db >= run.engine->databaseCount()) scratch_.error(kErrDbIndex);
@@ -773,7 +797,9 @@ bool ScriptEngine::call(lua_State* L) {
                        scratch_};
     commandRunner(command);
     if (command.ranWrite) run.wrote = true;
+    ran = command.ran;
   }
+  if (ran && recording) appendRecord(argv_, run.db);
   const char* data = scratch_.data();
   const size_t size = scratch_.size();
   pushReply(L, data, data + size);

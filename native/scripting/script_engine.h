@@ -33,6 +33,20 @@ void setReadOnlyMetatable(lua_State* L, lua_CFunction index);
 // The space-separated words of a "#!..." line (EVAL's shebang, a library's header).
 std::vector<std::string_view> splitWords(std::string_view line);
 
+// The count hook every coroutine of a run carries (ScriptEngine::onHook).
+void setBusyHook(lua_State* co);
+// After SCRIPT KILL: the hook raises the kill error at every new line of `co`, as Redis does, so that
+// a pcall in the script cannot swallow it.
+void setKillHook(lua_State* co);
+// lua_yield's own condition: no C call (pcall, metamethod, ...) is in progress inside co's run.
+bool canYield(lua_State* co);
+// Installs the global pcall and xpcall that a suspension can cross, and coroutine.running, status
+// and resume that see through the coroutines they run in (protected.cc).
+void openProtectedCalls(lua_State* L);
+// The script position an error raised at stack `level` of L names: that frame, or its caller when
+// it is a C function (error(), redis.call, ...).
+bool locateError(lua_State* L, int level, lua_Debug& where);
+
 // A function registered by a library (redis.register_function).
 struct LuaFunction {
   std::string name;
@@ -77,11 +91,14 @@ class ScriptEngine {
   // SCRIPT LOAD: compiles and caches the body; replies its SHA-1 (or the compile error).
   void load(CommandContext& c, std::string_view body);
   bool cached(std::string_view sha) const { return scripts_.count(std::string(sha)) != 0; }
-  // SCRIPT FLUSH: a new Lua state with an empty cache (Redis resets the state the same way).
+  // SCRIPT FLUSH: a new Lua state for scripts, with an empty cache (Redis resets the state the same
+  // way); functions keep theirs.
   void flush();
   size_t cachedScripts() const { return scripts_.size(); }
-  // Bytes used by the Lua state (INFO used_memory_lua).
-  size_t memoryBytes() const;
+  // Bytes used by the scripts' Lua state (INFO used_memory_lua / used_memory_vm_eval) and the
+  // functions' (used_memory_vm_functions).
+  size_t memoryBytes() const { return vmBytes(scriptsVm_); }
+  size_t functionsMemoryBytes() const { return vmBytes(functionsVm_); }
   // INFO's used_memory_scripts_eval / used_memory_functions: our own structures for them.
   size_t scriptCacheBytes() const {
     // Per entry: a hash node (link, hash, key, flags) and the 40-char SHA-1 on the heap.
@@ -123,9 +140,11 @@ class ScriptEngine {
   // run has lasted busy-reply-threshold ms the hook yields: eval/fcall return without a reply and
   // scriptSuspended is set. The server then answers other clients BUSY (or serves SCRIPT KILL,
   // FUNCTION KILL, FUNCTION STATS, SHUTDOWN NOSAVE) and calls resume() in slices until the run ends.
-  // A yield is impossible across a C call (pcall or a metamethod in the script, a Lua function
-  // called by table.sort, ...): the script then goes on synchronously until it is back at its own
-  // level, where the next hook yields.
+  // A yield is impossible across a C call. pcall and xpcall are therefore ours (protected.cc): the
+  // protected function runs in a coroutine of its own, and a suspension inside it is passed outward
+  // level by level by Lua code, which can yield. The C boundaries left (a Lua function called by
+  // table.sort or string.gsub, a metamethod, an xpcall message handler, a coroutine of the script's
+  // own) run on synchronously until they are back at a level that can yield.
   void setBusyThresholdMs(long long ms) { busyThresholdMs_ = ms; }
   // Runs the suspended script for about sliceMs more; true when it ended and its reply (or error)
   // was written to `reply`.
@@ -138,8 +157,22 @@ class ScriptEngine {
   ScriptRun* run() { return run_; }
   // The count hook of every run (see above).
   void onHook(lua_State* co);
-  // L is the coroutine the run itself executes in (not one the script created).
-  bool isRunThread(lua_State* L) const { return L == thread_; }
+  // L is the innermost coroutine of ours: the run's own, or that of the innermost pcall/xpcall in
+  // progress (the hook may suspend it; a script's coroutine.yield may not yield it, Lua's pcall
+  // being a C boundary).
+  bool isOwnThread(lua_State* L) const { return L == levelThread(static_cast<int>(protectedLevels_.size()) - 1); }
+  // pcall / xpcall of a Lua function (protected.cc): L's stack holds the function and its
+  // arguments (pcall) or the function and the message handler (xpcall).
+  int protectedCall(lua_State* L, bool withHandler);
+  // The coroutine the script's code running in L is in, as Lua would see it: L, or for the
+  // coroutine of a pcall, the one that pcall was called in (our run's own stands for Redis's main
+  // thread).
+  lua_State* scriptThread(lua_State* L) const {
+    for (size_t i = protectedLevels_.size(); i-- > 0;)
+      if (protectedLevels_[i].thread == L) L = protectedLevels_[i].caller;
+    return L;
+  }
+  lua_State* runningThread() const { return thread_; }
   // redis.call / redis.pcall: runs the command made of the arguments on the Lua stack and pushes
   // its reply as a Lua value; returns true when that value is an error table.
   bool call(lua_State* L);
@@ -147,31 +180,49 @@ class ScriptEngine {
  private:
   ScriptEngine();
   ~ScriptEngine();
-  void open();
+  // A Lua state: EVAL scripts have one, functions another, as in Redis 7.0 (which reports their
+  // memory apart, and resets only the scripts' one on SCRIPT FLUSH).
+  struct LuaVm {
+    // Declared before L: the state is closed (in ~ScriptEngine and flush()) before its allocator goes.
+    std::unique_ptr<LuaAllocator> allocator;
+    lua_State* L = nullptr;
+    // The coroutine runs execute in (one, reused while runs end without error).
+    lua_State* thread = nullptr;
+    int threadRef = LUA_NOREF;
+    long long runsSinceGc = 0;
+    // Coroutines of pcalls that returned, for the next ones (protected.cc), with their references.
+    std::vector<std::pair<lua_State*, int>> idleThreads;
+  };
+  // Opens the state with Redis's sandbox (and for functions the libraries' environments).
+  void open(LuaVm& vm, bool forFunctions);
+  static size_t vmBytes(const LuaVm& vm);
+  // The state L (or a coroutine of it) belongs to.
+  LuaVm& vmOf(lua_State* L);
   // Compiles `body` as f_<sha> in the registry; on failure writes Redis's error to `reply`.
   bool compile(std::string_view body, const std::string& sha, ReplyWriter& reply);
   void setArgs(const char* name, std::span<const std::string_view> values);
   // Pushes a table of the strings (KEYS/ARGV, a function's keys and args).
-  void pushStrings(std::span<const std::string_view> values);
+  static void pushStrings(lua_State* L, std::span<const std::string_view> values);
   // Runs the function on the stack (above it `nargs` arguments) as script run.sha and writes its
   // reply or error to the caller, unless it ran past the busy threshold and was suspended.
   void runAndReply(CommandContext& c, ScriptRun& run, int nargs);
-  // The coroutine scripts run in (one, reused while runs end without error).
-  lua_State* runThread();
+  // The coroutine vm's runs execute in.
+  static lua_State* runThread(LuaVm& vm);
   // After the run thread returned (status): the reply or error, the AOF transaction, a GC step.
   void finishRun(ReplyWriter& reply, int status);
   // Redis's error text for a run that ended with an error (the thread is dropped after).
   std::string runError(lua_State* co, int status);
   // Read-only environments of function libraries: the load-time API and the run-time globals.
-  void openFunctionEnvironments();
+  void openFunctionEnvironments(lua_State* L);
   // Registers (or with `replace`, swaps in) a library; on failure returns the error text.
   std::string loadLibrary(std::string_view code, bool replace, std::string& loadedName);
   // Drops every library (FUNCTION FLUSH, and RESTORE before it loads the new set).
   void dropLibraries();
 
-  // Declared before L_: the state is closed (in ~ScriptEngine and flush()) before its allocator goes.
-  std::unique_ptr<LuaAllocator> allocator_;
-  lua_State* L_ = nullptr;
+  LuaVm scriptsVm_;
+  LuaVm functionsVm_;
+  // The state of the run in progress (or the last one).
+  LuaVm* vm_ = &scriptsVm_;
   // What a cached script's "#!lua flags=..." line declared.
   struct ScriptFlags {
     bool shebang = false;
@@ -183,14 +234,36 @@ class ScriptEngine {
   ScriptRun* run_ = nullptr;
   // The run in progress (its state outlives eval/fcall when it is suspended).
   ScriptRun current_;
+  // The coroutine the run in progress executes in (its state's `thread`).
   lua_State* thread_ = nullptr;
-  int threadRef_ = LUA_NOREF;
+  // ---- pcall / xpcall in coroutines (protected.cc) ----
+  struct ProtectedLevel {
+    lua_State* thread;
+    int ref;  // the registry's reference to the thread
+    lua_State* caller;  // the thread the pcall was called in
+    bool withHandler;
+    int handlerRef = LUA_NOREF;  // xpcall's handler while the level is suspended
+  };
+  // The pcall/xpcall calls in progress, outermost first; while the run is suspended, the levels it
+  // is suspended in (each one's pcall waits, yielded, in the thread of the level before it).
+  std::vector<ProtectedLevel> protectedLevels_;
+  // The coroutine of level `depth`; the run's for -1.
+  lua_State* levelThread(int depth) const {
+    return depth < 0 ? thread_ : protectedLevels_[static_cast<size_t>(depth)].thread;
+  }
+  // Resumes the suspended levels innermost first, each one's end resuming the thread its pcall
+  // waits in with the results, until level `depth` (-1: the run) yields or ends: returns its status.
+  int resumeLevels(int depth);
+  // Pops the innermost level, whose coroutine ended with `status`, and pushes its pcall's results
+  // on `L`, the thread it was called in; returns their number.
+  int finishProtected(lua_State* L, int status);
+  // Before vm's state is closed: its coroutines are forgotten.
+  void forgetProtectedThreads(LuaVm& vm);
   long long busyThresholdMs_ = 5000;
   std::chrono::steady_clock::time_point runStarted_;
   std::chrono::steady_clock::time_point sliceEnds_;
   bool busy_ = false;    // the run passed the threshold
   bool killed_ = false;  // SCRIPT KILL / FUNCTION KILL asked the run to stop
-  long long runsSinceGc_ = 0;
   // Reused by every redis.call: the command's arguments and reply.
   std::vector<std::string> argStorage_;
   std::vector<std::string_view> argv_;

@@ -48,7 +48,7 @@ export function installScriptCallback(server: Server): void {
     if (spec !== null) commands.recordRejected(spec.name);
     return writer.error(message).take();
   };
-  native.setScriptCallback((args, _db, resp, readOnly) => {
+  native.setScriptCallback((args, db, resp, readOnly) => {
     writer.resp = resp === 3 ? 3 : 2;
     const found = resolve(server, args);
     const client = scriptCaller.client;
@@ -57,6 +57,9 @@ export function installScriptCallback(server: Server): void {
     if (readOnly && found.flags.includes('write')) return refuse(found, WRITE_FROM_READONLY);
     if (found.handler === undefined || client === null) return refuse(null, UNKNOWN);
     context.client = client;
+    // MONITOR: the engine commands the script ran before this one are shown first.
+    const monitoring = server.ops.monitors.active;
+    if (monitoring) server.ops.feedScriptCommands(client);
     const errorsBefore = commands.tsErrorCount;
     const started = performance.now();
     try {
@@ -66,6 +69,7 @@ export function installScriptCallback(server: Server): void {
       writer.error('ERR ' + (err instanceof Error ? err.message : String(err)));
     }
     server.ops.tsCommandDone(client, found, args, (performance.now() - started) * 1e6, commands.tsErrorCount !== errorsBefore);
+    if (monitoring) server.ops.feedMonitors(client, args, db, 'lua');
     server.stats.commandsProcessed++;
     return writer.take();
   });

@@ -24,12 +24,12 @@ export function human(bytes: number): string {
 }
 
 /**
- * INFO memory's scripting fields (Redis 7.0's names and order). One Lua state runs both EVAL
- * scripts and functions here (Redis has one each): all of it shows as the eval VM, and the
- * functions VM as 0.
+ * INFO memory's scripting fields (Redis 7.0's names and order). EVAL scripts and functions have a
+ * Lua state each, as in Redis: the eval VM and the functions VM.
  */
 function scriptingMemory(lua: EngineInfo['scripting']): Array<[string, string | number]> {
   const scripts = lua.scriptsBytes + lua.functionsBytes;
+  const vms = lua.luaBytes + lua.functionsLuaBytes;
   return [
     ['used_memory_lua', lua.luaBytes],
     ['used_memory_vm_eval', lua.luaBytes],
@@ -38,9 +38,9 @@ function scriptingMemory(lua: EngineInfo['scripting']): Array<[string, string | 
     ['number_of_cached_scripts', lua.cachedScripts],
     ['number_of_functions', lua.functions],
     ['number_of_libraries', lua.libraries],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', lua.luaBytes],
-    ['used_memory_vm_total_human', human(lua.luaBytes)],
+    ['used_memory_vm_functions', lua.functionsLuaBytes],
+    ['used_memory_vm_total', vms],
+    ['used_memory_vm_total_human', human(vms)],
     ['used_memory_functions', lua.functionsBytes],
     ['used_memory_scripts', scripts],
     ['used_memory_scripts_human', human(scripts)],

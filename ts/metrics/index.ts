@@ -16,6 +16,9 @@ import { LatencyMonitor } from './latency';
 import { MonitorFeed } from './monitor';
 import { SlowLog, slowlogArgs } from './slowlog';
 import { MetricsEndpoint } from './http';
+
+/** The commands that run a script. */
+const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 import type { RuntimeConfig } from '../config/runtime';
 
 /** The spec of a table name ("get", "config|get"). */
@@ -116,13 +119,46 @@ export class Observability {
    * MONITOR: shows a command that ran, unless Redis would not (admin commands, skip_monitor, and
    * commands refused before running: unknown, wrong arity).
    */
-  feedMonitors(client: Client, args: Buffer[]): void {
+  feedMonitors(client: Client, args: Buffer[], db = client.db, origin = client.addr, micros = -1): void {
     const spec = this.table.byName.get(args[0].toString('latin1').toLowerCase());
     if (spec === undefined || !arityOk(spec, args.length)) return;
     const sub = spec.subcommands !== undefined && args.length > 1 ? findSubcommand(spec, args[1].toString('latin1')) : spec;
     if (sub === undefined || !arityOk(sub, args.length)) return;
     if (sub.flags.includes('admin') || sub.flags.includes('skip_monitor')) return;
-    this.monitors.feed(client, client.db, args);
+    this.monitors.feed(client, db, args, origin, micros);
+  }
+
+  /**
+   * MONITOR shows EVAL, FCALL and their forms before they run (then the commands their script runs,
+   * feedScriptCommands), as Redis 7.0 does; every other command after. True when `args` was shown.
+   */
+  feedMonitorsBeforeRunning(client: Client, args: Buffer[]): boolean {
+    const name = args[0].toString('latin1').toLowerCase();
+    if (!SCRIPT_CALLS.has(name)) return false;
+    // (They are flagged skip_monitor: Redis shows them itself, unless their arity is wrong.)
+    const spec = this.table.byName.get(name);
+    if (spec !== undefined && arityOk(spec, args.length)) this.monitors.feed(client, client.db, args);
+    return true;
+  }
+
+  /** MONITOR: the engine commands that scripts ran since the last call, shown as run by "lua". */
+  feedScriptCommands(client: Client): void {
+    const records = native.takeScriptCommands();
+    if (records === null) return;
+    let at = 0;
+    while (at < records.length) {
+      const micros = records.readDoubleLE(at);
+      const db = records.readInt32LE(at + 8);
+      const argc = records.readInt32LE(at + 12);
+      at += 16;
+      const args: Buffer[] = [];
+      for (let i = 0; i < argc; i++) {
+        const size = records.readInt32LE(at);
+        args.push(records.subarray(at + 4, at + 4 + size));
+        at += 4 + size;
+      }
+      this.feedMonitors(client, args, db, 'lua', micros);
+    }
   }
 
   /** CONFIG RESETSTAT. */

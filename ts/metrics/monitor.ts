@@ -53,10 +53,13 @@ export class MonitorFeed {
     return this.clients.size > 0;
   }
 
-  /** Sends `args`, run by `source` in database `db`, to every monitoring client. */
-  feed(source: Client, db: number, args: readonly Buffer[]): void {
-    const nowMicros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
-    const line = Buffer.from('+' + monitorLine(nowMicros, db, source.addr, args) + '\r\n', 'latin1');
+  /**
+   * Sends `args`, run by `source` in database `db`, to every monitoring client. A script's commands
+   * are shown as run by "lua", at the time the engine recorded.
+   */
+  feed(source: Client, db: number, args: readonly Buffer[], origin = source.addr, micros = -1): void {
+    const nowMicros = micros >= 0 ? micros : Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    const line = Buffer.from('+' + monitorLine(nowMicros, db, origin, args) + '\r\n', 'latin1');
     for (const monitor of this.clients) {
       if (monitor.closing) {
         this.clients.delete(monitor);

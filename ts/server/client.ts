@@ -7,6 +7,7 @@ import {
   Control,
   CONTROL_SIZE,
   CLIENT_FLAG_DENY_BLOCKING,
+  CLIENT_FLAG_MONITORED,
   CLIENT_FLAG_NO_TOUCH,
   CLIENT_FLAG_RETRY_BLOCKED,
   CLIENT_FLAG_SIGNAL_READY,
@@ -426,6 +427,8 @@ export class Client {
         control[Control.FrameEnd] = framesEnd;
         continue;
       }
+      const ops = this.server.ops;
+      const monitoring = ops.monitors.active;
       control[Control.Db] = this.db;
       control[Control.Resp] = this.resp;
       control[Control.ClientFlags] =
@@ -433,7 +436,8 @@ export class Client {
         (blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0) |
         (this.inExec ? CLIENT_FLAG_DENY_BLOCKING : 0) |
         // A parked client runs only to retry its blocking command.
-        (this.blocked !== null ? CLIENT_FLAG_RETRY_BLOCKED : 0);
+        (this.blocked !== null ? CLIENT_FLAG_RETRY_BLOCKED : 0) |
+        (monitoring ? CLIENT_FLAG_MONITORED : 0);
       // The engine may send straight to the socket only when nothing is queued ahead of its replies
       // (it writes pending AOF records first, and keeps the replies back under appendfsync always).
       control[Control.SendSocket] = this.out.length === 0 && this.socket.writableLength === 0 ? this.sendSocket : 0;
@@ -441,14 +445,19 @@ export class Client {
       scriptCaller.client = this;
       // MONITOR: while a client monitors, the engine runs one command per call so that each one
       // can be shown after it ran (Redis's order); without monitors this costs one property read.
-      // A parked client's retry is not shown again.
-      const ops = this.server.ops;
-      const monitoredAt = ops.monitors.active && this.blocked === null ? control[Control.FrameCursor] : -1;
-      if (monitoredAt >= 0) control[Control.FrameEnd] = Math.min(framesEnd, monitoredAt + 1 + 2 * frames[monitoredAt]);
+      // A parked client's retry is not shown again. A script call is shown before it runs, then
+      // the commands its script ran.
+      const monitoredAt = monitoring && this.blocked === null ? control[Control.FrameCursor] : -1;
+      let shownBefore = false;
+      if (monitoredAt >= 0) {
+        control[Control.FrameEnd] = Math.min(framesEnd, monitoredAt + 1 + 2 * frames[monitoredAt]);
+        shownBefore = ops.feedMonitorsBeforeRunning(this, argsAt(buf, frames, monitoredAt));
+      }
       if (busy) control[Control.FrameEnd] = Math.min(control[Control.FrameEnd], cursorNow + 1 + 2 * frames[cursorNow]);
       const replies = native.execute(buf, frames, control);
       const executed = this.takeEngineResults(replies);
-      if (executed > 0 && monitoredAt >= 0) ops.feedMonitors(this, argsAt(buf, frames, monitoredAt));
+      if (monitoring) ops.feedScriptCommands(this);
+      if (executed > 0 && monitoredAt >= 0 && !shownBefore) ops.feedMonitors(this, argsAt(buf, frames, monitoredAt));
       index += executed;
       const stopped = control[Control.Stopped];
       const cursor = control[Control.FrameCursor];
@@ -564,8 +573,10 @@ export class Client {
   /** Runs this client's suspended script one slice further; false once it ended (reply queued). */
   continueScript(sliceMs: number): boolean {
     scriptCaller.client = this;
-    control[Control.ClientFlags] = this.server.blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0;
+    const ops = this.server.ops;
+    control[Control.ClientFlags] = (this.server.blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0) | (ops.monitors.active ? CLIENT_FLAG_MONITORED : 0);
     const replies = native.resumeScript(control, sliceMs);
+    if (ops.monitors.active) ops.feedScriptCommands(this);
     if (control[Control.Stopped] === StopReason.ScriptBusy) return true;
     this.awaitingScript = false;
     this.takeEngineResults(replies);
