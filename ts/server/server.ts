@@ -61,28 +61,35 @@ class Counters implements ServerStats {
   }
 
   get commandsProcessed(): number {
-    return this.own[IoCounter.Commands] + this.engine[IoCounter.Commands];
+    return this.total(IoCounter.Commands);
   }
   set commandsProcessed(value: number) {
-    this.own[IoCounter.Commands] = value - this.engine[IoCounter.Commands];
+    this.setTotal(IoCounter.Commands, value);
   }
   get netInputBytes(): number {
-    return this.own[IoCounter.InputBytes] + this.engine[IoCounter.InputBytes];
+    return this.total(IoCounter.InputBytes);
   }
   set netInputBytes(value: number) {
-    this.own[IoCounter.InputBytes] = value - this.engine[IoCounter.InputBytes];
+    this.setTotal(IoCounter.InputBytes, value);
   }
   get netOutputBytes(): number {
-    return this.own[IoCounter.OutputBytes] + this.engine[IoCounter.OutputBytes];
+    return this.total(IoCounter.OutputBytes);
   }
   set netOutputBytes(value: number) {
-    this.own[IoCounter.OutputBytes] = value - this.engine[IoCounter.OutputBytes];
+    this.setTotal(IoCounter.OutputBytes, value);
   }
   get dirty(): number {
-    return this.own[IoCounter.Dirty] + this.engine[IoCounter.Dirty];
+    return this.total(IoCounter.Dirty);
   }
   set dirty(value: number) {
-    this.own[IoCounter.Dirty] = value - this.engine[IoCounter.Dirty];
+    this.setTotal(IoCounter.Dirty, value);
+  }
+
+  private total(counter: IoCounter): number {
+    return this.own[counter] + this.engine[counter];
+  }
+  private setTotal(counter: IoCounter, value: number): void {
+    this.own[counter] = value - this.engine[counter];
   }
 }
 
