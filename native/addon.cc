@@ -41,7 +41,7 @@ constexpr int kCommandsPerClockRead = 8;
 
 constexpr int kFlagWrite = 1;     // init flags: the command writes
 constexpr int kFlagNoScript = 2;  // init flags: scripts may not call it
-constexpr int kFlagPubSub = 4;    // init flags: PUBLISH, SPUBLISH (see abi::kNotificationsFirst)
+constexpr int kFlagPubSub = 4;    // init flags: PUBLISH, SPUBLISH (see abi::kInvalidationsFirst)
 
 struct Subcommand {
   int id = 0;        // native command id (index in init's names): per-command statistics
@@ -406,8 +406,8 @@ struct BatchRun {
   int32_t blockTimeoutMs = -1;
   // Client commands count in the per-command statistics; AOF replay does not (as in Redis).
   bool countStats = false;
-  // A client's batch stops before a PUBLISH while notifications wait (abi::kNotificationsFirst).
-  bool notificationsFirst = false;
+  // A client's batch stops before a PUBLISH while invalidations wait (abi::kInvalidationsFirst).
+  bool invalidationsFirst = false;
 };
 
 // After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats
@@ -539,12 +539,12 @@ void runBatch(BatchRun& run) {
       }
       continue;
     }
-    if ((flags & kFlagPubSub) && run.notificationsFirst && engine.events().pending()) {
-      // Keyspace notifications are published by TypeScript: the ones this batch recorded so far
-      // must reach the subscribers before this message.
+    if ((flags & kFlagPubSub) && run.invalidationsFirst && engine.events().pending()) {
+      // Invalidations are sent by TypeScript: the ones this batch recorded so far must reach their
+      // clients before this message.
       cursor = recordStart;
       --executed;
-      stopped = abi::kNotificationsFirst;
+      stopped = abi::kInvalidationsFirst;
       break;
     }
     if (++sinceClockRead == kCommandsPerClockRead) {
@@ -621,6 +621,33 @@ int32_t* controlBlock(Napi::Env env, const Napi::Value& value) {
   return array.Data();
 }
 
+// Whether replies and messages may be written to sockets now: only after the AOF records of what
+// produced them were written (a crash of the process then loses no acknowledged write); under
+// `always` they also wait for the tick's fsync, done in TypeScript. Decided once, when something is
+// to be sent.
+class SocketGate {
+ public:
+  explicit SocketGate(AofLog& aof) : aof_(aof) {}
+  bool open() {
+    if (state_ < 0)
+      state_ = aof_.pendingBytes() == 0 || (aof_.policy() != FsyncPolicy::Always && aof_.flush(Engine::wallClockMs()).error == 0);
+    return state_ == 1;
+  }
+
+ private:
+  AofLog& aof_;
+  int state_ = -1;
+};
+
+// Sends the pub/sub messages (PUBLISH, keyspace notifications) waiting for other clients; notes in
+// the control block how many clients have messages for takeDeliveries. Returns the bytes sent.
+size_t flushMessages(PubSubTable& pubsub, SocketGate& gate, int32_t* control) {
+  const size_t sent = pubsub.hasPending() ? pubsub.flush(gate.open()) : 0;
+  control[abi::kDeliveries] = static_cast<int32_t>(pubsub.handoffCount());
+  control[abi::kSentBytes] = static_cast<int32_t>(sent);
+  return sent;
+}
+
 Napi::Value Execute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) {
@@ -648,7 +675,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   run.dbIndex = control[abi::kDb];
   run.clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
   run.countStats = true;
-  run.notificationsFirst = true;
+  run.invalidationsFirst = true;
   engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
   engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
   long long dirtyBefore = engine.dirty();
@@ -668,24 +695,13 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   control[abi::kStopped] = stopped;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
   AofLog& aof = engine.aof();
-  // Replies and messages leave only after the AOF records of the batch were written (a crash of the
-  // process then loses no acknowledged write); under `always` they also wait for the tick's fsync,
-  // done in TypeScript. Decided once, when something is to be sent.
-  int socketsWritable = -1;
-  auto mayWrite = [&]() {
-    if (socketsWritable < 0)
-      socketsWritable = aof.pendingBytes() == 0 ||
-                        (aof.policy() != FsyncPolicy::Always && aof.flush(Engine::wallClockMs()).error == 0);
-    return socketsWritable == 1;
-  };
+  SocketGate gate(aof);
   // Subscribers first: they see a message before its publisher sees the reply, as with Redis.
-  size_t sentToSockets = pubsub.hasPending() ? pubsub.flush(mayWrite()) : 0;
-  control[abi::kDeliveries] = static_cast<int32_t>(pubsub.handoffCount());
-  control[abi::kSentBytes] = static_cast<int32_t>(sentToSockets);
+  const size_t sentToSockets = flushMessages(pubsub, gate, control);
   control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
   if (reply.size() == 0) return env.Null();
   size_t sent = 0;
-  const bool sendNow = control[abi::kSendSocket] > 0 && mayWrite();
+  const bool sendNow = control[abi::kSendSocket] > 0 && gate.open();
   control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
   if (sendNow) {
     sent = sendNonBlocking(control[abi::kSendSocket] - 1, reply.data(), reply.size());
@@ -747,11 +763,15 @@ Napi::Value ResumeScript(const Napi::CallbackInfo& info) {
   engine.setNowMs(held.nowMs);
   engine.setSignalReadyKeys((control[abi::kClientFlags] & abi::kClientFlagSignalReady) != 0);
   const long long dirtyBefore = engine.dirty();
+  PubSubTable& pubsub = engine.pubsub();
+  pubsub.setCurrentClient(control[abi::kClientSocket] - 1, &reply.buffer());
   const bool done = scripting::resumeSuspendedScript(reply, static_cast<long long>(info[1].As<Napi::Number>().DoubleValue()));
+  pubsub.setCurrentClient(-1, nullptr);
   control[abi::kExecuted] = done ? 1 : 0;
   control[abi::kStopped] = !done ? abi::kScriptBusy : engine.hasReadyKeys() ? abi::kKeysReady : abi::kRanAll;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
-  control[abi::kSentBytes] = 0;
+  SocketGate gate(engine.aof());
+  flushMessages(pubsub, gate, control);
   control[abi::kAofPending] = engine.aof().pendingBytes() > 0 ? 1 : 0;
   if (done && held.countStats) {
     CommandStats& stats = state->stats;
@@ -772,9 +792,14 @@ Napi::Value Cron(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) return Napi::Number::New(env, 0);
   double budget = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 1000;
-  state->engine->setNowMs(Engine::wallClockMs());
-  long long expired = state->engine->cron(static_cast<int64_t>(budget));
-  return Napi::Number::New(env, static_cast<double>(expired));
+  Engine& engine = *state->engine;
+  engine.setNowMs(Engine::wallClockMs());
+  engine.cron(static_cast<int64_t>(budget));
+  // The active cycle's "expired" notifications (and anything published outside a client's batch,
+  // such as while loading) leave now, not with the next client's batch.
+  PubSubTable& pubsub = engine.pubsub();
+  if (pubsub.hasPending()) pubsub.flush(SocketGate(engine.aof()).open());
+  return Napi::Number::New(env, static_cast<double>(pubsub.handoffCount()));
 }
 
 Napi::Value SetConfig(const Napi::CallbackInfo& info) {
@@ -1405,19 +1430,13 @@ Napi::Value SetScriptCallback(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// Keyspace events and tracking invalidations recorded since the last call: [events, invalidations],
-// each a Buffer of records (see engine/events.h) or null.
-Napi::Value TakeNotifications(const Napi::CallbackInfo& info) {
+// Tracking invalidations recorded since the last call: a Buffer of records (see engine/events.h)
+// or null.
+Napi::Value TakeInvalidations(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  KeyspaceEvents& events = state->engine->events();
-  Napi::Array out = Napi::Array::New(env, 2);
-  auto toBuffer = [&env](std::string bytes) -> Napi::Value {
-    if (bytes.empty()) return env.Null();
-    return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
-  };
-  out.Set(0u, toBuffer(events.takeEvents()));
-  out.Set(1u, toBuffer(events.takeInvalidations()));
-  return out;
+  std::string records = state->engine->events().takeInvalidations();
+  if (records.empty()) return env.Null();
+  return Napi::Buffer<char>::Copy(env, records.data(), records.size());
 }
 
 Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
@@ -1433,7 +1452,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("watchDirty", Napi::Function::New(env, WatchDirty, "watchDirty"));
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
   exports.Set("setScriptCallback", Napi::Function::New(env, SetScriptCallback, "setScriptCallback"));
-  exports.Set("takeNotifications", Napi::Function::New(env, TakeNotifications, "takeNotifications"));
+  exports.Set("takeInvalidations", Napi::Function::New(env, TakeInvalidations, "takeInvalidations"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
   exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));

@@ -37,9 +37,9 @@
  *                      4 the record at FrameCursor (EVAL*, FCALL*) ran past busy-reply-threshold and
  *                        is suspended, unanswered: the server is busy (only commands flagged
  *                        allow_busy run) until resumeScript ends it
- *                      5 the record at FrameCursor publishes (init flags bit 2) while keyspace events or
- *                        invalidations recorded before it wait: deliver them (takeNotifications), then
- *                        call again, so that subscribers get them in command order
+ *                      5 the record at FrameCursor publishes (init flags bit 2) while tracking
+ *                        invalidations recorded before it wait: send them (takeInvalidations), then
+ *                        call again, so that their receivers get command order
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
  *        [SentBytes]   bytes sent to sockets by this call: SendSocket's replies and pub/sub messages
@@ -89,8 +89,10 @@ export interface NativeModule {
    * PUBLISH and SPUBLISH run in the engine (inside execute, also from scripts and EXEC) over a copy
    * of the subscriptions that TypeScript owns: each (un)subscription of `name` (kind 0 channel,
    * 1 pattern, 2 shard channel) is mirrored here. A client's record exists from its first
-   * subscription to its last. Messages for a client are sent at the end of the batch straight to
-   * its socket while it is direct (see pubsubClient), else handed back (Control.Deliveries).
+   * subscription to its last. Keyspace notifications are published there too, the moment a command
+   * emits them. Messages for the client whose batch runs (Control.ClientSocket) join its replies;
+   * for others they are sent at the end of the batch (or of the cron call) straight to the socket
+   * while it is direct (see pubsubClient), else handed back (Control.Deliveries).
    */
   pubsubSubscribe(clientId: number, kind: number, name: Buffer, subscribe: boolean): void;
   /**
@@ -106,7 +108,8 @@ export interface NativeModule {
   /**
    * Periodic work, called by the server cron (`hz` times per second): active expiry for at most
    * `budgetMicros` microseconds (Redis: 25% of the cron period) and incremental rehash steps.
-   * Returns the number of keys expired.
+   * Sends the messages published meanwhile (the active cycle's "expired" notifications) and returns
+   * how many subscribers have messages it could not send (queue them from takeDeliveries()).
    */
   cron(budgetMicros: number): number;
 
@@ -179,17 +182,16 @@ export interface NativeModule {
 
   /**
    * Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "busy-reply-threshold");
-   * also "notify-keyspace-events" (the NOTIFY_* class mask as decimal text) and "tracking" ("yes"
+   * also "notify-keyspace-events" (Redis's NOTIFY_* flags, K and E included, as decimal text) and "tracking" ("yes"
    * while any client tracks keys: modified keys are then recorded for invalidation).
    */
   setConfig(name: string, value: string): void;
 
   /**
-   * Keyspace events and tracking invalidations recorded since the last call, each a Buffer of
-   * records or null. Events: u8 name length, name, i32 db, u32 key length, key. Invalidations:
-   * u32 key length (0xFFFFFFFF = every key: a flush), key. Host byte order (little-endian).
+   * Tracking invalidations recorded since the last call, a Buffer of records or null: u32 key
+   * length (0xFFFFFFFF = every key: a flush), key. Host byte order (little-endian).
    */
-  takeNotifications(): [Buffer | null, Buffer | null];
+  takeInvalidations(): Buffer | null;
 
   /** Figures for INFO: memory, keyspace per database, stats counters. Not on the hot path. */
   info(): EngineInfo;

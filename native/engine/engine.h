@@ -140,7 +140,7 @@ class Engine {
 
   // WATCH bookkeeping (MULTI/EXEC); the keyspace reports changes to it while anyone watches.
   WatchTable& watches() { return watches_; }
-  // Keyspace notifications and tracking invalidations, drained by TypeScript.
+  // Keyspace notifications (published at once) and tracking invalidations (drained by TypeScript).
   KeyspaceEvents& events() { return events_; }
   // PUBLISH / SPUBLISH fan-out (subscriptions mirrored from TypeScript, see pubsub.h).
   PubSubTable& pubsub() { return pubsub_; }
@@ -194,8 +194,8 @@ class Engine {
   std::vector<std::vector<std::string>> override_;
   bool overridden_ = false;
   std::vector<std::unique_ptr<Db>> dbs_;
-  KeyspaceEvents events_;
   PubSubTable pubsub_;
+  KeyspaceEvents events_{pubsub_};
   WatchTable watches_{*this};
   BackgroundFreer freer_;
   EngineStats stats_;

@@ -386,9 +386,9 @@ export class Client {
         control[Control.FrameEnd] = framesEnd;
         continue;
       }
-      if (stopped === StopReason.NotificationsFirst) {
-        // The engine holds a PUBLISH until the notifications recorded before it are out.
-        this.server.notifier.drain(this);
+      if (stopped === StopReason.InvalidationsFirst) {
+        // The engine holds a PUBLISH until the invalidations recorded before it are out.
+        this.server.tracking.drain(this);
         control[Control.FrameCursor] = cursor;
         control[Control.FrameEnd] = framesEnd;
         continue;
@@ -434,7 +434,7 @@ export class Client {
   private takeEngineResults(replies: Uint8Array | null): number {
     if (replies !== null) this.out.push(replies);
     if (control[Control.Deliveries] !== 0) this.server.pubsub.takeDeliveries();
-    if (this.server.notifier.active) this.server.notifier.drain(this);
+    if (this.server.tracking.active) this.server.tracking.drain(this);
     if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
     const executed = control[Control.Executed];
     if (executed > 0) {
@@ -494,6 +494,8 @@ export class Client {
   continueScript(sliceMs: number): boolean {
     scriptCaller.client = this;
     control[Control.ClientFlags] = this.server.blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0;
+    // Messages the script publishes to its own client join its reply stream.
+    control[Control.ClientSocket] = this.sendSocket;
     const replies = native.resumeScript(control, sliceMs);
     if (control[Control.Stopped] === StopReason.ScriptBusy) return true;
     this.awaitingScript = false;

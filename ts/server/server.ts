@@ -16,7 +16,6 @@ import { BlockingRegistry } from './blocking';
 import { Observability } from '../metrics';
 import { PubSubRegistry } from './pubsub';
 import { TrackingTable } from './tracking';
-import { KeyspaceNotifier } from './notifications';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
 export interface ServerOptions {
@@ -90,8 +89,6 @@ export class Server {
   readonly blocking = new BlockingRegistry();
   readonly pubsub = new PubSubRegistry((id) => this.clients.get(id));
   readonly tracking = new TrackingTable((id) => this.clients.get(id));
-  /** Keyspace events and tracking invalidations recorded by the engine, drained after each batch. */
-  readonly notifier = new KeyspaceNotifier(this.pubsub, this.tracking);
   /** A script running past busy-reply-threshold: most commands are answered BUSY meanwhile. */
   readonly busyScript = new BusyScript();
   /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
@@ -125,10 +122,7 @@ export class Server {
     if (missing.length > 0) throw new Error(`the engine has no handler for: ${missing.join(', ')}`);
     this.ops = new Observability(table, log);
     this.tracking.allClients = () => this.clients.values();
-    this.tracking.onActivity = (on) => {
-      native.setConfig('tracking', on ? 'yes' : 'no');
-      this.notifier.refresh();
-    };
+    this.tracking.onActivity = (on) => native.setConfig('tracking', on ? 'yes' : 'no');
     installScriptCallback(this);
   }
 
@@ -272,8 +266,9 @@ export class Server {
     }
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
-    native.cron(budgetMicros);
-    if (this.notifier.active) this.notifier.drain(null);
+    // The active cycle's "expired" notifications were sent; what a socket could not take is queued.
+    if (native.cron(budgetMicros) > 0) this.pubsub.takeDeliveries();
+    if (this.tracking.active) this.tracking.drain(null);
     this.persistence?.cron();
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {

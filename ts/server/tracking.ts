@@ -4,10 +4,11 @@
  * `invalidate [keys]` on the client's own connection, or a `__redis__:invalidate` pub/sub message
  * on the connection it redirects to.
  *
- * The engine records which keys changed (native/engine/events.h) while any client tracks; the
- * notifier drains them after each command batch and hands them to invalidate().
+ * The engine records which keys changed (native/engine/events.h) while any client tracks; drain()
+ * takes them after each command batch (after each command of a tracking client) and invalidates.
  */
 import type { Client } from './client';
+import { native } from '../native';
 import { ReplyWriter } from '../protocol/reply';
 
 export const TRACKING_CHANNEL = Buffer.from('__redis__:invalidate');
@@ -49,6 +50,10 @@ export class TrackingTable {
 
   get clientCount(): number {
     return this.trackingClients;
+  }
+  /** Some client tracks: the engine records changed keys, to be drained after each batch. */
+  get active(): boolean {
+    return this.trackingClients > 0;
   }
   get totalKeys(): number {
     return this.keys.size;
@@ -126,8 +131,17 @@ export class TrackingTable {
     }
   }
 
+  /**
+   * Invalidates the keys the engine recorded as changed since the last drain. `current`: the client
+   * whose commands changed them (NOLOOP skips its own changes), null for the cron's expiries.
+   */
+  drain(current: Client | null): void {
+    const records = native.takeInvalidations();
+    if (records !== null) this.invalidate(records, current);
+  }
+
   /** Keys changed (records from the engine): invalidate their readers and queue BCAST messages. */
-  invalidate(records: Buffer, current: Client | null): void {
+  private invalidate(records: Buffer, current: Client | null): void {
     let off = 0;
     while (off < records.length) {
       const length = records.readUInt32LE(off);
