@@ -596,7 +596,11 @@ export class Client {
     const spec = resolveCommand(this, writer, args);
     if (spec !== null) {
       const refusal = subscriberModeError(spec);
-      if (refusal !== null) {
+      if (refusal !== null && spec.name === 'exec') {
+        // A refused EXEC discards the transaction (Redis's execCommandAbort).
+        this.discardTransaction();
+        writer.error(`EXECABORT Transaction discarded because of: ${refusal.slice(4)}`);
+      } else if (refusal !== null) {
         writer.error(refusal);
       } else if (spec.name === 'ping') {
         this.server.stats.commandsProcessed++;
