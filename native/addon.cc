@@ -41,7 +41,7 @@ constexpr int kCommandsPerClockRead = 8;
 
 constexpr int kFlagWrite = 1;     // init flags: the command writes
 constexpr int kFlagNoScript = 2;  // init flags: scripts may not call it
-constexpr int kFlagPubSub = 4;    // init flags: PUBLISH, SPUBLISH (see abi::kInvalidationsFirst)
+constexpr int kFlagPubSub = 4;    // init flags: PUBLISH, SPUBLISH
 
 struct Subcommand {
   int id = 0;        // native command id (index in init's names): per-command statistics
@@ -117,6 +117,9 @@ struct State {
   // call in progress, in which the callback is made.
   Napi::FunctionReference scriptCallback;
   napi_env env = nullptr;
+  // Takes the tracking invalidations recorded so far, before a message is published
+  // (setInvalidationHandler, KeyspaceEvents::sendInvalidationsFirst).
+  Napi::FunctionReference invalidationHandler;
   // INFO commandstats / errorstats / latencystats, SLOWLOG and LATENCY capture.
   CommandStats stats;
   // The EVAL/FCALL whose script is suspended (scripting::scriptSuspended): what its completion in
@@ -330,6 +333,20 @@ void runScriptCommandInJs(scripting::ScriptCall& call) {
   call.out.raw(std::string_view(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength()));
 }
 
+// Before a message is published while invalidations wait: the messages still pending here are handed
+// to TypeScript's queues first (they were published before the invalidations), then TypeScript
+// takes the invalidations and queues them behind.
+void sendInvalidationsInJs() {
+  if (state->invalidationHandler.IsEmpty() || state->env == nullptr) return;
+  PubSubTable& pubsub = state->engine->pubsub();
+  if (pubsub.hasPending()) pubsub.flush(false);
+  Napi::Env env(state->env);
+  Napi::HandleScope scope(env);
+  state->invalidationHandler.Call({});
+  // The handler catches its own errors; nothing may stay pending inside the command.
+  if (env.IsExceptionPending()) env.GetAndClearPendingException();
+}
+
 // redis.call from a script: the command runs here, in the script's database, with the checks
 // Redis's scriptCall makes (unknown, arity, noscript, writes from read-only scripts, MISCONF).
 //
@@ -406,8 +423,6 @@ struct BatchRun {
   int32_t blockTimeoutMs = -1;
   // Client commands count in the per-command statistics; AOF replay does not (as in Redis).
   bool countStats = false;
-  // A client's batch stops before a PUBLISH while invalidations wait (abi::kInvalidationsFirst).
-  bool invalidationsFirst = false;
 };
 
 // After a command wrote its reply from `replyBefore` on: a top-level error counts in errorstats
@@ -539,14 +554,6 @@ void runBatch(BatchRun& run) {
       }
       continue;
     }
-    if ((flags & kFlagPubSub) && run.invalidationsFirst && engine.events().pending()) {
-      // Invalidations are sent by TypeScript: the ones this batch recorded so far must reach their
-      // clients before this message.
-      cursor = recordStart;
-      --executed;
-      stopped = abi::kInvalidationsFirst;
-      break;
-    }
     if (++sinceClockRead == kCommandsPerClockRead) {
       now = Engine::wallClockMs();
       sinceClockRead = 0;
@@ -675,7 +682,6 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   run.dbIndex = control[abi::kDb];
   run.clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
   run.countStats = true;
-  run.invalidationsFirst = true;
   engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
   engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
   long long dirtyBefore = engine.dirty();
@@ -793,6 +799,7 @@ Napi::Value Cron(const Napi::CallbackInfo& info) {
   if (!state) return Napi::Number::New(env, 0);
   double budget = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 1000;
   Engine& engine = *state->engine;
+  state->env = env;
   engine.setNowMs(Engine::wallClockMs());
   engine.cron(static_cast<int64_t>(budget));
   // The active cycle's "expired" notifications (and anything published outside a client's batch,
@@ -1439,6 +1446,18 @@ Napi::Value TakeInvalidations(const Napi::CallbackInfo& info) {
   return Napi::Buffer<char>::Copy(env, records.data(), records.size());
 }
 
+// The function that takes the tracking invalidations before a message is published: () => void.
+Napi::Value SetInvalidationHandler(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsFunction()) {
+    Napi::TypeError::New(env, "setInvalidationHandler(fn)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  state->invalidationHandler = Napi::Persistent(info[0].As<Napi::Function>());
+  state->engine->setInvalidationSender(sendInvalidationsInJs);
+  return env.Undefined();
+}
+
 Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (state && info.Length() > 0 && info[0].IsString()) state->writeRefusal = info[0].As<Napi::String>().Utf8Value();
@@ -1453,6 +1472,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
   exports.Set("setScriptCallback", Napi::Function::New(env, SetScriptCallback, "setScriptCallback"));
   exports.Set("takeInvalidations", Napi::Function::New(env, TakeInvalidations, "takeInvalidations"));
+  exports.Set("setInvalidationHandler", Napi::Function::New(env, SetInvalidationHandler, "setInvalidationHandler"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
   exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));

@@ -52,8 +52,5 @@ enum StopReason : int {
   // The record at kFrameCursor (EVAL*/FCALL*) ran past busy-reply-threshold and was suspended
   // unanswered: the server is busy until resumeScript() ends it.
   kScriptBusy = 4,
-  // The record at kFrameCursor publishes while tracking invalidations recorded before it wait in
-  // the engine: TypeScript sends them, then calls again (their receivers get command order).
-  kInvalidationsFirst = 5,
 };
 }  // namespace rp::abi

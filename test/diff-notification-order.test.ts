@@ -68,16 +68,17 @@ test('expiry by the active cycle and by access, seen by a RESP3 accessor', async
     60,
     [0, ['GET', 'e1']],
     [1, ['DEBUG', 'SET-ACTIVE-EXPIRE', '1']],
-    [1, ['SET', 'e2', 'v', 'PX', '20']],
-    500,
+    // Long enough not to expire within this step's window on either server (both run the active
+    // cycle at hz 10); the pause lets it.
+    [1, ['SET', 'e2', 'v', 'PX', '150']],
+    600,
     [0, ['PING']],
   ], 'expiry');
 });
 
-// Redis defers the invalidation of the client's own write to after its reply (7.0.15); another
-// client's write (not covered here) sends the invalidation before the notification in Redis, after
-// it here (the tracking table drains after the command).
-test('tracking invalidations of own writes next to notifications (RESP3)', async () => {
+// Redis sends an invalidation when the key changes (before the command's notification), but defers
+// the one for the running client's own write until after its reply (7.0.15).
+test('tracking invalidations next to notifications and messages (RESP3)', async () => {
   await checkStreams(p(), 2, [
     config('KEA'),
     [0, ['CLIENT', 'TRACKING', 'on']],
@@ -89,6 +90,22 @@ test('tracking invalidations of own writes next to notifications (RESP3)', async
     [0, ['GET', 'a']],
     [0, ['EVAL', "redis.call('SET', KEYS[1], 'x'); return redis.call('PUBLISH', '__keyspace@0__:a', 'hi')", '1', 'a']],
     [0, ['GET', 'a']],
+    [1, ['SET', 'a', 'other']],
+    [0, ['SUBSCRIBE', 'ch', '__keyspace@0__:b']],
+    [0, ['MGET', 'a', 'b']],
+    [1, ['MSET', 'b', '1', 'a', '1']],
+    [0, ['MGET', 'a', 'b']],
+    [1, [['SET', 'a', '2'], ['PUBLISH', 'ch', 'after-a'], ['SET', 'b', '2']]],
+    [0, ['MGET', 'a', 'b']],
+    [1, ['EVAL', "redis.call('SET', 'b', 'x'); redis.call('PUBLISH', 'ch', 'mid'); return redis.call('DEL', 'a')", '0']],
+    [0, ['GET', 'a']],
+    [1, [['MULTI'], ['PUBLISH', 'ch', 'first'], ['SET', 'a', '3'], ['PUBLISH', 'ch', 'then'], ['EXEC']]],
+    [0, ['GET', 'b']],
+    [0, [['SET', 'b', 'mine'], ['PUBLISH', 'ch', 'own']]],
+    [0, ['MGET', 'a', 'b']],
+    [1, ['FLUSHALL']],
+    [0, ['CLIENT', 'TRACKING', 'off']],
+    [1, ['SET', 'b', 'untracked']],
   ], 'tracking', [3]);
 });
 

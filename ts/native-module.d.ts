@@ -37,9 +37,6 @@
  *                      4 the record at FrameCursor (EVAL*, FCALL*) ran past busy-reply-threshold and
  *                        is suspended, unanswered: the server is busy (only commands flagged
  *                        allow_busy run) until resumeScript ends it
- *                      5 the record at FrameCursor publishes (init flags bit 2) while tracking
- *                        invalidations recorded before it wait: send them (takeInvalidations), then
- *                        call again, so that their receivers get command order
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
  *        [SentBytes]   bytes sent to sockets by this call: SendSocket's replies and pub/sub messages
@@ -192,6 +189,13 @@ export interface NativeModule {
    * length (0xFFFFFFFF = every key: a flush), key. Host byte order (little-endian).
    */
   takeInvalidations(): Buffer | null;
+  /**
+   * Called inside execute (and cron) when a message is about to be published while invalidations
+   * wait: the messages published before them were handed over first (takeDeliveries), then the
+   * handler takes the invalidations, so that every receiver gets command order (Redis sends an
+   * invalidation when the key changes, before the command's notification).
+   */
+  setInvalidationHandler(handler: () => void): void;
 
   /** Figures for INFO: memory, keyspace per database, stats counters. Not on the hot path. */
   info(): EngineInfo;

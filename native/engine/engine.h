@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -145,6 +146,16 @@ class Engine {
   // PUBLISH / SPUBLISH fan-out (subscriptions mirrored from TypeScript, see pubsub.h).
   PubSubTable& pubsub() { return pubsub_; }
   void notify(unsigned cls, std::string_view event, int db, std::string_view key) { events_.emit(cls, event, db, key); }
+  // `send` hands the recorded invalidations to their clients (TypeScript). Before a message is
+  // published, the keys the running command changed so far are recorded first: Redis invalidates
+  // at signalModifiedKey, before the command's notification, where WATCH bookkeeping here waits
+  // for the end of the command.
+  void setInvalidationSender(std::function<void()> send) {
+    events_.setInvalidationSender([this, send = std::move(send)] {
+      watches_.applyDeferred();
+      if (events_.pending()) send();
+    });
+  }
 
   // ---- persistence ----
   AofLog& aof() { return aof_; }

@@ -3,8 +3,9 @@
 // A notification is published the moment the command emits it (Redis's notifyKeyspaceEvent), through
 // the native fan-out of engine/pubsub.h: a subscriber gets it in command order with PUBLISH messages
 // (also inside scripts and EXEC), and the running client, when it listens, in its reply stream where
-// Redis writes it (before SET's reply, after LPUSH's). Invalidations are recorded and drained by
-// TypeScript after the command (it owns the tracking table, DESIGN.md §2).
+// Redis writes it (before SET's reply, after LPUSH's). Invalidations are recorded and taken by
+// TypeScript, which owns the tracking table (DESIGN.md §2): after the command, and before any
+// message published after them (Redis sends them at signalModifiedKey, before the notification).
 //
 // Zero cost when unused: emit() tests one word of class bits (0 unless notify-keyspace-events
 // names K or E with a class), and invalidations are recorded only while some client tracks.
@@ -15,6 +16,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,6 +59,7 @@ class KeyspaceEvents {
   // Redis's notifyKeyspaceEvent(type, event, key, dbid): the keyspace channel, then the keyevent one.
   void emit(unsigned cls, std::string_view event, int db, std::string_view key) {
     if (!(classes_ & cls) || !pubsub_.hasSubscribers()) return;
+    sendInvalidationsFirst();
     if (channels_ & kNotifyKeyspace) pubsub_.publish(channelName("__keyspace@", db, key), event);
     if (channels_ & kNotifyKeyevent) pubsub_.publish(channelName("__keyevent@", db, event), key);
   }
@@ -77,6 +80,13 @@ class KeyspaceEvents {
   }
 
   bool pending() const { return !invalidations_.empty(); }
+  // Before a message is published (a notification, PUBLISH) while some client tracks: the
+  // invalidations of the changes made so far go first, through `sender` (Engine::
+  // setInvalidationSender: TypeScript takes them, see takeInvalidations).
+  void setInvalidationSender(std::function<void()> sender) { sender_ = std::move(sender); }
+  void sendInvalidationsFirst() {
+    if (tracking_ && sender_) sender_();
+  }
   std::string takeInvalidations() { return std::exchange(invalidations_, {}); }
 
  private:
@@ -101,6 +111,7 @@ class KeyspaceEvents {
   bool tracking_ = false;
   std::string channel_;
   std::string invalidations_;
+  std::function<void()> sender_;
 };
 
 }  // namespace rp

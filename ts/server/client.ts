@@ -375,7 +375,9 @@ export class Client {
       const monitoredAt = ops.monitors.active && this.blocked === null ? control[Control.FrameCursor] : -1;
       if (monitoredAt >= 0) control[Control.FrameEnd] = Math.min(framesEnd, monitoredAt + 1 + 2 * frames[monitoredAt]);
       if (busy) control[Control.FrameEnd] = Math.min(control[Control.FrameEnd], cursorNow + 1 + 2 * frames[cursorNow]);
+      this.server.executing = this;
       const replies = native.execute(buf, frames, control);
+      this.server.executing = null;
       const executed = this.takeEngineResults(replies);
       if (executed > 0 && monitoredAt >= 0) ops.feedMonitors(this, argsAt(buf, frames, monitoredAt));
       index += executed;
@@ -383,13 +385,6 @@ export class Client {
       const cursor = control[Control.FrameCursor];
       if (stopped === StopReason.RanAll) {
         if ((monitoredAt < 0 && !busy) || this.closing || cursor >= framesEnd) return -1;
-        control[Control.FrameEnd] = framesEnd;
-        continue;
-      }
-      if (stopped === StopReason.InvalidationsFirst) {
-        // The engine holds a PUBLISH until the invalidations recorded before it are out.
-        this.server.tracking.drain(this);
-        control[Control.FrameCursor] = cursor;
         control[Control.FrameEnd] = framesEnd;
         continue;
       }
@@ -496,7 +491,9 @@ export class Client {
     control[Control.ClientFlags] = this.server.blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0;
     // Messages the script publishes to its own client join its reply stream.
     control[Control.ClientSocket] = this.sendSocket;
+    this.server.executing = this;
     const replies = native.resumeScript(control, sliceMs);
+    this.server.executing = null;
     if (control[Control.Stopped] === StopReason.ScriptBusy) return true;
     this.awaitingScript = false;
     this.takeEngineResults(replies);

@@ -89,6 +89,8 @@ export class Server {
   readonly blocking = new BlockingRegistry();
   readonly pubsub = new PubSubRegistry((id) => this.clients.get(id));
   readonly tracking = new TrackingTable((id) => this.clients.get(id));
+  /** The client whose commands the engine runs (execute, resumeScript), else null (cron, loading). */
+  executing: Client | null = null;
   /** A script running past busy-reply-threshold: most commands are answered BUSY meanwhile. */
   readonly busyScript = new BusyScript();
   /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
@@ -123,6 +125,16 @@ export class Server {
     this.ops = new Observability(table, log);
     this.tracking.allClients = () => this.clients.values();
     this.tracking.onActivity = (on) => native.setConfig('tracking', on ? 'yes' : 'no');
+    // Inside a command, before a message is published after keys changed: the messages handed over
+    // first, then the invalidations (the running client's own wait for its reply, as in Redis).
+    native.setInvalidationHandler(() => {
+      try {
+        this.pubsub.takeDeliveries();
+        this.tracking.drain(this.executing, true);
+      } catch (err) {
+        this.log.error({ err }, 'sending invalidations failed');
+      }
+    });
     installScriptCallback(this);
   }
 
