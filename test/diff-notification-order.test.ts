@@ -29,6 +29,20 @@ test('a script: SET then PUBLISH reaches a subscriber of both in command order',
   ], 'script');
 });
 
+test('a script past busy-reply-threshold: its notification and message still in command order', async () => {
+  // Busy for ~200 ms (the server runs it in slices meanwhile), then SET and PUBLISH.
+  const busy =
+    "local t = redis.call('TIME'); local start = t[1] * 1000000 + t[2]; repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 200000; " +
+    SET_THEN_PUBLISH;
+  await checkStreams(p(), 2, [
+    config('KEA'),
+    [1, ['CONFIG', 'SET', 'busy-reply-threshold', '50']],
+    [0, ['SUBSCRIBE', '__keyspace@0__:k', 'ch']],
+    [1, ['EVAL', busy, '1', 'k', 'slow']],
+    [1, ['CONFIG', 'SET', 'busy-reply-threshold', '5000']],
+  ], 'busy');
+});
+
 test('MULTI/EXEC and pipelines mixing SET and PUBLISH', async () => {
   await checkStreams(p(), 3, [
     config('KEA'),
