@@ -801,12 +801,12 @@ Napi::Value Cron(const Napi::CallbackInfo& info) {
   Engine& engine = *state->engine;
   state->env = env;
   engine.setNowMs(Engine::wallClockMs());
-  engine.cron(static_cast<int64_t>(budget));
+  long long expired = engine.cron(static_cast<int64_t>(budget));
   // The active cycle's "expired" notifications (and anything published outside a client's batch,
   // such as while loading) leave now, not with the next client's batch.
   PubSubTable& pubsub = engine.pubsub();
   if (pubsub.hasPending()) pubsub.flush(SocketGate(engine.aof()).open());
-  return Napi::Number::New(env, static_cast<double>(pubsub.handoffCount()));
+  return Napi::Number::New(env, static_cast<double>(expired));
 }
 
 Napi::Value SetConfig(const Napi::CallbackInfo& info) {

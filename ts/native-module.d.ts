@@ -105,8 +105,8 @@ export interface NativeModule {
   /**
    * Periodic work, called by the server cron (`hz` times per second): active expiry for at most
    * `budgetMicros` microseconds (Redis: 25% of the cron period) and incremental rehash steps.
-   * Sends the messages published meanwhile (the active cycle's "expired" notifications) and returns
-   * how many subscribers have messages it could not send (queue them from takeDeliveries()).
+   * Sends the messages published meanwhile (the active cycle's "expired" notifications); what it
+   * could not send waits for takeDeliveries(). Returns the number of keys expired.
    */
   cron(budgetMicros: number): number;
 

@@ -278,8 +278,9 @@ export class Server {
     }
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
+    native.cron(budgetMicros);
     // The active cycle's "expired" notifications were sent; what a socket could not take is queued.
-    if (native.cron(budgetMicros) > 0) this.pubsub.takeDeliveries();
+    this.pubsub.takeDeliveries();
     if (this.tracking.active) this.tracking.drain(null);
     this.persistence?.cron();
     const timeout = this.opts.idleTimeoutSeconds;
