@@ -48,7 +48,7 @@ export interface NativeModule {
   /**
    * Called once at start-up. `names[i]` (lowercase) is native command id i, `arities[i]` its Redis
    * arity (N exact, -N at least N), `flags[i]` bit 0 set when it writes, bit 1 when scripts may not
-   * call it (noscript), bit 2 for pub/sub commands (see StopReason 4). Returns the names the engine has no handler for (start-up fails
+   * call it (noscript), bit 2 for pub/sub commands (read-only scripts may not call them). Returns the names the engine has no handler for (start-up fails
    * if any), so the TypeScript command table and the C++ handlers cannot drift apart.
    */
   init(databases: number, names: string[], arities: Int32Array, flags?: Int32Array): string[];
