@@ -73,6 +73,19 @@ test("a client subscribed to its own keys' notifications (RESP3: pushes around i
   ], 'own-keys');
 });
 
+test('a blocked client subscribed to its own keys, served by another client', async () => {
+  await checkStreams(p(), 2, [
+    config('KEA'),
+    [0, ['PSUBSCRIBE', '__key*__:*']],
+    [0, ['BLPOP', 'wait', '0']],
+    [1, ['RPUSH', 'wait', 'a', 'b']],
+    [0, ['BLMOVE', 'wait2', 'dst', 'LEFT', 'RIGHT', '0']],
+    [1, [['MULTI'], ['LPUSH', 'wait2', 'x'], ['PUBLISH', '__keyspace@0__:wait2', 'hi'], ['EXEC']]],
+    [0, ['BZPOPMIN', 'z', '0']],
+    [1, ['ZADD', 'z', '1', 'm']],
+  ], 'blocked', [3]);
+});
+
 test('expiry by the active cycle and by access, seen by a RESP3 accessor', async () => {
   await checkStreams(p(), 2, [
     config('KEA'),
