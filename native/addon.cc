@@ -46,7 +46,7 @@ constexpr int kCommandsPerClockRead = 8;
 
 constexpr int kFlagWrite = 1;     // init flags: the command writes
 constexpr int kFlagNoScript = 2;  // init flags: scripts may not call it
-constexpr int kFlagPubSub = 4;    // init flags: PUBLISH, SPUBLISH (see abi::kNotificationsFirst)
+constexpr int kFlagPubSub = 4;    // init flags: PUBLISH, SPUBLISH
 
 struct Subcommand {
   int id = 0;        // native command id (index in init's names): per-command statistics
@@ -122,6 +122,9 @@ struct State {
   // call in progress, in which the callback is made.
   Napi::FunctionReference scriptCallback;
   napi_env env = nullptr;
+  // Takes the tracking invalidations recorded so far, before a message is published
+  // (setInvalidationHandler, KeyspaceEvents::sendInvalidationsFirst).
+  Napi::FunctionReference invalidationHandler;
   // INFO commandstats / errorstats / latencystats, SLOWLOG and LATENCY capture.
   CommandStats stats;
   // The EVAL/FCALL whose script is suspended (scripting::scriptSuspended): what its completion in
@@ -335,6 +338,20 @@ void runScriptCommandInJs(scripting::ScriptCall& call) {
   call.out.raw(std::string_view(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength()));
 }
 
+// Before a message is published while invalidations wait: the messages still pending here are handed
+// to TypeScript's queues first (they were published before the invalidations), then TypeScript
+// takes the invalidations and queues them behind.
+void sendInvalidationsInJs() {
+  if (state->invalidationHandler.IsEmpty() || state->env == nullptr) return;
+  PubSubTable& pubsub = state->engine->pubsub();
+  if (pubsub.hasPending()) pubsub.flush(false);
+  Napi::Env env(state->env);
+  Napi::HandleScope scope(env);
+  state->invalidationHandler.Call({});
+  // The handler catches its own errors; nothing may stay pending inside the command.
+  if (env.IsExceptionPending()) env.GetAndClearPendingException();
+}
+
 // redis.call from a script: the command runs here, in the script's database, with the checks
 // Redis's scriptCall makes (unknown, arity, noscript, writes from read-only scripts, MISCONF).
 //
@@ -412,8 +429,6 @@ struct BatchRun {
   int32_t blockTimeoutMs = -1;
   // Client commands count in the per-command statistics; AOF replay does not (as in Redis).
   bool countStats = false;
-  // A client's batch stops before a PUBLISH while notifications wait (abi::kNotificationsFirst).
-  bool notificationsFirst = false;
   // The native read path leaves EVAL/FCALL and the other noscript commands to TypeScript (a
   // script may suspend or call back into JavaScript for its caller): kNotNative before them.
   bool stopAtScripts = false;
@@ -554,14 +569,6 @@ void runBatch(BatchRun& run) {
       }
       continue;
     }
-    if ((flags & kFlagPubSub) && run.notificationsFirst && engine.events().pending()) {
-      // Keyspace notifications are published by TypeScript: the ones this batch recorded so far
-      // must reach the subscribers before this message.
-      cursor = recordStart;
-      --executed;
-      stopped = abi::kNotificationsFirst;
-      break;
-    }
     if (++sinceClockRead == kCommandsPerClockRead) {
       now = Engine::wallClockMs();
       sinceClockRead = 0;
@@ -636,6 +643,37 @@ int32_t* controlBlock(Napi::Env env, const Napi::Value& value) {
   return array.Data();
 }
 
+// Whether replies and messages may be written to sockets now: only after the AOF records of what
+// produced them were written (a crash of the process then loses no acknowledged write); under
+// `always` they also wait for the tick's fsync, done in TypeScript. Decided once, when something is
+// to be sent.
+// `writeAof`: the gate may write the records itself (not under always); the native read path
+// writes them once per loop turn instead (NativeRead::turnEnd).
+class SocketGate {
+ public:
+  explicit SocketGate(AofLog& aof, bool writeAof = true) : aof_(aof), writeAof_(writeAof) {}
+  bool open() {
+    if (state_ < 0)
+      state_ = aof_.pendingBytes() == 0 ||
+               (writeAof_ && aof_.policy() != FsyncPolicy::Always && aof_.flush(Engine::wallClockMs()).error == 0);
+    return state_ == 1;
+  }
+
+ private:
+  AofLog& aof_;
+  bool writeAof_;
+  int state_ = -1;
+};
+
+// Sends the pub/sub messages (PUBLISH, keyspace notifications) waiting for other clients; notes in
+// the control block how many clients have messages for takeDeliveries. Returns the bytes sent.
+size_t flushMessages(PubSubTable& pubsub, SocketGate& gate, int32_t* control) {
+  const size_t sent = pubsub.hasPending() ? pubsub.flush(gate.open()) : 0;
+  control[abi::kDeliveries] = static_cast<int32_t>(pubsub.handoffCount());
+  control[abi::kSentBytes] = static_cast<int32_t>(sent);
+  return sent;
+}
+
 // Runs a client's framed batch (execute() and the native read path) with the control block's
 // inputs, and sets its outputs. The replies are in state->reply; returns how many of their bytes
 // were sent to the client's socket (control[kSendSocket]), so the rest goes to JavaScript.
@@ -656,7 +694,6 @@ size_t runClientBatch(const char* input, size_t inputLength, const int32_t* fram
   run.dbIndex = control[abi::kDb];
   run.clientFlags = static_cast<unsigned>(control[abi::kClientFlags]);
   run.countStats = true;
-  run.notificationsFirst = true;
   run.stopAtScripts = nativeRead;
   engine.setTouchAllowed(!(run.clientFlags & abi::kClientFlagNoTouch));
   engine.setSignalReadyKeys((run.clientFlags & abi::kClientFlagSignalReady) != 0);
@@ -674,24 +711,13 @@ size_t runClientBatch(const char* input, size_t inputLength, const int32_t* fram
   control[abi::kStopped] = run.stopped;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
   AofLog& aof = engine.aof();
-  // Replies and messages leave only after the AOF records of the batch were written (a crash of the
-  // process then loses no acknowledged write); under `always` they also wait for the tick's fsync,
-  // done in TypeScript. Decided once, when something is to be sent.
-  int socketsWritable = -1;
-  auto mayWrite = [&]() {
-    if (socketsWritable < 0)
-      socketsWritable = aof.pendingBytes() == 0 || (!nativeRead && aof.policy() != FsyncPolicy::Always &&
-                                                    aof.flush(Engine::wallClockMs()).error == 0);
-    return socketsWritable == 1;
-  };
+  SocketGate gate(aof, !nativeRead);
   // Subscribers first: they see a message before its publisher sees the reply, as with Redis.
-  size_t sentToSockets = pubsub.hasPending() ? pubsub.flush(mayWrite()) : 0;
-  control[abi::kDeliveries] = static_cast<int32_t>(pubsub.handoffCount());
-  control[abi::kSentBytes] = static_cast<int32_t>(sentToSockets);
+  const size_t sentToSockets = flushMessages(pubsub, gate, control);
   control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
   if (reply.size() == 0) return 0;
   size_t sent = 0;
-  const bool sendNow = control[abi::kSendSocket] > 0 && mayWrite();
+  const bool sendNow = control[abi::kSendSocket] > 0 && gate.open();
   control[abi::kAofPending] = aof.pendingBytes() > 0 ? 1 : 0;
   if (sendNow) {
     sent = sendNonBlocking(control[abi::kSendSocket] - 1, reply.data(), reply.size());
@@ -1022,11 +1048,15 @@ Napi::Value ResumeScript(const Napi::CallbackInfo& info) {
   engine.setSignalReadyKeys((control[abi::kClientFlags] & abi::kClientFlagSignalReady) != 0);
   scripting::recordScriptCommands((control[abi::kClientFlags] & abi::kClientFlagMonitored) != 0);
   const long long dirtyBefore = engine.dirty();
+  PubSubTable& pubsub = engine.pubsub();
+  pubsub.setCurrentClient(control[abi::kClientSocket] - 1, &reply.buffer());
   const bool done = scripting::resumeSuspendedScript(reply, static_cast<long long>(info[1].As<Napi::Number>().DoubleValue()));
+  pubsub.setCurrentClient(-1, nullptr);
   control[abi::kExecuted] = done ? 1 : 0;
   control[abi::kStopped] = !done ? abi::kScriptBusy : engine.hasReadyKeys() ? abi::kKeysReady : abi::kRanAll;
   control[abi::kDirty] = static_cast<int32_t>(engine.dirty() - dirtyBefore);
-  control[abi::kSentBytes] = 0;
+  SocketGate gate(engine.aof());
+  flushMessages(pubsub, gate, control);
   control[abi::kAofPending] = engine.aof().pendingBytes() > 0 ? 1 : 0;
   if (done && held.countStats) {
     CommandStats& stats = state->stats;
@@ -1047,8 +1077,14 @@ Napi::Value Cron(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state) return Napi::Number::New(env, 0);
   double budget = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 1000;
-  state->engine->setNowMs(Engine::wallClockMs());
-  long long expired = state->engine->cron(static_cast<int64_t>(budget));
+  Engine& engine = *state->engine;
+  state->env = env;
+  engine.setNowMs(Engine::wallClockMs());
+  long long expired = engine.cron(static_cast<int64_t>(budget));
+  // The active cycle's "expired" notifications (and anything published outside a client's batch,
+  // such as while loading) leave now, not with the next client's batch.
+  PubSubTable& pubsub = engine.pubsub();
+  if (pubsub.hasPending()) pubsub.flush(SocketGate(engine.aof()).open());
   return Napi::Number::New(env, static_cast<double>(expired));
 }
 
@@ -1688,19 +1724,25 @@ Napi::Value SetScriptCallback(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// Keyspace events and tracking invalidations recorded since the last call: [events, invalidations],
-// each a Buffer of records (see engine/events.h) or null.
-Napi::Value TakeNotifications(const Napi::CallbackInfo& info) {
+// Tracking invalidations recorded since the last call: a Buffer of records (see engine/events.h)
+// or null.
+Napi::Value TakeInvalidations(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  KeyspaceEvents& events = state->engine->events();
-  Napi::Array out = Napi::Array::New(env, 2);
-  auto toBuffer = [&env](std::string bytes) -> Napi::Value {
-    if (bytes.empty()) return env.Null();
-    return Napi::Buffer<char>::Copy(env, bytes.data(), bytes.size());
-  };
-  out.Set(0u, toBuffer(events.takeEvents()));
-  out.Set(1u, toBuffer(events.takeInvalidations()));
-  return out;
+  std::string records = state->engine->events().takeInvalidations();
+  if (records.empty()) return env.Null();
+  return Napi::Buffer<char>::Copy(env, records.data(), records.size());
+}
+
+// The function that takes the tracking invalidations before a message is published: () => void.
+Napi::Value SetInvalidationHandler(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || info.Length() < 1 || !info[0].IsFunction()) {
+    Napi::TypeError::New(env, "setInvalidationHandler(fn)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  state->invalidationHandler = Napi::Persistent(info[0].As<Napi::Function>());
+  state->engine->setInvalidationSender(sendInvalidationsInJs);
+  return env.Undefined();
 }
 
 Napi::Value SetWriteRefusal(const Napi::CallbackInfo& info) {
@@ -1717,7 +1759,8 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("transaction", Napi::Function::New(env, Transaction, "transaction"));
   exports.Set("setScriptCallback", Napi::Function::New(env, SetScriptCallback, "setScriptCallback"));
   exports.Set("takeScriptCommands", Napi::Function::New(env, TakeScriptCommands, "takeScriptCommands"));
-  exports.Set("takeNotifications", Napi::Function::New(env, TakeNotifications, "takeNotifications"));
+  exports.Set("takeInvalidations", Napi::Function::New(env, TakeInvalidations, "takeInvalidations"));
+  exports.Set("setInvalidationHandler", Napi::Function::New(env, SetInvalidationHandler, "setInvalidationHandler"));
   exports.Set("setWriteRefusal", Napi::Function::New(env, SetWriteRefusal, "setWriteRefusal"));
   exports.Set("aofOpen", Napi::Function::New(env, AofOpen, "aofOpen"));
   exports.Set("aofClose", Napi::Function::New(env, AofClose, "aofClose"));

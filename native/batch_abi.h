@@ -54,8 +54,5 @@ enum StopReason : int {
   // The record at kFrameCursor (EVAL*/FCALL*) ran past busy-reply-threshold and was suspended
   // unanswered: the server is busy until resumeScript() ends it.
   kScriptBusy = 4,
-  // The record at kFrameCursor publishes while keyspace events or invalidations recorded before it
-  // wait in the engine: TypeScript delivers them, then calls again (subscribers get command order).
-  kNotificationsFirst = 5,
 };
 }  // namespace rp::abi

@@ -11,6 +11,7 @@ import { native } from './native';
 import { Persistence, aofSettingsOf } from './persistence';
 import { parseRestoreTime } from './config/schema';
 import { Server, type ServerOptions } from './server/server';
+import { configureKeyspaceEvents } from './server/notifications';
 import { VERSION } from './version';
 
 export { Server } from './server/server';
@@ -110,8 +111,8 @@ export async function startServer(settings: Settings, configFile: string | null 
     config.onChange(path, () => void setImmediate(() => persistence.update(config.settings)));
   }
   // After loading: replaying the files publishes nothing (nobody can be subscribed yet).
-  server.notifier.configure(config.settings.server.notify_keyspace_events);
-  config.onChange('server.notify_keyspace_events', (text) => void server.notifier.configure(text));
+  configureKeyspaceEvents(config.settings.server.notify_keyspace_events);
+  config.onChange('server.notify_keyspace_events', (text) => void configureKeyspaceEvents(text));
   await startObservability(server, config);
   await server.listen();
   return server;

@@ -37,9 +37,6 @@
  *                      4 the record at FrameCursor (EVAL*, FCALL*) ran past busy-reply-threshold and
  *                        is suspended, unanswered: the server is busy (only commands flagged
  *                        allow_busy run) until resumeScript ends it
- *                      5 the record at FrameCursor publishes (init flags bit 2) while keyspace events or
- *                        invalidations recorded before it wait: deliver them (takeNotifications), then
- *                        call again, so that subscribers get them in command order
  *        [Dirty]       number of keyspace changes made by this call (Redis's `dirty` counter delta)
  *        [BlockTimeoutMs] with Stopped 2: the wait in ms (0 forever, -1 not given by the engine)
  *        [SentBytes]   bytes sent to sockets by this call: SendSocket's replies and pub/sub messages
@@ -51,7 +48,7 @@ export interface NativeModule {
   /**
    * Called once at start-up. `names[i]` (lowercase) is native command id i, `arities[i]` its Redis
    * arity (N exact, -N at least N), `flags[i]` bit 0 set when it writes, bit 1 when scripts may not
-   * call it (noscript), bit 2 for pub/sub commands (see StopReason 4). Returns the names the engine has no handler for (start-up fails
+   * call it (noscript), bit 2 for pub/sub commands (read-only scripts may not call them). Returns the names the engine has no handler for (start-up fails
    * if any), so the TypeScript command table and the C++ handlers cannot drift apart.
    */
   init(databases: number, names: string[], arities: Int32Array, flags?: Int32Array): string[];
@@ -96,8 +93,10 @@ export interface NativeModule {
    * PUBLISH and SPUBLISH run in the engine (inside execute, also from scripts and EXEC) over a copy
    * of the subscriptions that TypeScript owns: each (un)subscription of `name` (kind 0 channel,
    * 1 pattern, 2 shard channel) is mirrored here. A client's record exists from its first
-   * subscription to its last. Messages for a client are sent at the end of the batch straight to
-   * its socket while it is direct (see pubsubClient), else handed back (Control.Deliveries).
+   * subscription to its last. Keyspace notifications are published there too, the moment a command
+   * emits them. Messages for the client whose batch runs (Control.ClientSocket) join its replies;
+   * for others they are sent at the end of the batch (or of the cron call) straight to the socket
+   * while it is direct (see pubsubClient), else handed back (Control.Deliveries).
    */
   pubsubSubscribe(clientId: number, kind: number, name: Buffer, subscribe: boolean): void;
   /**
@@ -113,7 +112,8 @@ export interface NativeModule {
   /**
    * Periodic work, called by the server cron (`hz` times per second): active expiry for at most
    * `budgetMicros` microseconds (Redis: 25% of the cron period) and incremental rehash steps.
-   * Returns the number of keys expired.
+   * Sends the messages published meanwhile (the active cycle's "expired" notifications); what it
+   * could not send waits for takeDeliveries(). Returns the number of keys expired.
    */
   cron(budgetMicros: number): number;
 
@@ -186,17 +186,23 @@ export interface NativeModule {
 
   /**
    * Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "busy-reply-threshold");
-   * also "notify-keyspace-events" (the NOTIFY_* class mask as decimal text) and "tracking" ("yes"
+   * also "notify-keyspace-events" (Redis's NOTIFY_* flags, K and E included, as decimal text) and "tracking" ("yes"
    * while any client tracks keys: modified keys are then recorded for invalidation).
    */
   setConfig(name: string, value: string): void;
 
   /**
-   * Keyspace events and tracking invalidations recorded since the last call, each a Buffer of
-   * records or null. Events: u8 name length, name, i32 db, u32 key length, key. Invalidations:
-   * u32 key length (0xFFFFFFFF = every key: a flush), key. Host byte order (little-endian).
+   * Tracking invalidations recorded since the last call, a Buffer of records or null: u32 key
+   * length (0xFFFFFFFF = every key: a flush), key. Host byte order (little-endian).
    */
-  takeNotifications(): [Buffer | null, Buffer | null];
+  takeInvalidations(): Buffer | null;
+  /**
+   * Called inside execute (and cron) when a message is about to be published while invalidations
+   * wait: the messages published before them were handed over first (takeDeliveries), then the
+   * handler takes the invalidations, so that every receiver gets command order (Redis sends an
+   * invalidation when the key changes, before the command's notification).
+   */
+  setInvalidationHandler(handler: () => void): void;
 
   /** Figures for INFO: memory, keyspace per database, stats counters. Not on the hot path. */
   info(): EngineInfo;

@@ -37,7 +37,6 @@ export const enum StopReason {
   KeysReady = 3,
   /** The record at FrameCursor (EVAL, FCALL and their forms) was suspended past busy-reply-threshold, unanswered. */
   ScriptBusy = 4,
-  NotificationsFirst = 5,
 }
 
 // dist/ts/native.js -> package root is two levels up.

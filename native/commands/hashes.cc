@@ -212,12 +212,12 @@ void hdelCommand(CommandContext& c) {
     c.db.remove(ref);
   else
     c.db.objectResized(ref, before);
-  c.reply.integer(deleted);
   c.addDirty(deleted);
   if (deleted) {
     c.notify(kNotifyHash, "hdel", c.arg(1));
     if (emptied) c.notify(kNotifyGeneric, "del", c.arg(1));
   }
+  c.reply.integer(deleted);
 }
 
 // ---- HINCRBY / HINCRBYFLOAT -----------------------------------------------------------------------

@@ -431,17 +431,20 @@ void expireGeneric(CommandContext& c, long long basetime, bool seconds) {
     if ((flags & kGt) && (when <= current || current == -1)) return c.reply.integer(0);
     if ((flags & kLt) && current != -1 && when >= current) return c.reply.integer(0);
   }
+  // The notification and the reply in Redis's order: a RESP3 client subscribed to its own keys
+  // gets "del" before the reply and "expire" after it.
+  c.addDirty();
   if (when <= c.nowMs) {
     c.propagateAs({"DEL", c.arg(1)});
     c.db.remove(k);
     c.notify(kNotifyGeneric, "del", c.arg(1));
+    c.reply.integer(1);
   } else {
     c.db.setExpire(k, when);
     c.propagateAs({"PEXPIREAT", c.arg(1), decimal(when)});
+    c.reply.integer(1);
     c.notify(kNotifyGeneric, "expire", c.arg(1));
   }
-  c.addDirty();
-  c.reply.integer(1);
 }
 
 void expireCommand(CommandContext& c) { expireGeneric(c, c.nowMs, true); }

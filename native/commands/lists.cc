@@ -424,8 +424,8 @@ void lsetCommand(CommandContext& c) {
   list.replace(it, c.arg(3));
   c.db.objectResized(ref, before);
   c.addDirty();
-  c.notify(kNotifyList, "lset", c.arg(1));
   c.reply.ok();
+  c.notify(kNotifyList, "lset", c.arg(1));
 }
 
 void linsertCommand(CommandContext& c) {
@@ -549,8 +549,9 @@ void moveGeneric(CommandContext& c, std::string_view source, std::string_view de
     fresh->pushBack(value);
     c.db.setObject(destination, std::move(fresh), Ttl::Clear);
   }
-  c.reply.bulk(value);
+  // Redis's order: the push's event, the reply, then the pop's.
   c.notify(kNotifyList, pushEvent(toFront), destination);
+  c.reply.bulk(value);
   c.notify(kNotifyList, popEvent(fromFront), source);
   // The source entry may have moved with the lookups/insertions above: find it again.
   sref = c.db.lookup(source, kWriteQuiet);

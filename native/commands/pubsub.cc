@@ -6,9 +6,16 @@
 namespace rp {
 namespace {
 
-void publishCommand(CommandContext& c) { c.reply.integer(c.engine.pubsub().publish(c.arg(1), c.arg(2))); }
+// Invalidations of keys changed before the message reach their clients first, as in Redis.
+void publishCommand(CommandContext& c) {
+  c.engine.events().sendInvalidationsFirst();
+  c.reply.integer(c.engine.pubsub().publish(c.arg(1), c.arg(2)));
+}
 
-void spublishCommand(CommandContext& c) { c.reply.integer(c.engine.pubsub().spublish(c.arg(1), c.arg(2))); }
+void spublishCommand(CommandContext& c) {
+  c.engine.events().sendInvalidationsFirst();
+  c.reply.integer(c.engine.pubsub().spublish(c.arg(1), c.arg(2)));
+}
 
 const CommandFamily kPubSubCommands{{
     {"publish", publishCommand},

@@ -70,9 +70,10 @@ void replyMembers(CommandContext& c, const SetValue& set) {
 }
 
 // Stores `result` under dst (or deletes dst when empty) and replies the cardinality, as the
-// *STORE commands do.
+// *STORE commands do (the reply before the notification, as in Redis).
 void storeResult(CommandContext& c, std::string_view dst, std::unique_ptr<SetValue> result) {
   size_t n = result->size();
+  c.reply.integer(static_cast<long long>(n));
   if (n > 0) {
     c.db.setObject(dst, std::move(result), Ttl::Clear);
     c.addDirty();
@@ -81,7 +82,6 @@ void storeResult(CommandContext& c, std::string_view dst, std::unique_ptr<SetVal
     c.addDirty();
     c.notify(kNotifyGeneric, "del", dst);
   }
-  c.reply.integer(static_cast<long long>(n));
 }
 
 // ---- single-key commands -----------------------------------------------------------------------
@@ -169,11 +169,12 @@ void spopWithCount(CommandContext& c) {
     return;
   }
   size_t size = set->size();
+  // Redis notifies "spop" before it replies.
+  c.notify(kNotifySet, "spop", c.arg(1));
   if (static_cast<unsigned long long>(count) >= size) {
     // The whole set goes: reply it, then delete the key.
     replyMembers(c, *set);
     c.propagateAs({"DEL", c.arg(1)});
-    c.notify(kNotifySet, "spop", c.arg(1));
     c.db.remove(ref);
     c.notify(kNotifyGeneric, "del", c.arg(1));
     c.addDirty(static_cast<long long>(size));
@@ -191,7 +192,7 @@ void spopWithCount(CommandContext& c) {
     if (keep) popped.push_back(member);
   }
   c.propagateAs({"SREM", c.arg(1)}, popped);
-  finishWrite(c, c.arg(1), ref, set, oldBytes, "spop");
+  finishWrite(c, c.arg(1), ref, set, oldBytes, "");
   c.addDirty(count);
 }
 
@@ -214,9 +215,11 @@ void spopCommand(CommandContext& c) {
   size_t oldBytes = set->memoryUsage();
   std::string member;
   set->popRandom(member);
+  // Redis's order: "spop", the reply, then "del" when the set is gone.
+  c.notify(kNotifySet, "spop", c.arg(1));
   c.reply.bulk(member);
   c.propagateAs({"SREM", c.arg(1), member});
-  finishWrite(c, c.arg(1), ref, set, oldBytes, "spop");
+  finishWrite(c, c.arg(1), ref, set, oldBytes, "");
   c.addDirty();
 }
 

@@ -894,9 +894,9 @@ void xgroupDelconsumerCommand(CommandContext& c) {
   size_t before = s->memoryUsage();
   long long pending = static_cast<long long>(g->deleteConsumer(c.arg(4)));
   c.db.objectResized(ref, before, false);
-  c.reply.integer(pending);
   c.addDirty();
   c.notify(kNotifyStream, "xgroup-delconsumer", c.arg(2));
+  c.reply.integer(pending);
 }
 
 void xgroupHelpCommand(CommandContext& c) {

@@ -148,12 +148,13 @@ void finishWrite(CommandContext& c, std::string_view key, KeyRef& ref, size_t ol
 // it grows; the set operations build a skip list and convert to the listpack when it fits.
 void storeResult(CommandContext& c, std::string_view dst, const std::vector<std::pair<std::string_view, double>>& elements,
                  bool listpackFirst, bool sizeKnown = false) {
+  // The reply comes before the notification, as in Redis.
+  c.reply.integer(static_cast<long long>(elements.size()));
   if (elements.empty()) {
     if (c.db.remove(dst)) {
       c.addDirty();
       c.notify(kNotifyGeneric, "del", dst);
     }
-    c.reply.integer(0);
     return;
   }
   const EncodingLimits& limits = c.engine.limits();
@@ -175,12 +176,10 @@ void storeResult(CommandContext& c, std::string_view dst, const std::vector<std:
     z = std::make_unique<ZSet>(!fits);
     for (const auto& e : elements) z->insert(e.first, e.second);
   }
-  size_t n = elements.size();
   c.db.setObject(dst, std::move(z), Ttl::Clear);
   c.signalKeyReady(dst);
   c.addDirty();
   c.notify(kNotifyZset, c.name, dst);  // zrangestore, zunionstore, zinterstore, zdiffstore
-  c.reply.integer(static_cast<long long>(n));
 }
 
 // ---- ZADD / ZINCRBY ----------------------------------------------------------------------------
@@ -275,9 +274,10 @@ void zaddGeneric(CommandContext& c, bool incrCommand) {
   }
   if (added) c.signalKeyReady(key);
   c.addDirty(added + updated);
+  // The reply (or the NaN error) comes before the notification, as in Redis.
+  if (nanError) c.reply.error(kErrNan);
+  else replyCounts();
   if (added || updated) c.notify(kNotifyZset, incr ? "zincr" : "zadd", key);
-  if (nanError) return c.reply.error(kErrNan);
-  replyCounts();
 }
 
 void zaddCommand(CommandContext& c) { zaddGeneric(c, false); }
@@ -563,6 +563,8 @@ void popGeneric(CommandContext& c, std::span<const std::string_view> keys, bool 
     c.reply.arrayHeader(n);
   }
   size_t first = max ? size - n : 0;
+  // Redis notifies when it removes the first element: after the headers, before the elements.
+  c.notify(kNotifyZset, max ? "zpopmax" : "zpopmin", key);
   z->forRange(first, first + n - 1, max, [&](std::string_view m, double s) {
     if (nested) c.reply.arrayHeader(2);
     c.reply.bulk(m);
@@ -570,7 +572,7 @@ void popGeneric(CommandContext& c, std::span<const std::string_view> keys, bool 
   });
   size_t oldBytes = z->memoryUsage();
   z->eraseRanks(first, first + n - 1);
-  finishWrite(c, key, ref, oldBytes, max ? "zpopmax" : "zpopmin");
+  finishWrite(c, key, ref, oldBytes, "");
   c.addDirty(static_cast<long long>(n));
 }
 

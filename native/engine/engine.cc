@@ -105,8 +105,8 @@ bool Engine::setConfig(std::string_view name, std::string_view value) {
     return true;
   }
   if (name == "notify-keyspace-events") {
-    // The class mask TypeScript computed (Redis's NOTIFY_* bits); 0 when nothing is published.
-    events_.setClasses(static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 10)));
+    // Redis's NOTIFY_* flags as decimal text (TypeScript parses the letters).
+    events_.setFlags(static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 10)));
     return true;
   }
   if (name == "tracking") {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -140,11 +141,21 @@ class Engine {
 
   // WATCH bookkeeping (MULTI/EXEC); the keyspace reports changes to it while anyone watches.
   WatchTable& watches() { return watches_; }
-  // Keyspace notifications and tracking invalidations, drained by TypeScript.
+  // Keyspace notifications (published at once) and tracking invalidations (drained by TypeScript).
   KeyspaceEvents& events() { return events_; }
   // PUBLISH / SPUBLISH fan-out (subscriptions mirrored from TypeScript, see pubsub.h).
   PubSubTable& pubsub() { return pubsub_; }
   void notify(unsigned cls, std::string_view event, int db, std::string_view key) { events_.emit(cls, event, db, key); }
+  // `send` hands the recorded invalidations to their clients (TypeScript). Before a message is
+  // published, the keys the running command changed so far are recorded first: Redis invalidates
+  // at signalModifiedKey, before the command's notification, where WATCH bookkeeping here waits
+  // for the end of the command.
+  void setInvalidationSender(std::function<void()> send) {
+    events_.setInvalidationSender([this, send = std::move(send)] {
+      watches_.applyDeferred();
+      if (events_.pending()) send();
+    });
+  }
 
   // ---- persistence ----
   AofLog& aof() { return aof_; }
@@ -194,8 +205,8 @@ class Engine {
   std::vector<std::vector<std::string>> override_;
   bool overridden_ = false;
   std::vector<std::unique_ptr<Db>> dbs_;
-  KeyspaceEvents events_;
   PubSubTable pubsub_;
+  KeyspaceEvents events_{pubsub_};
   WatchTable watches_{*this};
   BackgroundFreer freer_;
   EngineStats stats_;

@@ -1,23 +1,34 @@
-// Keyspace notifications and client-side-caching invalidations, collected while commands run and
-// drained by TypeScript after each batch (it owns pub/sub and the tracking table, DESIGN.md §2).
+// Keyspace notifications and client-side-caching invalidations.
+//
+// A notification is published the moment the command emits it (Redis's notifyKeyspaceEvent), through
+// the native fan-out of engine/pubsub.h: a subscriber gets it in command order with PUBLISH messages
+// (also inside scripts and EXEC), and the running client, when it listens, in its reply stream where
+// Redis writes it (before SET's reply, after LPUSH's). Invalidations are recorded and taken by
+// TypeScript, which owns the tracking table (DESIGN.md §2): after the command, and before any
+// message published after them (Redis sends them at signalModifiedKey, before the notification).
 //
 // Zero cost when unused: emit() tests one word of class bits (0 unless notify-keyspace-events
 // names K or E with a class), and invalidations are recorded only while some client tracks.
 //
-// Event records: u8 event length, event name, i32 db, u32 key length, key (host byte order).
-// Invalidation records: u32 key length, key; length 0xFFFFFFFF stands for "everything" (a flush).
+// Invalidation records: u32 key length, key (host byte order); length 0xFFFFFFFF stands for
+// "everything" (a flush).
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "engine/pubsub.h"
 
 namespace rp {
 
 // Redis's NOTIFY_* bits (server.h): TypeScript passes notify-keyspace-events as this mask.
 enum NotifyClass : unsigned {
+  kNotifyKeyspace = 1u << 0,  // K: __keyspace@<db>__:<key> receives the event name
+  kNotifyKeyevent = 1u << 1,  // E: __keyevent@<db>__:<event> receives the key
   kNotifyGeneric = 1u << 2,   // g
   kNotifyString = 1u << 3,    // $
   kNotifyList = 1u << 4,      // l
@@ -35,17 +46,22 @@ class KeyspaceEvents {
  public:
   static constexpr uint32_t kFlushAll = 0xFFFFFFFFu;
 
-  void setClasses(unsigned classes) { classes_ = classes; }
+  explicit KeyspaceEvents(PubSubTable& pubsub) : pubsub_(pubsub) {}
+
+  // notify-keyspace-events as Redis's flags: nothing is published unless K or E is on.
+  void setFlags(unsigned flags) {
+    const unsigned channels = flags & (kNotifyKeyspace | kNotifyKeyevent);
+    channels_ = channels;
+    classes_ = channels != 0 ? flags & ~channels : 0;
+  }
   bool wants(unsigned cls) const { return (classes_ & cls) != 0; }
 
-  // Redis's notifyKeyspaceEvent(type, event, key, dbid).
+  // Redis's notifyKeyspaceEvent(type, event, key, dbid): the keyspace channel, then the keyevent one.
   void emit(unsigned cls, std::string_view event, int db, std::string_view key) {
-    if (!(classes_ & cls)) return;
-    events_.push_back(static_cast<char>(event.size()));
-    events_.append(event);
-    appendU32(events_, static_cast<uint32_t>(db));
-    appendU32(events_, static_cast<uint32_t>(key.size()));
-    events_.append(key);
+    if (!(classes_ & cls) || !pubsub_.hasSubscribers()) return;
+    sendInvalidationsFirst();
+    if (channels_ & kNotifyKeyspace) pubsub_.publish(channelName("__keyspace@", db, key), event);
+    if (channels_ & kNotifyKeyevent) pubsub_.publish(channelName("__keyevent@", db, event), key);
   }
 
   // Client tracking: while on, modified keys are recorded for invalidation messages.
@@ -63,8 +79,14 @@ class KeyspaceEvents {
     if (tracking_) appendU32(invalidations_, kFlushAll);
   }
 
-  bool pending() const { return !events_.empty() || !invalidations_.empty(); }
-  std::string takeEvents() { return std::exchange(events_, {}); }
+  bool pending() const { return !invalidations_.empty(); }
+  // Before a message is published (a notification, PUBLISH) while some client tracks: the
+  // invalidations of the changes made so far go first, through `sender` (Engine::
+  // setInvalidationSender: TypeScript takes them, see takeInvalidations).
+  void setInvalidationSender(std::function<void()> sender) { sender_ = std::move(sender); }
+  void sendInvalidationsFirst() {
+    if (tracking_ && sender_) sender_();
+  }
   std::string takeInvalidations() { return std::exchange(invalidations_, {}); }
 
  private:
@@ -74,10 +96,22 @@ class KeyspaceEvents {
     out.append(bytes, 4);
   }
 
+  // "<prefix><db>__:<suffix>" in a reused buffer (valid until the next call).
+  std::string_view channelName(std::string_view prefix, int db, std::string_view suffix) {
+    channel_.assign(prefix);
+    channel_.append(std::to_string(db));
+    channel_.append("__:");
+    channel_.append(suffix);
+    return channel_;
+  }
+
+  PubSubTable& pubsub_;
   unsigned classes_ = 0;
+  unsigned channels_ = 0;
   bool tracking_ = false;
-  std::string events_;
+  std::string channel_;
   std::string invalidations_;
+  std::function<void()> sender_;
 };
 
 }  // namespace rp

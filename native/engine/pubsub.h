@@ -4,16 +4,19 @@
 // queueing plus a stream write per subscriber and tick, 0.25-0.78x Redis's CPU per delivered
 // message. Here a message is encoded once per protocol and copied to each receiver.
 //
-// TypeScript stays the owner of the subscriptions (ts/server/pubsub.ts: confirmations, PUBSUB,
-// keyspace notifications) and mirrors every subscribe and unsubscribe into this table, with the
-// client's socket and protocol. A message for another client is appended to that client's pending
-// bytes; at the end of the batch flush() sends them straight to its socket with non-blocking
-// send() -- before the publisher's own replies leave, as Redis writes the subscribers first --
-// when TypeScript has said that nothing waits for that socket on its side (`direct`). What cannot
-// leave that way (TypeScript has output queued, the socket is full, the AOF holds replies) is handed
-// back to TypeScript (takeHandoffs), which queues it after what it holds and enforces the pubsub
-// output buffer limit. The batch's own client receives its message in its reply stream, before the
-// PUBLISH reply (a RESP3 client subscribed to the channel it publishes on), as in Redis.
+// Keyspace notifications are published here too, the moment a command emits them (events.h).
+//
+// TypeScript stays the owner of the subscriptions (ts/server/pubsub.ts: confirmations, PUBSUB) and
+// mirrors every subscribe and unsubscribe into this table, with the client's socket and protocol.
+// A message for another client is appended to that client's pending bytes; at the end of the batch
+// (or of the cron call) flush() sends them straight to its socket with non-blocking send() --
+// before the publisher's own replies leave, as Redis writes the subscribers first -- when
+// TypeScript has said that nothing waits for that socket on its side (`direct`). What cannot leave
+// that way (TypeScript has output queued, the socket is full, the AOF holds replies) is handed back
+// to TypeScript (takeHandoffs), which queues it after what it holds and enforces the pubsub output
+// buffer limit. The batch's own client receives its messages in its reply stream, where the command
+// emits them: before the PUBLISH reply (a RESP3 client subscribed to the channel it publishes on),
+// before SET's reply for its notification, as in Redis.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +55,9 @@ class PubSubTable {
     currentFd_ = fd;
     currentReplies_ = replies;
   }
+
+  // Anyone listening at all (keyspace notifications are not even named otherwise).
+  bool hasSubscribers() const { return !subscribers_.empty(); }
 
   // PUBLISH: to the channel's subscribers, then to those of every matching pattern. SPUBLISH: to
   // the shard channel's subscribers. Return the number of receivers.

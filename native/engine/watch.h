@@ -50,6 +50,11 @@ class WatchTable {
     deferring_ = false;
     if (!pending_.empty()) applyPending(changedData);
   }
+  // Applies the changes kept so far as real ones (a notification is about to say so); later ones
+  // keep waiting for endCommand.
+  void applyDeferred() {
+    if (!pending_.empty()) applyPending(true);
+  }
 
   // The key in db was (or may have been) modified. Deferred while a command runs.
   void modified(int db, std::string_view key, bool always = false);

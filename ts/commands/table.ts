@@ -21,7 +21,7 @@ import { scriptingCommands } from './scripting';
 export const NATIVE_FLAG_WRITE = 1;
 /** native init flags: scripts may not call the command (Redis's noscript). */
 export const NATIVE_FLAG_NOSCRIPT = 2;
-/** native init flags: a pub/sub command (PUBLISH, SPUBLISH): notifications recorded before it go out first. */
+/** native init flags: a pub/sub command (PUBLISH, SPUBLISH): read-only scripts may not call it. */
 export const NATIVE_FLAG_PUBSUB = 4;
 
 export interface CommandTable {

@@ -454,7 +454,9 @@ export class Client {
         shownBefore = ops.feedMonitorsBeforeRunning(this, argsAt(buf, frames, monitoredAt));
       }
       if (busy) control[Control.FrameEnd] = Math.min(control[Control.FrameEnd], cursorNow + 1 + 2 * frames[cursorNow]);
+      this.server.executing = this;
       const replies = native.execute(buf, frames, control);
+      this.server.executing = null;
       const executed = this.takeEngineResults(replies);
       if (monitoring) ops.feedScriptCommands(this);
       if (executed > 0 && monitoredAt >= 0 && !shownBefore) ops.feedMonitors(this, argsAt(buf, frames, monitoredAt));
@@ -463,13 +465,6 @@ export class Client {
       const cursor = control[Control.FrameCursor];
       if (stopped === StopReason.RanAll) {
         if ((monitoredAt < 0 && !busy) || this.closing || cursor >= framesEnd) return -1;
-        control[Control.FrameEnd] = framesEnd;
-        continue;
-      }
-      if (stopped === StopReason.NotificationsFirst) {
-        // The engine holds a PUBLISH until the notifications recorded before it are out.
-        this.server.notifier.drain(this);
-        control[Control.FrameCursor] = cursor;
         control[Control.FrameEnd] = framesEnd;
         continue;
       }
@@ -514,7 +509,7 @@ export class Client {
   private takeEngineResults(replies: Uint8Array | null): number {
     if (replies !== null) this.out.push(replies);
     if (control[Control.Deliveries] !== 0) this.server.pubsub.takeDeliveries();
-    if (this.server.notifier.active) this.server.notifier.drain(this);
+    if (this.server.tracking.active) this.server.tracking.drain(this);
     if (control[Control.AofPending] !== 0) this.server.aof?.scheduleFlush();
     const executed = control[Control.Executed];
     if (executed > 0) {
@@ -575,7 +570,11 @@ export class Client {
     scriptCaller.client = this;
     const ops = this.server.ops;
     control[Control.ClientFlags] = (this.server.blocking.active ? CLIENT_FLAG_SIGNAL_READY : 0) | (ops.monitors.active ? CLIENT_FLAG_MONITORED : 0);
+    // Messages the script publishes to its own client join its reply stream.
+    control[Control.ClientSocket] = this.sendSocket;
+    this.server.executing = this;
     const replies = native.resumeScript(control, sliceMs);
+    this.server.executing = null;
     if (ops.monitors.active) ops.feedScriptCommands(this);
     if (control[Control.Stopped] === StopReason.ScriptBusy) return true;
     this.awaitingScript = false;
@@ -676,7 +675,11 @@ export class Client {
     const spec = resolveCommand(this, writer, args);
     if (spec !== null) {
       const refusal = subscriberModeError(spec);
-      if (refusal !== null) {
+      if (refusal !== null && spec.name === 'exec') {
+        // A refused EXEC discards the transaction (Redis's execCommandAbort).
+        this.discardTransaction();
+        writer.error(`EXECABORT Transaction discarded because of: ${refusal.slice(4)}`);
+      } else if (refusal !== null) {
         writer.error(refusal);
       } else if (spec.name === 'ping') {
         this.server.stats.commandsProcessed++;

@@ -3,12 +3,11 @@
  * they are keyed by their latin1 string (one char per byte).
  *
  * This registry owns the subscriptions (confirmations, PUBSUB, UNSUBSCRIBE without names) and
- * mirrors each one into the engine, which runs PUBLISH and SPUBLISH inside the batch and sends the
- * messages to the subscribers' sockets itself (native/engine/pubsub.h). What the engine cannot send
- * comes back through takeDeliveries and is queued here like the messages published from
- * TypeScript (keyspace notifications, see publish). A subscriber whose unsent output passes the
- * pubsub output buffer limits is disconnected rather than allowed to grow without bound or stall
- * the others.
+ * mirrors each one into the engine, which runs PUBLISH and SPUBLISH inside the batch, publishes
+ * keyspace notifications as commands emit them, and sends the messages to the subscribers' sockets
+ * itself (native/engine/pubsub.h). What the engine cannot send comes back through takeDeliveries
+ * and is queued here. A subscriber whose unsent output passes the pubsub output buffer limits is
+ * disconnected rather than allowed to grow without bound or stall the others.
  */
 import { globMatch } from '../config/glob';
 import { native } from '../native';
@@ -21,46 +20,18 @@ export const enum SubscriptionKind {
   Shard = 2,
 }
 
-/** The confirmation and message words of each kind (Redis's reply arrays). */
+/** The confirmation words of each kind (Redis's reply arrays). */
 const WORDS = [
-  { subscribe: 'subscribe', unsubscribe: 'unsubscribe', message: 'message' },
-  { subscribe: 'psubscribe', unsubscribe: 'punsubscribe', message: 'pmessage' },
-  { subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe', message: 'smessage' },
+  { subscribe: 'subscribe', unsubscribe: 'unsubscribe' },
+  { subscribe: 'psubscribe', unsubscribe: 'punsubscribe' },
+  { subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe' },
 ] as const;
-
-const MESSAGE_WORDS = WORDS.map((w) => Buffer.from(w.message));
 
 /** Redis's client-output-buffer-limit for the pubsub class: bytes, bytes, seconds (0 = no limit). */
 export interface OutputLimit {
   hard: number;
   soft: number;
   softSeconds: number;
-}
-
-/** A message encoded for RESP2 (array) and RESP3 (push), each built on first use. */
-class EncodedMessage {
-  private resp2: Buffer | null = null;
-  private resp3: Buffer | null = null;
-
-  constructor(private readonly parts: Buffer[]) {}
-
-  forProtocol(resp: 2 | 3): Buffer {
-    if (resp === 3) return (this.resp3 ??= encodeMessage('>', this.parts));
-    return (this.resp2 ??= encodeMessage('*', this.parts));
-  }
-}
-
-function encodeMessage(type: '*' | '>', parts: Buffer[]): Buffer {
-  let size = 16;
-  for (const p of parts) size += p.length + 16;
-  const out = Buffer.allocUnsafe(size);
-  let off = out.write(`${type}${parts.length}\r\n`, 0, 'latin1');
-  for (const p of parts) {
-    off += out.write(`$${p.length}\r\n`, off, 'latin1');
-    off += p.copy(out, off);
-    off += out.write('\r\n', off, 'latin1');
-  }
-  return out.subarray(0, off);
 }
 
 /** Per-client subscriptions, in the order they were made (UNSUBSCRIBE with no argument follows it). */
@@ -180,36 +151,6 @@ export class PubSubRegistry {
     });
   }
 
-  /**
-   * A message published from TypeScript (keyspace notifications): to the channel's subscribers,
-   * then to every matching pattern's, queued on each (PUBLISH itself runs in the engine). Returns
-   * the receivers.
-   */
-  publish(channel: Buffer, message: Buffer): number {
-    let receivers = 0;
-    const key = channel.toString('latin1');
-    const subscribers = this.maps[SubscriptionKind.Channel].get(key);
-    if (subscribers !== undefined) {
-      const encoded = new EncodedMessage([MESSAGE_WORDS[0], channel, message]);
-      for (const client of subscribers) {
-        this.deliver(client, encoded);
-        receivers++;
-      }
-    }
-    const patterns = this.maps[SubscriptionKind.Pattern];
-    if (patterns.size > 0) {
-      for (const [pattern, clients] of patterns) {
-        if (!globMatch(pattern, key)) continue;
-        const encoded = new EncodedMessage([MESSAGE_WORDS[1], Buffer.from(pattern, 'latin1'), channel, message]);
-        for (const client of clients) {
-          this.deliver(client, encoded);
-          receivers++;
-        }
-      }
-    }
-    return receivers;
-  }
-
   /** The messages the engine could not send to their sockets (Control.Deliveries), queued in order. */
   takeDeliveries(): void {
     for (const [id, bytes] of native.takeDeliveries()) {
@@ -218,12 +159,6 @@ export class PubSubRegistry {
       client.deliverFromEngine(bytes);
       this.enforceOutputLimit(client);
     }
-  }
-
-  private deliver(client: Client, encoded: EncodedMessage): void {
-    if (client.closing) return;
-    client.deliver(encoded.forProtocol(client.resp));
-    this.enforceOutputLimit(client);
   }
 
   /** Redis's checkClientOutputBufferLimits for the pubsub class: over hard, or over soft too long. */

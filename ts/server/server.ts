@@ -16,7 +16,6 @@ import { BlockingRegistry } from './blocking';
 import { Observability } from '../metrics';
 import { PubSubRegistry } from './pubsub';
 import { TrackingTable } from './tracking';
-import { KeyspaceNotifier } from './notifications';
 import { ClientIoTable, IoCounter } from './client-io';
 
 /** The settings the running server reads; kept current by the config layer (CONFIG SET). */
@@ -126,8 +125,8 @@ export class Server {
   readonly blocking = new BlockingRegistry();
   readonly pubsub = new PubSubRegistry((id) => this.clients.get(id));
   readonly tracking = new TrackingTable((id) => this.clients.get(id));
-  /** Keyspace events and tracking invalidations recorded by the engine, drained after each batch. */
-  readonly notifier = new KeyspaceNotifier(this.pubsub, this.tracking);
+  /** The client whose commands the engine runs (execute, resumeScript), else null (cron, loading). */
+  executing: Client | null = null;
   /** A script running past busy-reply-threshold: most commands are answered BUSY meanwhile. */
   readonly busyScript = new BusyScript();
   /** Clients with pub/sub messages queued this tick; flushed together once I/O callbacks are done. */
@@ -167,10 +166,17 @@ export class Server {
     this.io = new ClientIoTable((id, restLength, flags, unsent) => this.clients.get(id)?.onNativeRead(restLength, flags, unsent));
     this.stats = new Counters(this.io.counters);
     this.tracking.allClients = () => this.clients.values();
-    this.tracking.onActivity = (on) => {
-      native.setConfig('tracking', on ? 'yes' : 'no');
-      this.notifier.refresh();
-    };
+    this.tracking.onActivity = (on) => native.setConfig('tracking', on ? 'yes' : 'no');
+    // Inside a command, before a message is published after keys changed: the messages handed over
+    // first, then the invalidations (the running client's own wait for its reply, as in Redis).
+    native.setInvalidationHandler(() => {
+      try {
+        this.pubsub.takeDeliveries();
+        this.tracking.drain(this.executing, true);
+      } catch (err) {
+        this.log.error({ err }, 'sending invalidations failed');
+      }
+    });
     installScriptCallback(this);
   }
 
@@ -279,13 +285,14 @@ export class Server {
 
   /**
    * Tells the engine whether fast clients' commands may run without TypeScript: not while
-   * something server-wide must see each command (MONITOR, a busy script, keyspace notifications or
-   * tracking, clients blocked on keys) or the server is stopping. Called after every client's
+   * something server-wide must see each command (MONITOR, a busy script, client-side caching,
+   * clients blocked on keys) or the server is stopping. Keyspace notifications need nothing from
+   * TypeScript: the engine publishes them. Called after every client's
    * TypeScript turn (Client.flush) and by the cron.
    */
   syncNativeRead(): void {
     const allowed =
-      !this.shuttingDown && !this.ops.monitors.active && !this.busyScript.active && !this.notifier.active && !this.blocking.active;
+      !this.shuttingDown && !this.ops.monitors.active && !this.busyScript.active && !this.tracking.active && !this.blocking.active;
     if (allowed === this.nativeReadAllowed) return;
     this.nativeReadAllowed = allowed;
     native.ioAllowed(allowed);
@@ -331,7 +338,9 @@ export class Server {
     // Active expiry gets 25% of each cron period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
     const budgetMicros = Math.floor((1e6 / this.opts.hz) * 0.25);
     native.cron(budgetMicros);
-    if (this.notifier.active) this.notifier.drain(null);
+    // The active cycle's "expired" notifications were sent; what a socket could not take is queued.
+    this.pubsub.takeDeliveries();
+    if (this.tracking.active) this.tracking.drain(null);
     this.persistence?.cron();
     const timeout = this.opts.idleTimeoutSeconds;
     if (timeout > 0) {

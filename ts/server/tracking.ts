@@ -4,10 +4,14 @@
  * `invalidate [keys]` on the client's own connection, or a `__redis__:invalidate` pub/sub message
  * on the connection it redirects to.
  *
- * The engine records which keys changed (native/engine/events.h) while any client tracks; the
- * notifier drains them after each command batch and hands them to invalidate().
+ * The engine records which keys changed (native/engine/events.h) while any client tracks; drain()
+ * takes them after each command batch (after each command of a tracking client), and inside a
+ * command before a message is published after them: an invalidation reaches other clients before
+ * the command's keyspace notification, as Redis sends it when the key changes. The running client's
+ * own invalidations wait until after its reply (Redis 7.0's tracking_pending_keys).
  */
 import type { Client } from './client';
+import { native } from '../native';
 import { ReplyWriter } from '../protocol/reply';
 
 export const TRACKING_CHANNEL = Buffer.from('__redis__:invalidate');
@@ -41,6 +45,8 @@ export class TrackingTable {
   /** BCAST prefix -> its clients, and the keys changed under it since the last broadcast (key -> changer id). */
   private readonly prefixes = new Map<string, { clients: Set<Client>; changed: Map<string, number> }>();
   private broadcastScheduled = false;
+  /** Messages for the running client's own changes, sent once its command has answered. */
+  private readonly deferred: Array<{ client: Client; writeKeys: (r: ReplyWriter) => void }> = [];
   private trackingClients = 0;
   /** Called when the number of tracking clients goes from 0 to 1 or back. */
   onActivity: (tracking: boolean) => void = () => {};
@@ -49,6 +55,10 @@ export class TrackingTable {
 
   get clientCount(): number {
     return this.trackingClients;
+  }
+  /** Some client tracks: the engine records changed keys, to be drained after each batch. */
+  get active(): boolean {
+    return this.trackingClients > 0;
   }
   get totalKeys(): number {
     return this.keys.size;
@@ -126,8 +136,29 @@ export class TrackingTable {
     }
   }
 
+  /**
+   * Invalidates the keys the engine recorded as changed since the last drain. `current`: the client
+   * whose commands changed them (NOLOOP skips its own changes), null for the cron's expiries.
+   * `duringCommand`: called inside the command (before a message): the running client's own
+   * invalidations keep waiting for its reply.
+   */
+  drain(current: Client | null, duringCommand = false): void {
+    const records = native.takeInvalidations();
+    if (records !== null) this.invalidate(records, current);
+    if (duringCommand || this.deferred.length === 0) return;
+    for (const { client, writeKeys } of this.deferred.splice(0)) {
+      if (client.tracking !== null && !client.closing) this.send(client, writeKeys);
+    }
+  }
+
+  /** Sends now, or after the command when the message is about the running client's own change. */
+  private sendOrDefer(client: Client, current: Client | null, writeKeys: (r: ReplyWriter) => void): void {
+    if (client === current) this.deferred.push({ client, writeKeys });
+    else this.send(client, writeKeys);
+  }
+
   /** Keys changed (records from the engine): invalidate their readers and queue BCAST messages. */
-  invalidate(records: Buffer, current: Client | null): void {
+  private invalidate(records: Buffer, current: Client | null): void {
     let off = 0;
     while (off < records.length) {
       const length = records.readUInt32LE(off);
@@ -160,19 +191,19 @@ export class TrackingTable {
       const target = this.clientById(id);
       if (target === undefined || target.tracking === null || target.tracking.bcast) continue;
       if (target.tracking.noloop && target === current) continue;
-      this.send(target, (r) => r.array(1).bulk(key));
+      this.sendOrDefer(target, current, (r) => r.array(1).bulk(key));
     }
     this.keys.delete(name);
   }
 
   /** FLUSHDB / FLUSHALL: every tracking client is told to drop everything (a null key list). */
-  private invalidateAll(_current: Client | null): void {
+  private invalidateAll(current: Client | null): void {
     for (const id of this.trackingIds()) {
       const client = this.clientById(id);
       if (client === undefined) continue;
       // The null is in the tracking client's protocol, even when it redirects (as Redis sends it).
       const resp = client.resp;
-      this.send(client, (r) => void r.raw(Buffer.from(resp === 3 ? '_\r\n' : '$-1\r\n')));
+      this.sendOrDefer(client, current, (r) => void r.raw(Buffer.from(resp === 3 ? '_\r\n' : '$-1\r\n')));
     }
     this.keys.clear();
   }
