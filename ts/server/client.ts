@@ -93,7 +93,9 @@ export class Client {
   readonly addr: string;
   readonly laddr: string;
 
-  private readonly parser: RequestParser;
+  /** Created on first use: a client the engine serves alone never needs them (see parser, tsReply). */
+  private parserState: RequestParser | null = null;
+  private tsReplyState: ReplyWriter | null = null;
   /** Unparsed bytes carried over between reads (an incomplete command). */
   private pending: Buffer | null = null;
   private pendingLen = 0;
@@ -103,7 +105,6 @@ export class Client {
   private flushHeld = false;
   /** The socket's fd + 1 (0 if unknown): the engine sends replies to it directly (Control.SendSocket). */
   private readonly sendSocket: number;
-  private readonly tsReply = new ReplyWriter(2, 1024);
   /** This client's row in the engine's read-path table (client-io.ts). */
   private readonly slot: number;
   /** The engine reads this client's socket (false: it could not, and the client is closed). */
@@ -116,10 +117,8 @@ export class Client {
     this.id = server.nextClientId();
     this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
     this.laddr = `${socket.localAddress}:${socket.localPort}`;
-    this.parser = new RequestParser(server.protoMaxBulkLen());
     const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
     this.sendSocket = typeof fd === 'number' && fd >= 0 ? fd + 1 : 0;
-    this.tsReply.onError = (message) => server.ops.commands.recordError(message);
     this.slot = server.io.allocate();
     this.attached = typeof fd === 'number' && fd >= 0 && native.ioAttach(this.id, fd, this.slot);
     socket.on('error', () => this.close());
@@ -130,6 +129,22 @@ export class Client {
       this.updateNativeRead();
     });
     this.updateNativeRead();
+  }
+
+  /** The request framer, made when this client first has input for TypeScript. */
+  private get parser(): RequestParser {
+    if (this.parserState === null) this.parserState = new RequestParser(this.server.protoMaxBulkLen());
+    return this.parserState;
+  }
+
+  /** The writer of TypeScript-produced replies, made on first use. */
+  private get tsReply(): ReplyWriter {
+    if (this.tsReplyState === null) {
+      const writer = new ReplyWriter(2, 1024);
+      writer.onError = (message) => this.server.ops.commands.recordError(message);
+      this.tsReplyState = writer;
+    }
+    return this.tsReplyState;
   }
 
   /** When the last read happened (CLIENT LIST idle=, timeout); the engine stamps its reads. */
