@@ -77,12 +77,20 @@ void BackgroundFsync::request(int fd) {
 
 bool BackgroundFsync::busy() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return running_ || pendingFd_ >= 0;
+  return running_ || pendingFd_ >= 0 || !retired_.empty();
 }
 
 void BackgroundFsync::drain() {
   std::unique_lock<std::mutex> lock(mutex_);
-  idle_.wait(lock, [this] { return !running_ && pendingFd_ < 0; });
+  idle_.wait(lock, [this] { return !running_ && pendingFd_ < 0 && retired_.empty(); });
+}
+
+void BackgroundFsync::syncAndClose(OwnedFd fd) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    retired_.push_back(std::move(fd));
+  }
+  wake_.notify_one();
 }
 
 int BackgroundFsync::takeError() {
@@ -93,15 +101,26 @@ int BackgroundFsync::takeError() {
 void BackgroundFsync::run() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [this] { return stop_ || pendingFd_ >= 0; });
-    if (pendingFd_ < 0 && stop_) return;
-    int fd = std::exchange(pendingFd_, -1);
-    running_ = true;
-    lock.unlock();
-    int err = datasync(fd);
-    lock.lock();
-    running_ = false;
-    if (err) error_ = err;
+    wake_.wait(lock, [this] { return stop_ || pendingFd_ >= 0 || !retired_.empty(); });
+    if (pendingFd_ < 0 && retired_.empty() && stop_) return;
+    if (pendingFd_ >= 0) {
+      int fd = std::exchange(pendingFd_, -1);
+      running_ = true;
+      lock.unlock();
+      int err = datasync(fd);
+      lock.lock();
+      running_ = false;
+      if (err) error_ = err;
+    } else {
+      OwnedFd retired = std::move(retired_.front());
+      retired_.erase(retired_.begin());
+      running_ = true;
+      lock.unlock();
+      (void)::fsync(retired.get());
+      retired = OwnedFd();  // closed here, off the event loop
+      lock.lock();
+      running_ = false;
+    }
     idle_.notify_all();
   }
 }
@@ -255,12 +274,28 @@ std::string AofLog::finishRewrite(const std::string& tempPath, const std::string
   if (!fd.valid()) return fail("Unable to open the temporary AOF produced by the child", errno);
   if (int err = writeAll(fd.get(), rewriteBuffer_.data(), rewriteBuffer_.size()))
     return fail("Error writing the rewrite buffer to the new AOF", err);
-  if (int err = datasync(fd.get())) return fail("Error fsyncing the new AOF", err);
+  // The child fsynced what it wrote. Under `always` the writes since the fork are synced here, as
+  // every acknowledged write must be on disk; under everysec/no the background thread syncs them
+  // (and the directory, and closes the old file) so that the event loop does not wait on the disk:
+  // measured, a 5 MB tail plus the old file's last sync held every request for ~100 ms.
+  const bool syncNow = policy_ == FsyncPolicy::Always;
+  if (syncNow) {
+    if (int err = datasync(fd.get())) return fail("Error fsyncing the new AOF", err);
+  }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return fail("Can't stat the new AOF", errno);
   if (::rename(tempPath.c_str(), targetPath.c_str()) != 0) return fail("Error renaming the new AOF into place", errno);
-  fsyncDirectoryOf(targetPath);
-  fsync_.drain();
+  if (syncNow) {
+    fsyncDirectoryOf(targetPath);
+    fsync_.drain();
+  } else {
+    size_t slash = targetPath.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : targetPath.substr(0, slash);
+    fsync_.syncAndClose(std::move(file_));
+    fsync_.syncAndClose(OwnedFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)));
+    unsynced_ = true;
+    lastFsyncMs_ = 0;
+  }
   file_ = std::move(fd);
   path_ = targetPath;
   fileSize_ = static_cast<uint64_t>(st.st_size);

@@ -50,10 +50,14 @@ class BackgroundFsync {
   void drain();
   // errno of the last background fsync (0 when it worked); reading clears it.
   int takeError();
+  // Hands over a descriptor to fsync and then close on the thread, after what is queued before it:
+  // the AOF a rewrite replaced (the thread may still be syncing it) and the new file's directory.
+  void syncAndClose(OwnedFd fd);
 
  private:
   void run();
   std::mutex mutex_;
+  std::vector<OwnedFd> retired_;
   std::condition_variable wake_;
   std::condition_variable idle_;
   int pendingFd_ = -1;
