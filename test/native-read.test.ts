@@ -96,7 +96,7 @@ function cut(rng: Rng, bytes: Buffer): Buffer[] {
 
 test('random pipelines cut at random places: the same bytes as Redis (seeded)', async () => {
   const pair = p();
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
     const rng = new Rng(seed);
     const stream = Buffer.concat([resp('FLUSHALL'), randomPipeline(rng, 300)]);
     const diff = await compareRaw(pair, `seed ${seed}`, cut(rng, stream), 300, 1);
@@ -129,6 +129,22 @@ test('commands that Redis rejects as malformed close the connection after the sa
     const diff = await compareRaw(pair, JSON.stringify(c), [resp('SET', 'k', 'v'), c, resp('GET', 'k')], 200);
     assert.is(diff, null, diff ?? '');
   }
+});
+
+test('RESP-like garbage (seeded): the same replies and the same closing as Redis, and the server lives', async () => {
+  const pair = p();
+  const tokens = ['*', '$', '*1\r\n', '*2\r\n', '$3\r\n', '$4\r\nPING\r\n', 'GET', 'SET k v', '\r\n', '\r', '\n', '-1', '0', '00', '99999999999', '2147483648', ' ', '"', "'", 'x', '\x00', 'PING', '\xff'];
+  for (let seed = 100; seed < 140; seed++) {
+    const rng = new Rng(seed);
+    const parts: string[] = [];
+    for (let i = rng.int(1, 12); i > 0; i--) parts.push(rng.pick(tokens));
+    const bytes = Buffer.from(parts.join(''), 'latin1');
+    const diff = await compareRaw(pair, `seed ${seed}`, [bytes, resp('PING')], 150);
+    assert.is(diff, null, diff ?? '');
+  }
+  const c = await pair.candidate.connect();
+  assert.is(await c.text('PING'), 'PONG');
+  c.close();
 });
 
 test('a half-closed connection gets its replies, then is closed', async () => {

@@ -144,6 +144,8 @@ export class RequestParser {
    * One pass, no calls: this runs for every argument of every request.
    */
   private scanHeader(buf: Buffer, pos: number, end: number): number {
+    // Redis finds the '\r' with strchr, which stops at a NUL byte: then the line is not complete.
+    if (buf[pos] === 0) return -1;
     let i = pos + 1;
     const negative = i < end && buf[i] === 45; /* '-' */
     if (negative) i++;
@@ -153,6 +155,7 @@ export class RequestParser {
     for (; i < end; i++) {
       const d = buf[i] - 48;
       if (d === CR - 48) break;
+      if (d === -48) return -1;
       if (d >= 0 && d <= 9) value = value * 10 + d;
       else valid = false;
     }
@@ -204,7 +207,10 @@ export class RequestParser {
     // A byte loop, not buf.indexOf: inline lines are short, and a native call per line cost more
     // than the scan (PING_INLINE at -P 16).
     let lf = pos;
-    while (lf < end && buf[lf] !== LF) lf++;
+    // Redis looks for the newline with strchr, which stops at a NUL byte: a NUL before the newline
+    // means no complete line (the request waits, up to the inline size limit).
+    while (lf < end && buf[lf] !== LF && buf[lf] !== 0) lf++;
+    if (lf < end && buf[lf] === 0) lf = end;
     if (lf >= end) {
       if (end - pos > PROTO_INLINE_MAX_SIZE) {
         this.status = this.fail('Protocol error: too big inline request');
