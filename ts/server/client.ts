@@ -353,7 +353,8 @@ export class Client {
       if (this.closing) return;
       if (status === ParseStatus.BatchFull) continue;
       if (status === ParseStatus.Error) {
-        this.replyTs((r) => r.error('ERR ' + parser.error));
+        // latin1: the message may quote a client byte (expected '$', got '<byte>').
+        this.replyTs((r) => r.errorBytes('ERR ' + parser.error));
         this.server.log.debug({ client: this.id, addr: this.addr, error: parser.error }, 'protocol error');
         this.closeAfterFlush();
         return;
