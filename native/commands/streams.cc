@@ -1296,6 +1296,22 @@ long long radixNodes(const Stream& s) {
   return radixNodeCount(keys, 0, keys.size(), 0);
 }
 
+// XINFO STREAM FULL's "pending" arrays (at most `limit` entries, 0 = all): a group's entries carry
+// their consumer's name, a consumer's do not.
+template <typename PendingMap>
+void replyFullPending(CommandContext& c, const PendingMap& pending, size_t limit, bool withConsumer) {
+  size_t at = c.reply.beginDeferred();
+  size_t n = 0;
+  for (auto it = pending.begin(); it != pending.end() && (!limit || n < limit); ++it, ++n) {
+    c.reply.arrayHeader(withConsumer ? 4 : 3);
+    replyId(c, it->first);
+    if (withConsumer) c.reply.bulk(it->second->consumer->name);
+    c.reply.integer(it->second->deliveryTime);
+    c.reply.integer(static_cast<long long>(it->second->deliveryCount));
+  }
+  c.reply.endDeferredArray(at, n);
+}
+
 void xinfoStreamCommand(CommandContext& c) {
   KeyRef ref;
   if (!xinfoStream(c, ref)) return;
@@ -1357,16 +1373,7 @@ void xinfoStreamCommand(CommandContext& c) {
     c.reply.bulk("pel-count");
     c.reply.integer(static_cast<long long>(g->pending.size()));
     c.reply.bulk("pending");
-    size_t at = c.reply.beginDeferred();
-    size_t n = 0;
-    for (auto it = g->pending.begin(); it != g->pending.end() && (!limit || n < limit); ++it, ++n) {
-      c.reply.arrayHeader(4);
-      replyId(c, it->first);
-      c.reply.bulk(it->second->consumer->name);
-      c.reply.integer(it->second->deliveryTime);
-      c.reply.integer(static_cast<long long>(it->second->deliveryCount));
-    }
-    c.reply.endDeferredArray(at, n);
+    replyFullPending(c, g->pending, limit, true);
     c.reply.bulk("consumers");
     c.reply.arrayHeader(g->consumers.size());
     for (const auto& [cname, consumer] : g->consumers) {
@@ -1378,15 +1385,7 @@ void xinfoStreamCommand(CommandContext& c) {
       c.reply.bulk("pel-count");
       c.reply.integer(static_cast<long long>(consumer->pending.size()));
       c.reply.bulk("pending");
-      size_t cat = c.reply.beginDeferred();
-      size_t cn = 0;
-      for (auto it = consumer->pending.begin(); it != consumer->pending.end() && (!limit || cn < limit); ++it, ++cn) {
-        c.reply.arrayHeader(3);
-        replyId(c, it->first);
-        c.reply.integer(it->second->deliveryTime);
-        c.reply.integer(static_cast<long long>(it->second->deliveryCount));
-      }
-      c.reply.endDeferredArray(cat, cn);
+      replyFullPending(c, consumer->pending, limit, false);
     }
   }
 }
