@@ -53,7 +53,7 @@ function randomPipeline(rng: Rng, commands: number): Buffer {
           Buffer.from(
             rng.pick([
               'PING\r\n', 'ECHO "a b"\r\n', 'SET inl "x y"\r\n', 'GET inl\r\n', '\r\n', 'SET inl2 plain\r\n', 'GET  inl2 \r\n',
-              'DEL inl2\n', '  INCR n1\r\n', 'get\tinl\r\n', "ECHO it's\r\n", 'LPUSH l1 a b c\r\n',
+              'DEL inl2\n', '  INCR n1\r\n', 'get\tinl\r\n', 'LPUSH l1 a b c\r\n',
             ]),
           ),
         );
@@ -80,6 +80,10 @@ function randomPipeline(rng: Rng, commands: number): Buffer {
         parts.push(resp('MSET', key(), 'a', key(), 'b'), resp('MGET', key(), key()));
     }
   }
+  // Unbalanced quotes close the connection after an error. Only as the last command: bytes sent after
+  // the close would make the kernel answer with a reset, and the client would drop replies it had
+  // not read yet (on either server, depending on timing).
+  if (rng.bool(0.5)) parts.push(Buffer.from("ECHO it's\r\n"));
   return Buffer.concat(parts);
 }
 
@@ -126,7 +130,10 @@ test('commands that Redis rejects as malformed close the connection after the sa
   const pair = p();
   const cases = ['*03\r\n$3\r\nGET\r\n', '*1\r\n$03\r\nGET\r\n', '*1\r\n$3\r\nGETxx', '*1\r\n+GET\r\n', '*-5\r\nPING\r\n', '*1\r\n$-1\r\n', '*2\r\n$3\r\nGET\r\n$1\r\nk'];
   for (const c of cases) {
-    const diff = await compareRaw(pair, JSON.stringify(c), [resp('SET', 'k', 'v'), c, resp('GET', 'k')], 200);
+    // The malformed command and the one after it go in one write: the server reads both before it
+    // closes, so it closes with nothing unread (unread bytes would turn the close into a reset, which
+    // can make the client drop the error reply).
+    const diff = await compareRaw(pair, JSON.stringify(c), [resp('SET', 'k', 'v'), Buffer.concat([Buffer.from(c, 'latin1'), resp('GET', 'k')])], 200);
     assert.is(diff, null, diff ?? '');
   }
 });
@@ -141,7 +148,7 @@ test('RESP-like garbage (seeded): the same replies and the same closing as Redis
     const parts: string[] = [];
     for (let i = rng.int(1, 12); i > 0; i--) parts.push(rng.pick(tokens));
     const bytes = Buffer.from(parts.join(''), 'latin1');
-    const diff = await compareRaw(pair, `seed ${seed}`, [bytes, resp('PING')], 150);
+    const diff = await compareRaw(pair, `seed ${seed}`, [Buffer.concat([bytes, resp('PING')])], 150); // one write: see above
     assert.is(diff, null, diff ?? '');
   }
   const c = await pair.candidate.connect();
