@@ -1621,6 +1621,8 @@ Napi::Value ReapChild(const Napi::CallbackInfo& info) {
 }
 
 // After a successful rewrite child: append what was written meanwhile, switch files atomically.
+// Returns null when switched, the error text, or true while the new file's fsync still runs on the
+// background thread (everysec/no): call again later to complete the switch.
 Napi::Value AofRewriteDone(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state || info.Length() < 3 || !info[0].IsBoolean() || !info[1].IsString() || !info[2].IsString()) {
@@ -1635,7 +1637,8 @@ Napi::Value AofRewriteDone(const Napi::CallbackInfo& info) {
     return env.Null();
   }
   std::string error = aof.finishRewrite(temp, info[2].As<Napi::String>().Utf8Value(), Engine::wallClockMs());
-  return error.empty() ? env.Null() : Napi::String::New(env, error);
+  if (!error.empty()) return Napi::String::New(env, error);
+  return aof.switchPending() ? Napi::Value(Napi::Boolean::New(env, true)) : env.Null();
 }
 
 // ---- transactions ----

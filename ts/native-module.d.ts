@@ -181,8 +181,12 @@ export interface NativeModule {
   forkPersist(kind: 'rewrite' | 'snapshot', path: string): number;
   /** Reaps a finished child: [pid, exit code (-1: killed)] or null while it runs. */
   reapChild(pid: number): [number, number] | null;
-  /** After a rewrite child: ok → append what was logged meanwhile and switch files atomically. Null or the error. */
-  aofRewriteDone(ok: boolean, tempPath: string, targetPath: string): string | null;
+  /**
+   * After a rewrite child: ok → append what was logged meanwhile and switch files atomically. Null
+   * when switched, the error, or true while the new file's fsync runs in the background
+   * (everysec/no): call again (the cron does) until it is null or an error.
+   */
+  aofRewriteDone(ok: boolean, tempPath: string, targetPath: string): string | true | null;
 
   /**
    * Engine-owned parameters, by their Redis names (e.g. "maxmemory-policy", "busy-reply-threshold");

@@ -77,12 +77,12 @@ void BackgroundFsync::request(int fd) {
 
 bool BackgroundFsync::busy() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return running_ || pendingFd_ >= 0 || !retired_.empty();
+  return running_ || pendingFd_ >= 0 || switchFd_ >= 0 || !retired_.empty();
 }
 
 void BackgroundFsync::drain() {
   std::unique_lock<std::mutex> lock(mutex_);
-  idle_.wait(lock, [this] { return !running_ && pendingFd_ < 0 && retired_.empty(); });
+  idle_.wait(lock, [this] { return !running_ && pendingFd_ < 0 && switchFd_ < 0 && retired_.empty(); });
 }
 
 void BackgroundFsync::syncAndClose(OwnedFd fd) {
@@ -93,6 +93,20 @@ void BackgroundFsync::syncAndClose(OwnedFd fd) {
   wake_.notify_one();
 }
 
+void BackgroundFsync::syncForSwitch(int fd) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    switchFd_ = fd;
+    switchResult_ = -1;
+  }
+  wake_.notify_one();
+}
+
+int BackgroundFsync::switchSynced() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return switchResult_;
+}
+
 int BackgroundFsync::takeError() {
   std::lock_guard<std::mutex> lock(mutex_);
   return std::exchange(error_, 0);
@@ -101,9 +115,17 @@ int BackgroundFsync::takeError() {
 void BackgroundFsync::run() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [this] { return stop_ || pendingFd_ >= 0 || !retired_.empty(); });
-    if (pendingFd_ < 0 && retired_.empty() && stop_) return;
-    if (pendingFd_ >= 0) {
+    wake_.wait(lock, [this] { return stop_ || pendingFd_ >= 0 || switchFd_ >= 0 || !retired_.empty(); });
+    if (pendingFd_ < 0 && switchFd_ < 0 && retired_.empty() && stop_) return;
+    if (switchFd_ >= 0) {
+      int fd = std::exchange(switchFd_, -1);
+      running_ = true;
+      lock.unlock();
+      int err = datasync(fd);
+      lock.lock();
+      running_ = false;
+      switchResult_ = err;
+    } else if (pendingFd_ >= 0) {
       int fd = std::exchange(pendingFd_, -1);
       running_ = true;
       lock.unlock();
@@ -261,29 +283,52 @@ AofFlushResult AofLog::flush(long long nowMs, bool forceFsync) {
   return result;
 }
 
+void AofLog::abortRewrite() {
+  // The background thread may still be syncing the new file: its descriptor is closed after.
+  if (switchFd_.valid() && fsync_.switchSynced() < 0) fsync_.drain();
+  switchFd_ = OwnedFd();
+  rewriting_ = false;
+  rewriteBuffer_.clear();
+  rewriteBuffer_.shrink_to_fit();
+}
+
 std::string AofLog::finishRewrite(const std::string& tempPath, const std::string& targetPath, long long nowMs) {
   // Everything recorded since the fork goes to the new file; the old one is completed first so
   // that it stays valid if anything below fails.
   if (file_.valid()) flush(nowMs);
-  OwnedFd fd(::open(tempPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
   auto fail = [&](const std::string& what, int err) {
     abortRewrite();
     ::unlink(tempPath.c_str());
     return what + ": " + std::strerror(err);
   };
-  if (!fd.valid()) return fail("Unable to open the temporary AOF produced by the child", errno);
-  if (int err = writeAll(fd.get(), rewriteBuffer_.data(), rewriteBuffer_.size()))
-    return fail("Error writing the rewrite buffer to the new AOF", err);
-  // The child fsynced what it wrote. Under `always` the writes since the fork are synced here, as
-  // every acknowledged write must be on disk; under everysec/no the background thread syncs them
-  // (and the directory, and closes the old file) so that the event loop does not wait on the disk:
-  // measured, a 5 MB tail plus the old file's last sync held every request for ~100 ms.
   const bool syncNow = policy_ == FsyncPolicy::Always;
+  const bool firstCall = !switchFd_.valid();
+  if (firstCall) {
+    switchFd_ = OwnedFd(::open(tempPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+    if (!switchFd_.valid()) return fail("Unable to open the temporary AOF produced by the child", errno);
+  } else if (fsync_.switchSynced() < 0) {
+    return "";  // the new file's fsync still runs: records keep going to both files
+  } else if (int err = fsync_.switchSynced()) {
+    return fail("Error fsyncing the new AOF", err);
+  }
+  if (int err = writeAll(switchFd_.get(), rewriteBuffer_.data(), rewriteBuffer_.size()))
+    return fail("Error writing the rewrite buffer to the new AOF", err);
+  rewriteBuffer_.clear();
+  // The switch is atomic: the new file is fsynced, then renamed over the old one, then the directory
+  // is fsynced, so that a power loss leaves either file whole with every write older than the
+  // policy's window. The child fsynced its base. Under `always` the writes since the fork are
+  // synced here, as every acknowledged write must be on disk. Under everysec/no the background
+  // thread syncs them while the event loop goes on (measured: a 5 MB tail plus the old file's last
+  // sync held every request for ~100 ms); the few records written meanwhile are unsynced in the old
+  // file too, as everysec allows.
   if (syncNow) {
-    if (int err = datasync(fd.get())) return fail("Error fsyncing the new AOF", err);
+    if (int err = datasync(switchFd_.get())) return fail("Error fsyncing the new AOF", err);
+  } else if (firstCall) {
+    fsync_.syncForSwitch(switchFd_.get());
+    return "";
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return fail("Can't stat the new AOF", errno);
+  if (::fstat(switchFd_.get(), &st) != 0) return fail("Can't stat the new AOF", errno);
   if (::rename(tempPath.c_str(), targetPath.c_str()) != 0) return fail("Error renaming the new AOF into place", errno);
   if (syncNow) {
     fsyncDirectoryOf(targetPath);
@@ -296,7 +341,7 @@ std::string AofLog::finishRewrite(const std::string& tempPath, const std::string
     unsynced_ = true;
     lastFsyncMs_ = 0;
   }
-  file_ = std::move(fd);
+  file_ = std::move(switchFd_);
   path_ = targetPath;
   fileSize_ = static_cast<uint64_t>(st.st_size);
   baseSize_ = fileSize_;

@@ -53,6 +53,11 @@ class BackgroundFsync {
   // Hands over a descriptor to fsync and then close on the thread, after what is queued before it:
   // the AOF a rewrite replaced (the thread may still be syncing it) and the new file's directory.
   void syncAndClose(OwnedFd fd);
+  // A rewrite's new file, fsynced on the thread before it may replace the AOF (everysec/no): the
+  // descriptor stays ours and open until switchSynced() says the sync is over.
+  void syncForSwitch(int fd);
+  // -1 while the sync asked by syncForSwitch runs, then its errno (0 when it worked).
+  int switchSynced();
 
  private:
   void run();
@@ -61,6 +66,8 @@ class BackgroundFsync {
   std::condition_variable wake_;
   std::condition_variable idle_;
   int pendingFd_ = -1;
+  int switchFd_ = -1;
+  int switchResult_ = 0;
   bool running_ = false;
   bool stop_ = false;
   int error_ = 0;
@@ -125,15 +132,15 @@ class AofLog {
     rewriteBuffer_.clear();
     rewriteSelectedDb_ = -1;
   }
-  void abortRewrite() {
-    rewriting_ = false;
-    rewriteBuffer_.clear();
-    rewriteBuffer_.shrink_to_fit();
-  }
+  void abortRewrite();
   // The child wrote the base into `tempPath`: appends what was recorded since, fsyncs, renames it
   // over the AOF path (or `targetPath` when the AOF was off) and switches to it. Returns "" or
   // the error text (the old file then stays in use).
+  // Under everysec/no the fsync of the new file runs on the background thread: the first call
+  // appends, posts the fsync and returns with switchPending() true while records keep going to both
+  // files; a later call (the cron's) appends what came meanwhile and renames once the fsync is over.
   std::string finishRewrite(const std::string& tempPath, const std::string& targetPath, long long nowMs);
+  bool switchPending() const { return switchFd_.valid(); }
 
  private:
   void appendSelect(std::string& out, int& selected, int db);
@@ -144,6 +151,7 @@ class AofLog {
   int selectedDb_ = -1;
   int rewriteSelectedDb_ = -1;
   bool rewriting_ = false;
+  OwnedFd switchFd_;  // the new file while its fsync runs on the background thread
   FsyncPolicy policy_ = FsyncPolicy::EverySec;
   uint64_t fileSize_ = 0;
   uint64_t baseSize_ = 0;

@@ -35,6 +35,8 @@ interface RewriteChild {
   tempPath: string;
   targetPath: string;
   startedAt: number;
+  /** The child exited well and the switch to its file waits for the file's background fsync. */
+  switching: boolean;
 }
 
 export class AofManager implements ReplyGate {
@@ -207,7 +209,7 @@ export class AofManager implements ReplyGate {
       this.lastRewriteStatus = 'err';
       return `ERR Can't rewrite append only file in background: fork: errno ${-pid}`;
     }
-    this.child = { pid, tempPath, targetPath, startedAt: Date.now() };
+    this.child = { pid, tempPath, targetPath, startedAt: Date.now(), switching: false };
     this.log.info({ pid }, `Background append only file rewriting started by pid ${pid}`);
     return null;
   }
@@ -220,8 +222,12 @@ export class AofManager implements ReplyGate {
       else if (errno !== 0) this.lastWriteStatus = 'err';
     }
     if (this.child !== null) {
-      const reaped = native.reapChild(this.child.pid);
-      if (reaped !== null) this.rewriteFinished(reaped[1] === 0);
+      if (this.child.switching) {
+        this.rewriteFinished(true);
+      } else {
+        const reaped = native.reapChild(this.child.pid);
+        if (reaped !== null) this.rewriteFinished(reaped[1] === 0);
+      }
       return;
     }
     if (this.open && !otherChildActive && this.settings.autoRewritePercentage > 0) {
@@ -237,8 +243,13 @@ export class AofManager implements ReplyGate {
 
   private rewriteFinished(ok: boolean): void {
     const child = this.child as RewriteChild;
-    this.child = null;
     const error = native.aofRewriteDone(ok, child.tempPath, child.targetPath);
+    if (ok && error === true) {
+      // Still "in progress" (INFO, a second BGREWRITEAOF) until the files are switched.
+      child.switching = true;
+      return;
+    }
+    this.child = null;
     if (!ok || error !== null) {
       this.lastRewriteStatus = 'err';
       this.log.warn({ error: error ?? 'the child failed' }, 'Background AOF rewrite failed');
@@ -255,13 +266,16 @@ export class AofManager implements ReplyGate {
   killRewrite(): void {
     if (this.child === null) return;
     const child = this.child;
-    try {
-      process.kill(child.pid, 'SIGKILL');
-    } catch {
-      // already gone
+    // A switching child was reaped already: its pid may belong to another process now.
+    if (!child.switching) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      // Bounded wait for the exit so no zombie is left.
+      for (let i = 0; i < 100 && native.reapChild(child.pid) === null; i++) sleepSync(10);
     }
-    // Bounded wait for the exit so no zombie is left.
-    for (let i = 0; i < 100 && native.reapChild(child.pid) === null; i++) sleepSync(10);
     native.aofRewriteDone(false, child.tempPath, child.targetPath);
     this.child = null;
   }
