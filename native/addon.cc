@@ -1449,7 +1449,15 @@ Napi::Value AofLoadBegin(const Napi::CallbackInfo& info) {
   // A rewrite may have written a compressed base; the records appended after it are plain.
   if (!decompressLeadingFrame(load->image, error)) return Napi::String::New(env, "Bad AOF base: " + error);
   if (info.Length() > 1 && info[1].IsNumber()) load->stopAtSeconds = info[1].As<Napi::Number>().Int64Value();
-  load->reader = std::make_unique<AofReader>(load->image.data(), load->image.size());
+  // An RDB preamble (aof-use-rdb-preamble: Redis 7.0's default for a rewrite's base) is loaded
+  // whole, then the commands after it are replayed step by step.
+  size_t commandsFrom = 0;
+  if (load->image.compare(0, 5, "REDIS") == 0) {
+    RdbLoadResult rdb = rdbLoad(*state->engine, load->image.data(), load->image.size(), Engine::wallClockMs());
+    if (!rdb.ok) return Napi::String::New(env, "Bad RDB preamble in the append only file: " + rdb.error);
+    commandsFrom = rdb.end;
+  }
+  load->reader = std::make_unique<AofReader>(load->image.data(), load->image.size(), commandsFrom);
   size_t size = load->image.size();
   aofLoad = std::move(load);
   return Napi::Number::New(env, static_cast<double>(size));

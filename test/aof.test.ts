@@ -148,6 +148,63 @@ test('an AOF written by redis-server 7.0 loads into RustyPotato', async () => {
   await stop(s);
 });
 
+test("Redis 7.0's default AOF (RDB-preamble base + increments in appendonlydir) loads: merged into one file, and as the directory itself", async () => {
+  const redisDir = file('redis-preamble');
+  fs.mkdirSync(redisDir);
+  // Redis's defaults: aof-use-rdb-preamble yes, so a rewrite's base is an RDB image.
+  const redis = await startRedis(['--dir', redisDir, '--appendonly', 'yes', '--appendfsync', 'always']);
+  running.add(redis);
+  const expected = await withConn(redis, async (c) => {
+    await populateEveryType(c, 3, { dbs: 2 });
+    await call(c, 'FUNCTION', 'LOAD', "#!lua name=preamblelib\nredis.register_function('pf', function() return 7 end)");
+    await call(c, 'BGREWRITEAOF');
+    for (let i = 0; i < 200; i++) {
+      const info = String(await call(c, 'INFO', 'persistence'));
+      if (info.includes('aof_rewrite_in_progress:0') && !info.includes('aof_rewrite_scheduled:1') && info.includes('aof_last_bgrewrite_status:ok')) break;
+      await sleep(20);
+    }
+    await nondeterministicWrites(c);
+    await call(c, 'SELECT', 1);
+    await call(c, 'SET', 'after-rewrite', 'in db 1');
+    await call(c, 'SELECT', 0);
+    return [await dumpDataset(c), await call(c, 'FCALL', 'pf', 0)];
+  });
+  await redis.stop();
+  running.delete(redis);
+  const dir = path.join(redisDir, 'appendonlydir');
+  const manifest = fs.readFileSync(path.join(dir, 'appendonly.aof.manifest'), 'utf8');
+  const base = /file (\S+) seq \d+ type b/.exec(manifest)?.[1] ?? '';
+  assert.ok(base.endsWith('.rdb'), manifest);
+  assert.is(fs.readFileSync(path.join(dir, base)).subarray(0, 5).toString(), 'REDIS');
+  const increments = [...manifest.matchAll(/file (\S+) seq \d+ type i/g)].map((m) => m[1]);
+  assert.ok(increments.length >= 1, manifest);
+  const dumpWithFunction = (c: Connection): Promise<unknown> => (async () => [await dumpDataset(c), await call(c, 'FCALL', 'pf', 0)])();
+
+  // An old-style AOF with an RDB preamble (what Redis 4-6 wrote): the base image, then commands.
+  const merged = file('preamble.aof');
+  fs.writeFileSync(merged, Buffer.concat([base, ...increments].map((name) => fs.readFileSync(path.join(dir, name)))));
+  const s = await start(merged);
+  assert.equal(await withConn(s, dumpWithFunction), expected);
+  await stop(s);
+
+  // The directory Redis left: its manifest is followed, and the data set is written to our AOF
+  // before clients are served (Redis's files are not changed).
+  const ours = path.join(redisDir, 'appendonly.aof');
+  const before = Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f)).length]));
+  const taken = await start(ours);
+  assert.ok(fs.existsSync(ours), 'our AOF was written at start-up');
+  assert.equal(await withConn(taken, dumpWithFunction), expected);
+  await withConn(taken, (c) => call(c, 'SET', 'written-by-us', '1'));
+  await stop(taken);
+  assert.equal(Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f)).length])), before);
+  assert.ok(checkAof(ours).ok, checkAof(ours).output);
+  // The next start reads our file, which now has the later write too.
+  const again = await start(ours);
+  assert.is(await withConn(again, (c) => call(c, 'GET', 'written-by-us')), '1');
+  assert.is(await withConn(again, async (c) => { await call(c, 'SELECT', 1); return call(c, 'GET', 'after-rewrite'); }), 'in db 1');
+  await stop(again);
+});
+
 /** Acknowledged INCRs of one counter by a pipelined writer until the server is killed. */
 async function crashRound(aof: string, policy: string, rng: Rng): Promise<void> {
   const s = await start(aof);

@@ -178,7 +178,8 @@ struct AofCommand {
 class AofReader {
  public:
   enum class Status { Command, End, Truncated, Corrupt, Annotation };
-  AofReader(const char* data, size_t size) : data_(data), size_(size) {}
+  // Reads from `start` on (the end of an RDB preamble); offsets count from `data`.
+  AofReader(const char* data, size_t size, size_t start = 0) : data_(data), size_(size), offset_(start), itemStart_(start) {}
   // Reads the next command (its args stay valid until the next call) or annotation line.
   Status next();
   std::span<const std::string_view> argv() const { return {args_.data(), args_.size()}; }

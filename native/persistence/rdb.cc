@@ -1485,6 +1485,7 @@ void Loader::run() {
       if (actual != expected) fail("checksum mismatch", end);
     }
   }
+  result_.end = in_.pos();
 }
 
 }  // namespace

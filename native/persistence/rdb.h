@@ -34,6 +34,7 @@ struct RdbLoadResult {
   std::string error;       // on failure: what is wrong and at which byte offset
   size_t keys = 0;         // keys loaded
   size_t expiredSkipped = 0;  // keys whose expiry had passed at nowMs (not loaded)
+  size_t end = 0;          // where the image ended (after the checksum): an AOF's commands follow an RDB preamble
 };
 
 // Loads an RDB image (any version Redis 7.0 loads, up to 10) into the engine's databases, on top of

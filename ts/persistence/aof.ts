@@ -133,6 +133,52 @@ export class AofManager implements ReplyGate {
     this.open = true;
   }
 
+  /**
+   * Start-up without our file: writes the data set loaded from elsewhere (a snapshot, Redis's
+   * multi-part AOF) into a new AOF before any client is served, through the rewrite child, waited
+   * for. The file appears only once complete (renamed into place), so a crash before that leaves
+   * the sources the data came from in charge at the next start.
+   */
+  createFromLiveData(): void {
+    const error = this.startRewrite();
+    if (error !== null) throw new Error(error);
+    while (this.child !== null) {
+      sleepSync(5);
+      this.cron(false);
+    }
+    if (this.lastRewriteStatus !== 'ok') throw new Error(`Could not write the append-only file ${this.filePath}`);
+  }
+
+  /**
+   * Redis 7's multi-part AOF (appendonlydir/<appendfilename>.manifest next to where our file would
+   * be), for a data directory taken over from Redis: its base (RDB or AOF format) and increments,
+   * in order. Null when there is none.
+   */
+  redisMultiPartFiles(): string[] | null {
+    const dir = path.join(path.dirname(this.filePath), 'appendonlydir');
+    const manifest = path.join(dir, `${path.basename(this.filePath)}.manifest`);
+    if (!fs.existsSync(manifest)) return null;
+    const base: string[] = [];
+    const increments: string[] = [];
+    for (const line of fs.readFileSync(manifest, 'utf8').split('\n')) {
+      const text = line.trim();
+      if (text === '' || text.startsWith('#')) continue;
+      const words = text.split(/\s+/);
+      const fields = new Map<string, string>();
+      for (let i = 0; i + 1 < words.length; i += 2) fields.set(words[i], words[i + 1]);
+      const name = fields.get('file');
+      const type = fields.get('type');
+      if (name === undefined || name.startsWith('"') || name.includes('/') || (type !== 'b' && type !== 'h' && type !== 'i')) {
+        throw new Error(`Invalid AOF manifest line in ${manifest}: ${text}`);
+      }
+      // History files are already folded into the base.
+      if (type === 'b') base.push(path.join(dir, name));
+      else if (type === 'i') increments.push(path.join(dir, name));
+    }
+    if (base.length > 1) throw new Error(`Invalid AOF manifest ${manifest}: more than one base file`);
+    return [...base, ...increments];
+  }
+
   /** Replays `file`; stops at the first #TS annotation later than stopAtSeconds when given. */
   load(file: string, truncatedOk: boolean, stopAtSeconds: number): { commands: number; truncatedAt: number | null; stoppedAt: number | null } {
     const size = native.aofLoadBegin(file, stopAtSeconds);

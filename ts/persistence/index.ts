@@ -77,10 +77,21 @@ export class Persistence {
       return;
     }
     if (restoreToSeconds > 0) throw new Error(`--restore-to needs an append-only file, and ${aofFile} does not exist`);
+    // A data directory Redis 7 left: its AOF wins over its snapshot, as in Redis.
+    const redisFiles = st.aof_enabled ? this.aof.redisMultiPartFiles() : null;
+    if (redisFiles !== null) {
+      redisFiles.forEach((file, i) => this.aof.load(file, st.aof_load_truncated && i === redisFiles.length - 1, 0));
+      this.aof.createFromLiveData();
+      this.log.warn(
+        { from: path.dirname(redisFiles[0] ?? aofFile), to: aofFile },
+        "Loaded Redis's multi-part AOF and wrote its data set to our AOF; Redis's appendonlydir was left as it was (remove it before starting Redis 7 on this directory again, so that Redis takes the newer file)",
+      );
+      return;
+    }
     const loaded = this.snapshots.loadIfPresent();
-    this.aof.start(st.aof_load_truncated, 0);
-    // The AOF is new but data came from the snapshot: write it into the AOF at once.
-    if (loaded && this.aof.open) this.aof.startRewrite();
+    // The AOF is new but data came from the snapshot: written into the AOF before serving.
+    if (loaded && st.aof_enabled) this.aof.createFromLiveData();
+    else this.aof.start(st.aof_load_truncated, 0);
   }
 
   cron(): void {
