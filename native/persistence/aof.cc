@@ -93,10 +93,11 @@ void BackgroundFsync::syncAndClose(OwnedFd fd) {
   wake_.notify_one();
 }
 
-void BackgroundFsync::syncForSwitch(int fd) {
+void BackgroundFsync::syncForSwitch(int fd, std::string tail) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     switchFd_ = fd;
+    switchTail_ = std::move(tail);
     switchResult_ = -1;
   }
   wake_.notify_one();
@@ -119,9 +120,13 @@ void BackgroundFsync::run() {
     if (pendingFd_ < 0 && switchFd_ < 0 && retired_.empty() && stop_) return;
     if (switchFd_ >= 0) {
       int fd = std::exchange(switchFd_, -1);
+      std::string tail = std::move(switchTail_);
+      switchTail_.clear();
       running_ = true;
       lock.unlock();
-      int err = datasync(fd);
+      int err = writeAll(fd, tail.data(), tail.size());
+      if (err == 0) err = datasync(fd);
+      tail = std::string();  // freed here, off the event loop
       lock.lock();
       running_ = false;
       switchResult_ = err;
@@ -301,31 +306,28 @@ std::string AofLog::finishRewrite(const std::string& tempPath, const std::string
     ::unlink(tempPath.c_str());
     return what + ": " + std::strerror(err);
   };
-  const bool syncNow = policy_ == FsyncPolicy::Always;
-  const bool firstCall = !switchFd_.valid();
-  if (firstCall) {
+  if (!switchFd_.valid()) {
+    // First call: the background thread appends the records of the rewrite and fsyncs the file;
+    // meanwhile the event loop goes on and new records go to both files. Measured before: a 5 MB
+    // tail written and synced on the event loop held every request for ~100 ms.
     switchFd_ = OwnedFd(::open(tempPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
     if (!switchFd_.valid()) return fail("Unable to open the temporary AOF produced by the child", errno);
-  } else if (fsync_.switchSynced() < 0) {
-    return "";  // the new file's fsync still runs: records keep going to both files
-  } else if (int err = fsync_.switchSynced()) {
-    return fail("Error fsyncing the new AOF", err);
+    fsync_.syncForSwitch(switchFd_.get(), std::move(rewriteBuffer_));
+    rewriteBuffer_ = std::string();
+    return "";
   }
+  if (fsync_.switchSynced() < 0) return "";  // the job still runs
+  if (int err = fsync_.switchSynced()) return fail("Error writing or fsyncing the new AOF", err);
   if (int err = writeAll(switchFd_.get(), rewriteBuffer_.data(), rewriteBuffer_.size()))
     return fail("Error writing the rewrite buffer to the new AOF", err);
   rewriteBuffer_.clear();
   // The switch is atomic: the new file is fsynced, then renamed over the old one, then the directory
-  // is fsynced, so that a power loss leaves either file whole with every write older than the
-  // policy's window. The child fsynced its base. Under `always` the writes since the fork are
-  // synced here, as every acknowledged write must be on disk. Under everysec/no the background
-  // thread syncs them while the event loop goes on (measured: a 5 MB tail plus the old file's last
-  // sync held every request for ~100 ms); the few records written meanwhile are unsynced in the old
-  // file too, as everysec allows.
+  // is fsynced, so that a power loss leaves either file whole. Under `always` the few records
+  // appended just now are synced first too, as every acknowledged write must be on disk; under
+  // everysec/no they are unsynced in the old file as well, which the policy allows.
+  const bool syncNow = policy_ == FsyncPolicy::Always;
   if (syncNow) {
     if (int err = datasync(switchFd_.get())) return fail("Error fsyncing the new AOF", err);
-  } else if (firstCall) {
-    fsync_.syncForSwitch(switchFd_.get());
-    return "";
   }
   struct stat st {};
   if (::fstat(switchFd_.get(), &st) != 0) return fail("Can't stat the new AOF", errno);

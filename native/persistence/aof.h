@@ -53,9 +53,10 @@ class BackgroundFsync {
   // Hands over a descriptor to fsync and then close on the thread, after what is queued before it:
   // the AOF a rewrite replaced (the thread may still be syncing it) and the new file's directory.
   void syncAndClose(OwnedFd fd);
-  // A rewrite's new file, fsynced on the thread before it may replace the AOF (everysec/no): the
-  // descriptor stays ours and open until switchSynced() says the sync is over.
-  void syncForSwitch(int fd);
+  // A rewrite's new file: `tail` (what was recorded while the child wrote) appended and the file
+  // fsynced on the thread before it may replace the AOF. The descriptor stays ours and open until
+  // switchSynced() says the job is over.
+  void syncForSwitch(int fd, std::string tail);
   // -1 while the sync asked by syncForSwitch runs, then its errno (0 when it worked).
   int switchSynced();
 
@@ -67,6 +68,7 @@ class BackgroundFsync {
   std::condition_variable idle_;
   int pendingFd_ = -1;
   int switchFd_ = -1;
+  std::string switchTail_;
   int switchResult_ = 0;
   bool running_ = false;
   bool stop_ = false;
@@ -136,9 +138,10 @@ class AofLog {
   // The child wrote the base into `tempPath`: appends what was recorded since, fsyncs, renames it
   // over the AOF path (or `targetPath` when the AOF was off) and switches to it. Returns "" or
   // the error text (the old file then stays in use).
-  // Under everysec/no the fsync of the new file runs on the background thread: the first call
-  // appends, posts the fsync and returns with switchPending() true while records keep going to both
-  // files; a later call (the cron's) appends what came meanwhile and renames once the fsync is over.
+  // Appending the records of the rewrite (they can be tens of MB) and fsyncing the new file run on
+  // the background thread: the first call posts that job and returns with switchPending() true
+  // while records keep going to both files; a later call (the cron's) appends what came meanwhile
+  // (fsynced at once under `always`) and renames once the job is over.
   std::string finishRewrite(const std::string& tempPath, const std::string& targetPath, long long nowMs);
   bool switchPending() const { return switchFd_.valid(); }
 
