@@ -1589,7 +1589,8 @@ Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
         std::unique_ptr<Compressor> codec =
             makeCompressor(engine.codec(), [&out](const char* data, size_t size) { return out.write(data, size); }, error);
         if (codec) {
-          bool ok = writeAofBase(engine, now, [&codec](const char* data, size_t size) { return codec->write(data, size); }) &&
+          auto sink = [&codec](const char* data, size_t size) { return codec->write(data, size); };
+          bool ok = (engine.aof().rdbPreamble() ? rdbWrite(engine, now, sink, true) : writeAofBase(engine, now, sink)) &&
                     codec->finish() && out.flush();
           if (!ok) error = std::string("Write error on ") + path + ": " + (codec->error().empty() ? std::strerror(out.error()) : codec->error());
           else if (::fsync(fd.get()) != 0) error = std::string("Failed to fsync ") + path + ": " + std::strerror(errno);

@@ -122,6 +122,43 @@ test('a restart replays the AOF to the same data set; redis-check-aof and redis-
   running.delete(redis);
 });
 
+test('aof-use-rdb-preamble yes: the rewrite base is an RDB image; we, redis-check-aof and redis-server 7.0 load the file', async () => {
+  const aof = file('preamble-ours.aof');
+  const s = await start(aof);
+  const expected = await withConn(s, async (c) => {
+    assert.equal(await call(c, 'CONFIG', 'GET', 'aof-use-rdb-preamble'), ['aof-use-rdb-preamble', 'no']);
+    assert.is(await call(c, 'CONFIG', 'SET', 'aof-use-rdb-preamble', 'yes'), 'OK');
+    await populateEveryType(c, 2, { dbs: 2 });
+    await call(c, 'BGREWRITEAOF');
+    for (let i = 0; i < 300; i++) {
+      const info = String(await call(c, 'INFO', 'persistence'));
+      if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrites:1')) break;
+      await call(c, 'INCR', 'during-rewrite');
+      await sleep(10);
+    }
+    await nondeterministicWrites(c);
+    return dumpDataset(c);
+  });
+  await stop(s);
+  const bytes = fs.readFileSync(aof);
+  assert.is(bytes.subarray(0, 9).toString(), 'REDIS0010');
+  assert.ok(bytes.includes('aof-base'), 'the aof-base aux field');
+  assert.ok(bytes.includes('*2\r\n$6\r\nSELECT\r\n'), 'commands follow the image');
+  const check = checkAof(aof);
+  assert.ok(check.ok && /RDB preamble/i.test(check.output), check.output);
+  const again = await start(aof);
+  assert.fixture(await withConn(again, (c) => dumpDataset(c)), expected);
+  await stop(again);
+  const redisDir = file('redis-load-preamble');
+  fs.mkdirSync(redisDir);
+  fs.copyFileSync(aof, path.join(redisDir, 'appendonly.aof'));
+  const redis = await startRedis(['--dir', redisDir, '--appendonly', 'yes', '--appendfilename', 'appendonly.aof']);
+  running.add(redis);
+  assert.fixture(await withConn(redis, (c) => dumpDataset(c)), expected);
+  await redis.stop();
+  running.delete(redis);
+});
+
 test('an AOF written by redis-server 7.0 loads into RustyPotato', async () => {
   const redisDir = file('redis-written');
   fs.mkdirSync(redisDir);

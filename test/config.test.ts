@@ -218,6 +218,7 @@ const ENV_SAMPLES: Record<string, [string, unknown]> = {
   RUSTYPOTATO_AOF_REWRITE_MIN_SIZE: ['1mb', 1024 ** 2],
   RUSTYPOTATO_AOF_LOAD_TRUNCATED: ['no', false],
   RUSTYPOTATO_AOF_TIMESTAMPS: ['true', true],
+  RUSTYPOTATO_AOF_USE_RDB_PREAMBLE: ['yes', true],
   RUSTYPOTATO_AOF_COMPRESSION: ['zstd', 'zstd'],
   RUSTYPOTATO_SAVE: ['3600 1 300 100', '3600 1 300 100'],
   RUSTYPOTATO_SNAPSHOT_PATH: ['/data/dump.rdb', '/data/dump.rdb'],
@@ -669,6 +670,8 @@ let conn3: Connection | null = null;
 /** Parameters whose value here differs from redis-server's by design, with the reason. */
 const NOT_COMPARED: Record<string, string> = {
   appendfilename: "ours is the base name of [storage] aof_path, default rustypotato.aof; Redis's is appendonly.aof",
+  'aof-use-rdb-preamble':
+    "ours defaults to no (plain commands: every tool, rustypotato-check-aof included, reads them); Redis 7.0's to yes. Both values work, and both servers load both kinds of file",
 };
 
 /** The name/value pairs of a CONFIG GET reply (a flat array in RESP2, a map in RESP3), sorted. */

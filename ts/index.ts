@@ -107,7 +107,7 @@ export async function startServer(settings: Settings, configFile: string | null 
     return error === null ? undefined : error;
   });
   config.onChange('storage.aof_fsync', (policy) => void persistence.aof.setPolicy(policy));
-  for (const path of ['storage.aof_rewrite_percentage', 'storage.aof_rewrite_min_size', 'storage.aof_timestamps', 'storage.aof_compression', 'storage.save', 'storage.stop_writes_on_bgsave_error'] as const) {
+  for (const path of ['storage.aof_rewrite_percentage', 'storage.aof_rewrite_min_size', 'storage.aof_timestamps', 'storage.aof_use_rdb_preamble', 'storage.aof_compression', 'storage.save', 'storage.stop_writes_on_bgsave_error'] as const) {
     config.onChange(path, () => void setImmediate(() => persistence.update(config.settings)));
   }
   // After loading: replaying the files publishes nothing (nobody can be subscribed yet).

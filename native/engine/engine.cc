@@ -119,6 +119,10 @@ bool Engine::setConfig(std::string_view name, std::string_view value) {
     aof_.setTimestamps(v == "yes");
     return true;
   }
+  if (name == "aof-use-rdb-preamble") {
+    aof_.setRdbPreamble(v == "yes");
+    return true;
+  }
   if (name == "appendfsync") {
     if (v == "always") aof_.setPolicy(FsyncPolicy::Always);
     else if (v == "everysec") aof_.setPolicy(FsyncPolicy::EverySec);

@@ -96,6 +96,9 @@ class AofLog {
   // aof-timestamp-enabled: a "#TS:<unix seconds>" line before the first record of each second.
   void setTimestamps(bool on) { timestamps_ = on; }
   FsyncPolicy policy() const { return policy_; }
+  // aof-use-rdb-preamble: a rewrite writes the new file's base as an RDB image.
+  void setRdbPreamble(bool on) { rdbPreamble_ = on; }
+  bool rdbPreamble() const { return rdbPreamble_; }
 
   // One command executed against database `db` at unix ms `nowMs`.
   void record(int db, std::span<const std::string_view> argv, long long nowMs = 0);
@@ -161,6 +164,7 @@ class AofLog {
   long long lastFsyncMs_ = 0;
   bool unsynced_ = false;
   bool timestamps_ = false;
+  bool rdbPreamble_ = false;
   bool inTransaction_ = false;
   std::vector<std::pair<int, std::string>> transaction_;  // [db, encoded command]
   size_t transactionRewriteFrom_ = 0;

@@ -1490,7 +1490,7 @@ void Loader::run() {
 
 }  // namespace
 
-bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink) {
+bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink, bool aofBase) {
   RdbWriter w(sink);
   char magic[10];
   std::snprintf(magic, sizeof magic, "REDIS%04d", kRdbVersion);
@@ -1500,7 +1500,7 @@ bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink) {
   w.aux("redis-bits", sizeof(void*) == 8 ? "64" : "32");
   w.aux("ctime", std::string_view(number, num::formatInt64(nowMs / 1000, number)));
   w.aux("used-mem", std::string_view(number, num::formatInt64(static_cast<int64_t>(engine.usedMemory()), number)));
-  w.aux("aof-base", "0");
+  w.aux("aof-base", aofBase ? "1" : "0");
   // Function libraries come before the data, as in Redis 7.0 (rdbSaveFunctions).
   for (const std::string& code : scripting::functionLibraryCodes()) {
     w.byte(kOpFunction2);

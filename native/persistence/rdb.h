@@ -26,8 +26,9 @@ using RdbSink = std::function<bool(const char* data, size_t size)>;
 
 // Writes an RDB v10 image of every database (aux fields, SELECTDB + RESIZEDB per non-empty db,
 // expiries as EXPIRETIME_MS, EOF + CRC64). Keys already expired at `nowMs` are skipped. Returns
-// false when the sink failed.
-bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink);
+// false when the sink failed. `aofBase`: the image starts an AOF (aof-use-rdb-preamble), which its
+// "aof-base" aux field says, as Redis writes it.
+bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink, bool aofBase = false);
 
 struct RdbLoadResult {
   bool ok = false;

@@ -114,6 +114,7 @@ export interface Settings {
     stop_writes_on_bgsave_error: boolean;
     /** Add "#TS:<unix seconds>" annotations to the AOF (point-in-time recovery). */
     aof_timestamps: boolean;
+    aof_use_rdb_preamble: boolean;
     /** Start-up only: replay the AOF up to this time (unix seconds or an ISO date); '' = all of it. */
     restore_to: string;
     /** Thresholds of the compact collection encodings (Redis's names with '_' for '-'). */
@@ -456,6 +457,15 @@ const TABLE = [
     summary: 'point-in-time recovery: replay the AOF only up to this time (the file is cut there; a copy is kept)',
     flag: { long: 'restore-to', arg: '<TIME>' },
     inFile: false,
+    feature: 'aof',
+  }),
+  row('storage.aof_use_rdb_preamble', {
+    kind: boolean,
+    // Redis 7.0 defaults to yes. Plain commands stay our default: every tool and Redis version reads
+    // them, rustypotato-check-aof included, and the compressed base is ours either way.
+    default: false,
+    summary: "BGREWRITEAOF writes the new AOF's base as an RDB image (smaller, loads faster), then commands",
+    redis: { name: 'aof-use-rdb-preamble', access: 'runtime' },
     feature: 'aof',
   }),
   row('storage.aof_timestamps', {

@@ -57,6 +57,7 @@ export class Persistence {
 
   private applyEngineSettings(): void {
     native.setConfig('aof-timestamp-enabled', this.settings.storage.aof_timestamps ? 'yes' : 'no');
+    native.setConfig('aof-use-rdb-preamble', this.settings.storage.aof_use_rdb_preamble ? 'yes' : 'no');
     native.setConfig('compression', this.settings.storage.aof_compression);
   }
 
