@@ -49,6 +49,21 @@ function checkAof(file: string): { ok: boolean; output: string } {
   return { ok: r.status === 0 && /is valid/.test(r.stdout), output: r.stdout + r.stderr };
 }
 
+/** The data set redis-server 7.0 loads from `aof` (given as an old-style AOF in a fresh `dirName`). */
+async function datasetInRedis(aof: string, dirName: string): Promise<string> {
+  const redisDir = file(dirName);
+  fs.mkdirSync(redisDir);
+  fs.copyFileSync(aof, path.join(redisDir, 'appendonly.aof'));
+  const redis = await startRedis(['--dir', redisDir, '--appendonly', 'yes', '--appendfilename', 'appendonly.aof']);
+  running.add(redis);
+  try {
+    return await withConn(redis, (c) => dumpDataset(c));
+  } finally {
+    await redis.stop();
+    running.delete(redis);
+  }
+}
+
 function file(name: string): string {
   return path.join(tmp, name);
 }
@@ -111,15 +126,7 @@ test('a restart replays the AOF to the same data set; redis-check-aof and redis-
   await stop(again);
 
   // Redis 7.0 loads the same file (as an old-style AOF it upgrades) to the same data.
-  const redisDir = file('redis-load');
-  fs.mkdirSync(redisDir);
-  fs.copyFileSync(aof, path.join(redisDir, 'appendonly.aof'));
-  const redis = await startRedis(['--dir', redisDir, '--appendonly', 'yes', '--appendfilename', 'appendonly.aof']);
-  running.add(redis);
-  const inRedis = await withConn(redis, (c) => dumpDataset(c));
-  assert.fixture(inRedis, before);
-  await redis.stop();
-  running.delete(redis);
+  assert.fixture(await datasetInRedis(aof, 'redis-load'), before);
 });
 
 test('aof-use-rdb-preamble yes: the rewrite base is an RDB image; we, redis-check-aof and redis-server 7.0 load the file', async () => {
@@ -149,14 +156,7 @@ test('aof-use-rdb-preamble yes: the rewrite base is an RDB image; we, redis-chec
   const again = await start(aof);
   assert.fixture(await withConn(again, (c) => dumpDataset(c)), expected);
   await stop(again);
-  const redisDir = file('redis-load-preamble');
-  fs.mkdirSync(redisDir);
-  fs.copyFileSync(aof, path.join(redisDir, 'appendonly.aof'));
-  const redis = await startRedis(['--dir', redisDir, '--appendonly', 'yes', '--appendfilename', 'appendonly.aof']);
-  running.add(redis);
-  assert.fixture(await withConn(redis, (c) => dumpDataset(c)), expected);
-  await redis.stop();
-  running.delete(redis);
+  assert.fixture(await datasetInRedis(aof, 'redis-load-preamble'), expected);
 });
 
 test('an AOF written by redis-server 7.0 loads into RustyPotato', async () => {
