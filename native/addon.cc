@@ -127,6 +127,9 @@ struct State {
   Napi::FunctionReference invalidationHandler;
   // INFO commandstats / errorstats / latencystats, SLOWLOG and LATENCY capture.
   CommandStats stats;
+  // INFO stats latest_fork_usec / total_forks: how long the last fork() held the event loop.
+  uint64_t latestForkUsec = 0;
+  uint64_t totalForks = 0;
   // The EVAL/FCALL whose script is suspended (scripting::scriptSuspended): what its completion in
   // resumeScript() needs from the batch it started in.
   struct SuspendedCommand {
@@ -1138,6 +1141,9 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   out.Set("aofSize", Napi::Number::New(env, static_cast<double>(engine.aof().fileSize())));
   out.Set("aofBaseSize", Napi::Number::New(env, static_cast<double>(engine.aof().baseSize())));
   out.Set("aofPending", Napi::Number::New(env, static_cast<double>(engine.aof().pendingBytes())));
+  out.Set("aofFsyncPending", Napi::Boolean::New(env, engine.aof().backgroundFsyncBusy()));
+  out.Set("latestForkUsec", Napi::Number::New(env, static_cast<double>(state->latestForkUsec)));
+  out.Set("totalForks", Napi::Number::New(env, static_cast<double>(state->totalForks)));
   return out;
 }
 
@@ -1573,8 +1579,13 @@ Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
   Engine& engine = *state->engine;
   long long now = Engine::wallClockMs();
   if (kind == "rewrite") engine.aof().flush(now);
+  const uint64_t forkStartNs = CommandClock::nowNanos();
   pid_t pid = ::fork();
   if (pid < 0) return Napi::Number::New(env, -errno);
+  if (pid > 0) {
+    state->latestForkUsec = (CommandClock::nowNanos() - forkStartNs) / 1000;
+    ++state->totalForks;
+  }
   if (pid == 0) {
     // The child: no JavaScript, no N-API; write the file and leave without running destructors.
     // A lower priority: where the child shares a core with the server, requests go first.

@@ -281,4 +281,81 @@ test('disk full under the AOF: MISCONF for writes, reads served, nothing corrupt
   await stop(again);
 });
 
+
+/** The field names of an INFO section, in order. */
+async function infoNames(c: Connection, section: string): Promise<string[]> {
+  return String(await call(c, 'INFO', section))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => l.slice(0, l.indexOf(':')));
+}
+
+// Redis fields we do not report: the fork child's copy-on-write size and progress (Redis's child
+// reports them through a pipe; ours reports only its exit code), and module forks.
+const CHILD_PROGRESS_FIELDS = [
+  'current_cow_peak', 'current_cow_size', 'current_cow_size_age', 'current_fork_perc', 'current_save_keys_processed',
+  'current_save_keys_total', 'rdb_last_cow_size', 'aof_last_cow_size', 'module_fork_in_progress', 'module_fork_last_cow_size',
+];
+
+test('INFO persistence and the fork fields of INFO stats: Redis 7.0\'s names in its order, with values that follow saves, rewrites and loads', async () => {
+  fs.mkdirSync(path.join(tmp, 'redis-info'));
+  const redis = await startRedis(['--dir', path.join(tmp, 'redis-info'), '--appendonly', 'yes']);
+  running.add(redis);
+  const redisNames = await withConn(redis, (c) => infoNames(c, 'persistence'));
+  const redisStats = await withConn(redis, (c) => infoNames(c, 'stats'));
+  await stop(redis);
+  const rdb = path.join(tmp, 'info.rdb');
+  const aof = path.join(tmp, 'info.aof');
+  const s = await start(['--snapshot-path', rdb, '--aof-path', aof]);
+  await withConn(s, async (c) => {
+    assert.equal(await infoNames(c, 'persistence'), redisNames.filter((n) => !CHILD_PROGRESS_FIELDS.includes(n)));
+    const stats = await infoNames(c, 'stats');
+    const forkFields = ['pubsubshard_channels', 'latest_fork_usec', 'total_forks'];
+    assert.equal(stats.filter((n) => forkFields.includes(n)), redisStats.filter((n) => forkFields.includes(n)));
+    const stat = async (field: string): Promise<string> => {
+      const m = new RegExp(`^${field}:(.*)\r?$`, 'm').exec(String(await call(c, 'INFO', 'stats')));
+      return m ? m[1].trim() : '';
+    };
+    assert.is(await stat('total_forks'), '0');
+    assert.is(await infoField(c, 'rdb_saves'), '0');
+    assert.is(await infoField(c, 'aof_last_rewrite_time_sec'), '-1');
+    await populateEveryType(c, 4);
+    await call(c, 'BGSAVE');
+    await until('the BGSAVE', async () => (await infoField(c, 'rdb_bgsave_in_progress')) === '0');
+    assert.is(await infoField(c, 'rdb_saves'), '1');
+    assert.is(await infoField(c, 'rdb_current_bgsave_time_sec'), '-1');
+    assert.is(await stat('total_forks'), '1');
+    assert.ok(Number(await stat('latest_fork_usec')) > 0);
+    await call(c, 'BGREWRITEAOF');
+    await until('the rewrite', async () => (await infoField(c, 'aof_rewrites')) === '1');
+    assert.is(await stat('total_forks'), '2');
+    assert.is(await infoField(c, 'aof_last_rewrite_time_sec'), '0');
+    assert.is(await infoField(c, 'aof_current_rewrite_time_sec'), '-1');
+    assert.is(await infoField(c, 'aof_rewrites_consecutive_failures'), '0');
+    await call(c, 'SET', 'gone-soon', 'v', 'PX', 400);
+    await call(c, 'SAVE');
+    assert.is(await infoField(c, 'rdb_saves'), '2');
+  });
+  await stop(s);
+  // Loaded from the snapshot alone (no AOF): the keys it held, the one that expired meanwhile skipped.
+  await sleep(450);
+  const again = await start(['--snapshot-path', rdb]);
+  await withConn(again, async (c) => {
+    const keys = Number(await call(c, 'DBSIZE')) + Number(await withDb(c, 1, () => call(c, 'DBSIZE'))) + Number(await withDb(c, 2, () => call(c, 'DBSIZE')));
+    assert.is(await infoField(c, 'rdb_last_load_keys_loaded'), String(keys));
+    assert.is(await infoField(c, 'rdb_last_load_keys_expired'), '1');
+  });
+  await stop(again);
+});
+
+async function withDb<T>(c: Connection, db: number, fn: () => Promise<T>): Promise<T> {
+  await call(c, 'SELECT', db);
+  try {
+    return await fn();
+  } finally {
+    await call(c, 'SELECT', 0);
+  }
+}
+
 test.run();

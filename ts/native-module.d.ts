@@ -300,6 +300,11 @@ export interface EngineInfo {
   aofSize: number;
   aofBaseSize: number;
   aofPending: number;
+  /** A background fsync is queued or running (INFO aof_pending_bio_fsync). */
+  aofFsyncPending: boolean;
+  /** INFO stats: how long the last fork() took (µs), and how many there were. */
+  latestForkUsec: number;
+  totalForks: number;
 }
 
 export interface AofLoadStep {

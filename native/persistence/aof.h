@@ -125,6 +125,8 @@ class AofLog {
   uint64_t fileSize() const { return fileSize_; }
   uint64_t baseSize() const { return baseSize_; }
   int lastWriteError() const { return lastWriteError_; }
+  // A background fsync (everysec, a rewrite's switch) is queued or running: INFO aof_pending_bio_fsync.
+  bool backgroundFsyncBusy() { return fsync_.busy(); }
 
   // ---- rewrite ----
   bool rewriting() const { return rewriting_; }

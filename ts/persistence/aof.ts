@@ -50,6 +50,9 @@ export class AofManager implements ReplyGate {
   lastWriteStatus: 'ok' | 'err' = 'ok';
   lastWriteErrno = 0;
   rewritesDone = 0;
+  /** INFO aof_rewrites_consecutive_failures / aof_last_rewrite_time_sec. */
+  private rewriteFailures = 0;
+  private lastRewriteMs = -1;
   /** Set when a rewrite was asked for while another child ran (BGREWRITEAOF scheduled). */
   rewriteScheduled = false;
   loading = false;
@@ -296,12 +299,15 @@ export class AofManager implements ReplyGate {
       return;
     }
     this.child = null;
+    this.lastRewriteMs = Date.now() - child.startedAt;
     if (!ok || error !== null) {
+      this.rewriteFailures++;
       this.lastRewriteStatus = 'err';
       this.log.warn({ error: error ?? 'the child failed' }, 'Background AOF rewrite failed');
       return;
     }
     this.lastRewriteStatus = 'ok';
+    this.rewriteFailures = 0;
     this.rewritesDone++;
     if (!this.open) native.setConfig('appendfsync', this.policy);
     this.open = true;
@@ -341,12 +347,24 @@ export class AofManager implements ReplyGate {
       ['aof_enabled', this.open ? 1 : 0],
       ['aof_rewrite_in_progress', this.child !== null ? 1 : 0],
       ['aof_rewrite_scheduled', this.rewriteScheduled ? 1 : 0],
+      ['aof_last_rewrite_time_sec', this.lastRewriteMs < 0 ? -1 : Math.round(this.lastRewriteMs / 1000)],
+      ['aof_current_rewrite_time_sec', this.child === null ? -1 : Math.floor((Date.now() - this.child.startedAt) / 1000)],
       ['aof_last_bgrewrite_status', this.lastRewriteStatus],
       ['aof_rewrites', this.rewritesDone],
+      ['aof_rewrites_consecutive_failures', this.rewriteFailures],
       ['aof_last_write_status', this.lastWriteStatus],
     ];
     if (this.open) {
-      fields.push(['aof_current_size', info.aofSize], ['aof_base_size', info.aofBaseSize], ['aof_buffer_length', info.aofPending]);
+      fields.push(
+        ['aof_current_size', info.aofSize],
+        ['aof_base_size', info.aofBaseSize],
+        ['aof_pending_rewrite', this.rewriteScheduled ? 1 : 0],
+        ['aof_buffer_length', info.aofPending],
+        ['aof_pending_bio_fsync', info.aofFsyncPending ? 1 : 0],
+        // Redis counts the writes it postponed while a background fsync ran; ours never postpones
+        // a write (records reach the file before their replies leave, whatever the disk does).
+        ['aof_delayed_fsync', 0],
+      );
     }
     return fields;
   }

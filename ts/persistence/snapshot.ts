@@ -36,6 +36,11 @@ export class SnapshotManager {
   /** BGSAVE SCHEDULE while another child ran. */
   scheduled = false;
   lastSaveDurationMs = -1;
+  /** Successful saves (SAVE, BGSAVE, shutdown) since start: INFO rdb_saves. */
+  saves = 0;
+  /** Keys loaded and keys skipped as expired by the last snapshot load (INFO rdb_last_load_keys_*). */
+  lastLoadKeys = 0;
+  lastLoadExpired = 0;
 
   constructor(
     public filePath: string,
@@ -46,6 +51,11 @@ export class SnapshotManager {
 
   get saving(): boolean {
     return this.child !== null;
+  }
+
+  /** Seconds the running background save has taken so far; -1 when none runs. */
+  get currentSaveSeconds(): number {
+    return this.child === null ? -1 : Math.floor((Date.now() - this.child.startedAt) / 1000);
   }
 
   changesSinceSave(): number {
@@ -59,6 +69,8 @@ export class SnapshotManager {
     const started = Date.now();
     const result = native.loadSnapshot(file);
     if (typeof result === 'string') throw new Error(`${result} (file ${file})`);
+    this.lastLoadKeys = result.keys;
+    this.lastLoadExpired = result.expired;
     this.log.info({ file, keys: result.keys, expired: result.expired }, `DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
     return true;
   }
@@ -144,6 +156,7 @@ export class SnapshotManager {
     this.dirtyAtSave = dirtyAtStart;
     this.lastBgsaveStatus = 'ok';
     this.lastSaveDurationMs = ms;
+    this.saves++;
   }
 }
 
