@@ -1413,6 +1413,7 @@ struct AofLoad {
   std::unique_ptr<AofReader> reader;
   int db = 0;
   long long commands = 0;
+  long long preambleKeys = 0;   // keys loaded from an RDB preamble
   long long stopAtSeconds = 0;  // point-in-time: stop at the first #TS annotation past this
   bool inMulti = false;
   size_t multiStart = 0;
@@ -1462,6 +1463,7 @@ Napi::Value AofLoadBegin(const Napi::CallbackInfo& info) {
     RdbLoadResult rdb = rdbLoad(*state->engine, load->image.data(), load->image.size(), Engine::wallClockMs());
     if (!rdb.ok) return Napi::String::New(env, "Bad RDB preamble in the append only file: " + rdb.error);
     commandsFrom = rdb.end;
+    load->preambleKeys = static_cast<long long>(rdb.keys);
   }
   load->reader = std::make_unique<AofReader>(load->image.data(), load->image.size(), commandsFrom);
   size_t size = load->image.size();
@@ -1559,6 +1561,7 @@ Napi::Value AofLoadStep(const Napi::CallbackInfo& info) {
   out.Set("offset", Napi::Number::New(env, static_cast<double>(reader.offset())));
   out.Set("size", Napi::Number::New(env, static_cast<double>(load.image.size())));
   out.Set("commands", Napi::Number::New(env, static_cast<double>(load.commands)));
+  out.Set("preambleKeys", Napi::Number::New(env, static_cast<double>(load.preambleKeys)));
   out.Set("done", Napi::Boolean::New(env, done));
   if (done) aofLoad.reset();
   return out;

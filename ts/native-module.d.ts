@@ -311,6 +311,8 @@ export interface AofLoadStep {
   offset: number;
   size: number;
   commands: number;
+  /** Keys loaded from the file's RDB preamble, before its commands (aofLoadBegin loads it). */
+  preambleKeys: number;
   done: boolean;
   /** Corruption or an unknown command: loading must not go on. */
   error?: string;

@@ -184,18 +184,20 @@ export class AofManager implements ReplyGate {
 
   /** Replays `file`; stops at the first #TS annotation later than stopAtSeconds when given. */
   load(file: string, truncatedOk: boolean, stopAtSeconds: number): { commands: number; truncatedAt: number | null; stoppedAt: number | null } {
+    const started = Date.now();
     const size = native.aofLoadBegin(file, stopAtSeconds);
     if (typeof size === 'string') throw new Error(size);
     this.loading = true;
-    const started = Date.now();
     const progress = new LoadProgress(size, this.log);
     let truncatedAt: number | null = null;
     let stoppedAt: number | null = null;
     let commands = 0;
+    let preambleKeys = 0;
     try {
       for (;;) {
         const step = native.aofLoadStep(4 << 20);
         commands = step.commands;
+        preambleKeys = step.preambleKeys;
         progress.update(step.offset);
         if (step.error !== undefined) throw new Error(`${step.error} (file ${file})`);
         if (step.truncatedAt !== undefined) {
@@ -219,7 +221,7 @@ export class AofManager implements ReplyGate {
       progress.finish();
       this.loading = false;
     }
-    this.log.info({ file, commands, ms: Date.now() - started }, `DB loaded from append only file: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
+    this.log.info({ file, preambleKeys, commands, ms: Date.now() - started }, `DB loaded from append only file: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
     return { commands, truncatedAt, stoppedAt };
   }
 
