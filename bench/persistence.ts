@@ -16,7 +16,10 @@
  *    the pinning) and once moved to the other core, as it would run on a machine with spare cores.
  *
  *   node dist/bench/persistence.js [--quick] [--requests N] [--rounds N] [--keys N]
- *                                  [--parts throughput,load,rewrite]
+ *                                  [--parts throughput,load,rewrite] [--modes off,everysec,always]
+ *
+ * Under `always` the throughput part also counts each server's fdatasync calls (perf's syscall
+ * tracepoint, where perf can) and prints the writes per fdatasync: the size of the group commits.
  *
  * Everything listens on 127.0.0.1; each server's files live in a temp dir removed at the end.
  */
@@ -25,7 +28,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { cli, fmt, hasTaskset, median, parseBenchOptions, pinned, runBenchmark, startTarget, type Sample, type Target } from './side-by-side';
+import { cli, fmt, hasTaskset, median, parseBenchOptions, pinned, runBenchmark, serverPid, startTarget, type Sample, type Target } from './side-by-side';
 
 type Options = {
   requests: number;
@@ -36,10 +39,12 @@ type Options = {
   rewriteLoad: number;
   /** Which parts to run: throughput, load, rewrite. */
   parts: string[];
+  /** Which AOF modes the throughput part runs: off, everysec, always. */
+  modes: string[];
 };
 
 function parseOptions(argv: string[]): Options {
-  return parseBenchOptions<Options>(argv, { requests: 100000, rounds: 2, keys: 1000000, clients: 50, rewriteLoad: 600000, parts: ['throughput', 'load', 'rewrite'] }, {
+  return parseBenchOptions<Options>(argv, { requests: 100000, rounds: 2, keys: 1000000, clients: 50, rewriteLoad: 600000, parts: ['throughput', 'load', 'rewrite'], modes: ['off', 'everysec', 'always'] }, {
     quick: { requests: 30000, rounds: 1, rewriteLoad: 300000 },
   });
 }
@@ -162,10 +167,29 @@ class LineClient {
 
 const TESTS = ['set', 'incr', 'lpush'];
 
+/** Counts a process's fdatasync calls with perf's syscall tracepoint until stop(); null without perf. */
+function countFdatasync(pid: number): { stop(): Promise<number | null> } {
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', 'syscalls:sys_enter_fdatasync', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  perf.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => {
+    perf.once('exit', () => resolve());
+    perf.once('error', () => resolve());
+  });
+  return {
+    async stop() {
+      perf.kill('SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      const m = /^(\d+),.*sys_enter_fdatasync/m.exec(stderr);
+      return m ? Number(m[1]) : null;
+    },
+  };
+}
+
 async function throughput(opts: Options): Promise<void> {
   console.log(`== 1. throughput: redis-benchmark -c ${opts.clients} -n ${opts.requests} -r 100000, median of ${opts.rounds} alternating round(s)`);
-  console.log(['aof', 'test', 'P', 'redis ops/s', 'rp ops/s', 'ratio', 'redis p99/max ms', 'rp p99/max ms'].join('\t'));
-  for (const mode of ['off', 'everysec', 'always'] as Mode[]) {
+  console.log(['aof', 'test', 'P', 'redis ops/s', 'rp ops/s', 'ratio', 'redis p99/max ms', 'rp p99/max ms', 'writes/fdatasync redis rp'].join('\t'));
+  for (const mode of opts.modes as Mode[]) {
     const targets: Record<Name, Target> = {
       redis: await startWithAof('redis', mode, freshDir(`tp-redis-${mode}`)),
       rustypotato: await startWithAof('rustypotato', mode, freshDir(`tp-rp-${mode}`)),
@@ -178,10 +202,17 @@ async function throughput(opts: Options): Promise<void> {
       for (const pipeline of [1, 16]) {
         for (const test of TESTS) {
           const samples: Record<Name, Sample[]> = { redis: [], rustypotato: [] };
+          const syncs: Record<Name, number[]> = { redis: [], rustypotato: [] };
           for (let round = 0; round < opts.rounds; round++) {
             const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
-            for (const name of order) samples[name].push(runBenchmark(targets[name], test, pipeline, opts, 0));
+            for (const name of order) {
+              const counter = mode === 'always' ? countFdatasync(serverPid(targets[name])) : null;
+              samples[name].push(runBenchmark(targets[name], test, pipeline, opts, 0));
+              const n = counter === null ? null : await counter.stop();
+              if (n !== null && n > 0) syncs[name].push(opts.requests / n);
+            }
           }
+          const perSync = (name: Name): string => (syncs[name].length > 0 ? fmt(median(syncs[name]), 1) : '-');
           const pick = (name: Name, k: keyof Sample): number => median(samples[name].map((s) => s[k]));
           console.log(
             [
@@ -189,6 +220,7 @@ async function throughput(opts: Options): Promise<void> {
               fmt(pick('rustypotato', 'rps') / pick('redis', 'rps')),
               `${fmt(pick('redis', 'p99'), 3)}/${fmt(pick('redis', 'max'), 3)}`,
               `${fmt(pick('rustypotato', 'p99'), 3)}/${fmt(pick('rustypotato', 'max'), 3)}`,
+              mode === 'always' ? `${perSync('redis')} ${perSync('rustypotato')}` : '',
             ].join('\t'),
           );
         }
