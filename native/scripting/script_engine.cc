@@ -16,6 +16,7 @@
 #include "scripting/sha1.h"
 
 extern "C" {
+#include <ldo.h>
 #include <lstate.h>
 }
 
@@ -28,6 +29,16 @@ constexpr int kGcPeriod = 50;  // a GC step every 50 scripts, as Redis does
 constexpr int kHookInstructions = 100000;  // Redis's count hook period
 
 void busyHook(lua_State* co, lua_Debug*) { ScriptEngine::instance().onHook(co); }
+
+// L runs the message handler of the xpcall in progress (a frame of that function is active).
+bool inMessageHandler(lua_State* L) {
+  if (L->errfunc == 0) return false;
+  const TValue* handler = restorestack(L, L->errfunc);
+  if (!ttisfunction(handler)) return false;
+  for (CallInfo* ci = L->ci; ci > L->base_ci; --ci)
+    if (ttisfunction(ci->func) && clvalue(ci->func) == clvalue(handler)) return true;
+  return false;
+}
 
 // The value on top is an error table that redis.call/pcall made from a command's error reply.
 bool countedError(lua_State* L) {
@@ -714,6 +725,12 @@ void ScriptEngine::onHook(lua_State* co) {
   }
   // As Redis: the hook runs at every line from now on, so that a pcall cannot swallow the kill.
   setKillHook(co);
+  // Lua allows hooks again only when a hook returns; raised from one, the error is passed to the
+  // xpcall message handler (if any) with hooks still off. When the kill stops that handler itself,
+  // Lua calls it again with the kill error, and a looping handler then loops on with no hook:
+  // Redis hangs there for good. There, hooks stay allowed, so the handler gets the kill error in
+  // turn until Lua gives up ("error in error handling"); elsewhere this is Redis's behaviour.
+  if (inMessageHandler(co)) co->allowhook = 1;
   pushErrorTable(co, "Script killed by user with SCRIPT KILL...");
   lua_error(co);
 }
