@@ -30,6 +30,9 @@ constexpr int kHookInstructions = 100000;  // Redis's count hook period
 
 void busyHook(lua_State* co, lua_Debug*) { ScriptEngine::instance().onHook(co); }
 
+// The count hook every run carries (ScriptEngine::onHook); coroutines the script creates inherit it.
+void setBusyHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKCOUNT, kHookInstructions); }
+
 // L runs the message handler of the xpcall in progress (a frame of that function is active).
 bool inMessageHandler(lua_State* L) {
   if (L->errfunc == 0) return false;
@@ -257,7 +260,6 @@ int scriptErrorHandler(lua_State* L) {
   return 1;
 }
 
-void setBusyHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKCOUNT, kHookInstructions); }
 void setKillHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKLINE, 0); }
 
 int missingGlobal(lua_State* L) {

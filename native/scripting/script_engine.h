@@ -33,8 +33,6 @@ void setReadOnlyMetatable(lua_State* L, lua_CFunction index);
 // The space-separated words of a "#!..." line (EVAL's shebang, a library's header).
 std::vector<std::string_view> splitWords(std::string_view line);
 
-// The count hook every coroutine of a run carries (ScriptEngine::onHook).
-void setBusyHook(lua_State* co);
 // After SCRIPT KILL: the hook raises the kill error at every new line of `co`, as Redis does, so that
 // a pcall in the script cannot swallow it.
 void setKillHook(lua_State* co);
