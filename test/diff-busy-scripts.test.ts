@@ -58,6 +58,26 @@ async function read(c: Connection, label: string, log: string[], n = 1): Promise
   for (let i = 0; i < n; i++) log.push(`${label}: ${show((await c.read(10000)).raw)}`);
 }
 
+/** `caller` runs `script`, which passes the threshold and ends by itself; `other` pings meanwhile and reads k after. */
+async function runToTheEnd(caller: Connection, other: Connection, log: string[], script: string): Promise<void> {
+  caller.send('EVAL', script, '0');
+  await sleep(SETTLE_MS);
+  log.push('during: ' + show((await other.call(['PING'])).raw));
+  await read(caller, 'caller', log);
+  log.push('after: ' + show((await other.call(['GET', 'k'])).raw));
+  caller.close();
+  other.close();
+}
+
+/** `killer` sends SHUTDOWN NOSAVE while `caller`'s script is busy: the connections close, the server exits. */
+async function shutdownNoSave(server: ServerHandle, caller: Connection, killer: Connection, log: string[], logKiller = false): Promise<void> {
+  killer.send('SHUTDOWN', 'NOSAVE');
+  log.push(`caller closed: ${await caller.waitClosed(5000)}`);
+  if (logKiller) log.push(`killer closed: ${await killer.waitClosed(5000)}`);
+  for (let i = 0; i < 50 && !server.exited(); i++) await sleep(100);
+  log.push(`exited: ${server.exited()}`);
+}
+
 async function connectSet(server: ServerHandle): Promise<Connection> {
   const c = await server.connect();
   const r = await c.call(['CONFIG', 'SET', 'busy-reply-threshold', String(THRESHOLD_MS)]);
@@ -121,11 +141,7 @@ test('a script that wrote is UNKILLABLE; SHUTDOWN is refused, SHUTDOWN NOSAVE st
     log.push('function kill: ' + show((await b.call(['FUNCTION', 'KILL'])).raw));
     log.push('shutdown: ' + show((await b.call(['SHUTDOWN'])).raw));
     log.push('shutdown save: ' + show((await b.call(['SHUTDOWN', 'SAVE'])).raw));
-    b.send('SHUTDOWN', 'NOSAVE');
-    log.push(`caller closed: ${await a.waitClosed(5000)}`);
-    log.push(`killer closed: ${await b.waitClosed(5000)}`);
-    for (let i = 0; i < 50 && !server.exited(); i++) await sleep(100);
-    log.push(`exited: ${server.exited()}`);
+    await shutdownNoSave(server, a, b, log, true);
   }, { stops: true });
 });
 
@@ -250,13 +266,7 @@ out[#out + 1] = tostring(ok) .. ' ' .. e
 redis.call('set', 'k', 'v')
 return out`;
     log.push('set: ' + show((await a.call(['SET', 'str', 'text'])).raw));
-    a.send('EVAL', script, '0');
-    await sleep(SETTLE_MS);
-    log.push('during: ' + show((await b.call(['PING'])).raw));
-    await read(a, 'caller', log);
-    log.push('after: ' + show((await b.call(['GET', 'k'])).raw));
-    a.close();
-    b.close();
+    await runToTheEnd(a, b, log, script);
   });
 });
 
@@ -268,10 +278,7 @@ test('a script that wrote, then loops inside pcall, is UNKILLABLE', async () => 
     await sleep(SETTLE_MS);
     log.push('ping: ' + show((await b.call(['PING'])).raw));
     log.push('script kill: ' + show((await b.call(['SCRIPT', 'KILL'])).raw));
-    b.send('SHUTDOWN', 'NOSAVE');
-    log.push(`caller closed: ${await a.waitClosed(5000)}`);
-    for (let i = 0; i < 50 && !server.exited(); i++) await sleep(100);
-    log.push(`exited: ${server.exited()}`);
+    await shutdownNoSave(server, a, b, log);
   }, { stops: true });
 });
 
@@ -352,13 +359,7 @@ ok, e = pcall(table.sort, {3, 2, 1}, function(x, y) once('sort error') error('cm
 out[#out + 1] = tostring(ok) .. ' ' .. e
 redis.call('set', 'k', 'v')
 return out`;
-    a.send('EVAL', script, '0');
-    await sleep(SETTLE_MS);
-    log.push('during: ' + show((await b.call(['PING'])).raw));
-    await read(a, 'caller', log);
-    log.push('after: ' + show((await b.call(['GET', 'k'])).raw));
-    a.close();
-    b.close();
+    await runToTheEnd(a, b, log, script);
   });
 });
 
@@ -378,10 +379,7 @@ end, flags={'no-writes'}}`;
     await sleep(SETTLE_MS);
     log.push('ping: ' + show((await b.call(['PING'])).raw));
     log.push('script kill: ' + show((await b.call(['SCRIPT', 'KILL'])).raw));
-    b.send('SHUTDOWN', 'NOSAVE');
-    log.push(`caller closed: ${await a.waitClosed(5000)}`);
-    for (let i = 0; i < 50 && !server.exited(); i++) await sleep(100);
-    log.push(`exited: ${server.exited()}`);
+    await shutdownNoSave(server, a, b, log);
   }, { stops: true });
 });
 
@@ -392,10 +390,7 @@ test('looping inside an xpcall message handler: BUSY, SHUTDOWN NOSAVE', async ()
     a.send('EVAL', `return {xpcall(function() error('fail') end, function(e) ${SPIN} end)}`, '0');
     await sleep(SETTLE_MS);
     for (const cmd of [['PING'], ['GET', 'k'], ['SHUTDOWN']]) log.push('during: ' + show((await b.call(cmd)).raw));
-    b.send('SHUTDOWN', 'NOSAVE');
-    log.push(`caller closed: ${await a.waitClosed(5000)}`);
-    for (let i = 0; i < 50 && !server.exited(); i++) await sleep(100);
-    log.push(`exited: ${server.exited()}`);
+    await shutdownNoSave(server, a, b, log);
   }, { stops: true });
 });
 
