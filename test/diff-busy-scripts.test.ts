@@ -357,6 +357,10 @@ local xr = {xpcall(function() error('fail') end, function(err) once('handler') r
 out[#out + 1] = tostring(xr[1]) .. ' ' .. xr[2]
 ok, e = pcall(table.sort, {3, 2, 1}, function(x, y) once('sort error') error('cmp failed') end)
 out[#out + 1] = tostring(ok) .. ' ' .. e
+-- Commands that TypeScript runs, called from a comparator after a suspension.
+local infos = 0
+table.sort({3, 1, 2, 5, 4}, function(x, y) once('info') infos = infos + #redis.call('command', 'info', 'get') + (redis.call('info', 'server'):find('redis_version') and 1 or 0) return x < y end)
+out[#out + 1] = 'info ' .. infos
 redis.call('set', 'k', 'v')
 return out`;
     await runToTheEnd(a, b, log, script);
