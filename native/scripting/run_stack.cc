@@ -169,7 +169,10 @@ void RunStack::leave(Exit why) {
   switchStacks(*own_, *server_);
 }
 
-void RunStack::suspend() { leave(Exit::Suspended); }
+void RunStack::suspend() {
+  // (Off this stack there is nothing to leave: the caller goes on.)
+  if (inside_) leave(Exit::Suspended);
+}
 
 void RunStack::callOnServerStack(Task fn, void* arg) {
   if (!inside_) return fn(arg);

@@ -34,7 +34,7 @@ class RunStack {
   bool start(Task task, void* arg);
   // Continues the suspended task from its suspend(): true once it returned.
   bool resume();
-  // On this stack only: back to the caller of start()/resume(), until the next resume().
+  // From this stack: back to the caller of start()/resume(), until the next resume().
   void suspend();
   // Runs fn(arg) on the server's stack: from this stack, by switching out and back.
   void callOnServerStack(Task fn, void* arg);
