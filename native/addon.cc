@@ -34,6 +34,7 @@
 #include "persistence/rdb.h"
 #include "protocol/reply.h"
 #include "scripting/host.h"
+#include "scripting/run_stack.h"
 #include "util/socket_send.h"
 #include "net/client_io.h"
 #include "protocol/request.h"
@@ -321,10 +322,7 @@ const Subcommand* findSubcommand(const Command& cmd, std::string_view name) {
   return nullptr;
 }
 
-// A TypeScript-owned command called from a script: the callback dispatches it like a client's
-// command and returns its RESP reply bytes.
-void runScriptCommandInJs(scripting::ScriptCall& call) {
-  if (state->scriptCallback.IsEmpty() || state->env == nullptr) return call.out.error(scripting::kErrUnknownFromScript);
+void callScriptCallback(scripting::ScriptCall& call) {
   Napi::Env env(state->env);
   Napi::HandleScope scope(env);
   Napi::Array args = Napi::Array::New(env, call.argv.size());
@@ -341,6 +339,13 @@ void runScriptCommandInJs(scripting::ScriptCall& call) {
   call.out.raw(std::string_view(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength()));
 }
 
+// A TypeScript-owned command called from a script: the callback dispatches it like a client's
+// command and returns its RESP reply bytes. (JavaScript runs on the server's stack, not the run's.)
+void runScriptCommandInJs(scripting::ScriptCall& call) {
+  if (state->scriptCallback.IsEmpty() || state->env == nullptr) return call.out.error(scripting::kErrUnknownFromScript);
+  scripting::callOnServerStack([&call] { callScriptCallback(call); });
+}
+
 // Before a message is published while invalidations wait: the messages still pending here are handed
 // to TypeScript's queues first (they were published before the invalidations), then TypeScript
 // takes the invalidations and queues them behind.
@@ -348,11 +353,14 @@ void sendInvalidationsInJs() {
   if (state->invalidationHandler.IsEmpty() || state->env == nullptr) return;
   PubSubTable& pubsub = state->engine->pubsub();
   if (pubsub.hasPending()) pubsub.flush(false);
-  Napi::Env env(state->env);
-  Napi::HandleScope scope(env);
-  state->invalidationHandler.Call({});
-  // The handler catches its own errors; nothing may stay pending inside the command.
-  if (env.IsExceptionPending()) env.GetAndClearPendingException();
+  // (A script's command may get here: JavaScript runs on the server's stack, not the run's.)
+  scripting::callOnServerStack([] {
+    Napi::Env env(state->env);
+    Napi::HandleScope scope(env);
+    state->invalidationHandler.Call({});
+    // The handler catches its own errors; nothing may stay pending inside the command.
+    if (env.IsExceptionPending()) env.GetAndClearPendingException();
+  });
 }
 
 // redis.call from a script: the command runs here, in the script's database, with the checks

@@ -17,6 +17,7 @@ import Redis from 'ioredis';
 import { Cmd } from './support/diff';
 import { checkScript, usePair } from './support/harness';
 import { startCandidate } from './support/servers';
+import { Rng } from './support/random';
 
 const p = usePair(test);
 
@@ -195,6 +196,125 @@ test('the struct library: pack, unpack and size with every option, alignment, by
     evalCmd(show("struct.unpack('>I2 c0 d', struct.pack('>I2 c0 d', 3, 'abc', 2.25))")),
   ];
   await checkScript(p(), cmds, { modes: ['pipelined'] });
+});
+
+/** Seeded: arrays with repeats, sorted by consistent, inconsistent and failing comparators. */
+function sortCases(seed: number, n: number): Cmd[] {
+  const rng = new Rng(seed);
+  const comparators = [
+    '',  // Lua's default order
+    'function(a, b) return a > b end',
+    'function(a, b) return a <= b end',  // not a strict order: may raise "invalid order function for sorting"
+    'function(a, b) return (a * 7 + b * 3) % 5 < 2 end',
+    // Depends on the call order: only the same algorithm gives the same result.
+    'function(a, b) calls = calls + 1 return (a * 31 + b * 17 + calls) % 3 == 0 end',
+    'function(a, b) calls = calls + 1 if calls > 20 then error("cmp " .. calls) end return a < b end',
+    'function(a, b) return a % 4 < b % 4 end',
+    'function(a, b) return nil end',
+    'function(a, b) return 1 end',
+  ];
+  const cmds: Cmd[] = [];
+  for (let i = 0; i < n; i++) {
+    const values = Array.from({ length: rng.int(0, 40) }, () => rng.int(0, rng.pick([3, 20, 1000])));
+    const cmp = rng.pick(comparators);
+    const script = `local calls = 0
+local t = {${values.join(', ')}}
+local ok, e = pcall(table.sort, t${cmp === '' ? '' : ', ' + cmp})
+return {tostring(ok), tostring(e), calls, t}`;
+    cmds.push(evalCmd(script));
+  }
+  return cmds;
+}
+
+test('table.sort: orders, comparator errors and calls of Lua 5.1 (seeded arrays and comparators)', async () => {
+  const cmds: Cmd[] = [...sortCases(7001, 40), ...sortCases(7002, 40)];
+  cmds.push(
+    evalCmd("local t = {'b', 'a', 'c', 'B'} table.sort(t) return t"),
+    evalCmd("local t = {3, 'a', 1} table.sort(t) return t"),
+    evalCmd("local t = {3, 1, 2} table.sort(t, function(a, b) return a.x < b end) return t"),
+    evalCmd("local t = {{v=2}, {v=1}} table.sort(t) return 1"),
+    evalCmd("local t = {3, 1, 2} table.sort(t, 5) return t"),
+    evalCmd('return table.sort()'),
+    evalCmd('local t = {} for i = 1, 20 do t[i] = 5 end table.sort(t, function(a, b) return a <= b end) return t'),
+    evalCmd("local t = {3, 1, 2} table.sort(t, function(a, b) return redis.call('incr', 'k') % 2 == 0 end) return t"),
+    evalCmd("local t = {5, 1, 4} table.sort(t, function(a, b) error({err='ERR from comparator'}) end) return t"),
+    evalCmd("local t = {5, 1, 4} table.sort(t, function(a, b) local x = nil return x.y end) return t"),
+  );
+  await checkScript(p(), cmds, { modes: ['pipelined'], protocols: [2] });
+});
+
+test('string.gsub with functions, tables and strings: anchors, empty matches, %-escapes, max n, errors', async () => {
+  const cases = [
+    "'hello world', '%w+', function(w) return w:upper() end", "'hello world', '(%w+)', function(w) return nil end",
+    "'hello world', '%w+', function(w) return false end", "'hello', '', function() return '-' end", "'hello', '', '-'",
+    "'hello', '^h', function(c) return 'J' end", "'hello', '^', function() return '>' end", "'hello', '$', function() return '<' end",
+    "'hello', 'l*', function(m) return '[' .. m .. ']' end", "'hello', 'x*', '%0%0'", "'abc', '%w', '%%%0'",
+    "'abc', '(a)(b)', '%2%1'", "'abc', '()b()', function(p, q) return p .. ':' .. q end", "'abc', '%w', function(c) return 42 end",
+    "'abc', '%w', function(c) return {} end", "'abc', '%w', function(c) return 1.5 end", "'abc abc', 'b', 'X', 1",
+    "'abc abc', 'b', function() return 'Y' end, 1", "'abc', '%w', 'x', 0", "'abc', '%w', 'x', -1", "'abc', '%w', {a='1', b=true}",
+    "'abc', '%w', {a=false}", "'abc', '(%w)(%w)', {ab='no', a='yes'}", "'abc', '%w', '%2'", "'abc', '%w', '%'", "'abc', '[a', 'x'",
+    "'abc', '%w', 5", "'abc', '%w'", "'abc', '%w', function(c) error('in repl') end", "'a.b.c', '%.', function() return '/' end",
+    "'key=val; k2=v2', '(%w+)=(%w+)', function(k, v) return v .. '=' .. k end", "'aaa', 'a-', function(m) return '<' .. m .. '>' end",
+    "'', '', function() return 'e' end", "'abc', '.', function(c) return c:byte() end", "'x^y', '%^', '\\'",
+  ];
+  const cmds: Cmd[] = cases.map((args) => evalCmd(`local ok, r, n = pcall(string.gsub, ${args}) return {tostring(ok), tostring(r), tostring(n)}`));
+  cmds.push(evalCmd("return string.gsub('abc', '%w', function(c) return redis.call('incr', 'n') end)"));
+  cmds.push(evalCmd("return ('abc'):gsub('b', function() error({err='ERR gsub table'}) end)"));
+  await checkScript(p(), cmds, { modes: ['pipelined'] });
+});
+
+test('metamethods, xpcall message handlers and coroutines: results and errors', async () => {
+  const mt = `local log = {}
+local mt = {}
+mt.__index = function(t, k) log[#log + 1] = 'index ' .. tostring(k) return k .. '!' end
+mt.__newindex = function(t, k, v) log[#log + 1] = 'newindex ' .. tostring(k) rawset(t, k, v * 2) end
+mt.__add = function(a, b) return 'add' end
+mt.__sub = function(a, b) return 7 end
+mt.__mul = function(a, b) error('no mul') end
+mt.__unm = function(a) return 'unm' end
+mt.__eq = function(a, b) log[#log + 1] = 'eq' return true end
+mt.__lt = function(a, b) log[#log + 1] = 'lt' return 1 end
+mt.__le = function(a, b) log[#log + 1] = 'le' return nil end
+mt.__concat = function(a, b) return 'cat' end
+mt.__call = function(self, x, y) return x + y, 'called' end
+local a, b = setmetatable({}, mt), setmetatable({}, mt)
+`;
+  const scripts = [
+    'return {a.foo, a[1], log[1], log[2]}', 'a.x = 21 return {rawget(a, "x"), log[1]}', 'return {a + 1, 1 + a, a - b, -a}',
+    'return a * 2', 'return {tostring(a == b), tostring(a ~= b), tostring(a < b), tostring(a <= b), tostring(a > b), #log}',
+    "return {a .. 'x', 'x' .. a, a .. b}", 'return {a(1, 2)}', 'return {pcall(a, 1, {})}', 'return {pcall(function() return a * 1 end)}',
+    "local t = setmetatable({}, {__index = function(t, k) return redis.call('incr', 'mm') end}) return {t.x, t.y}",
+    "local t = setmetatable({}, {__index = function(t, k) error({err='ERR from index'}) end}) return t.x",
+    "local t = setmetatable({}, {__index = function(t, k) return t[k .. 'x'] end}) return t.a",
+    "local t = setmetatable({}, {__index = setmetatable({}, {__index = function(t, k) return 'deep ' .. k end})}) return t.q",
+    "local t = setmetatable({}, {__len = function() return 5 end}) return #t",
+    "local t = setmetatable({}, {__tostring = function() return 'T!' end}) return tostring(t)",
+  ].map((body) => evalCmd(mt + body));
+  const handlers = [
+    "return {xpcall(function() error('boom') end, function(e) return 'handled: ' .. e end)}",
+    "return {xpcall(function() error({err='ERR t'}) end, function(e) return type(e) end)}",
+    "return {xpcall(function() error('boom') end, function(e) error('again') end)}",
+    "return {xpcall(function() return 1, 2 end, function(e) return e end)}",
+    "return {xpcall(function() local x = nil return x.y end, function(e) return redis.call('incr', 'h') end)}",
+    "return {xpcall(function() error('boom') end, 42)}",
+    "return {xpcall(function() error('boom') end)}",
+    "return {xpcall(42, function(e) return 'h: ' .. e end)}",
+    "local depth = 0 local function f() depth = depth + 1 return xpcall(f, function(e) return e end) end local r = {f()} return {tostring(r[1]), r[2], depth}",
+    "local depth = 0 local function f() depth = depth + 1 return pcall(f) end local r = {f()} return {tostring(r[1]), r[2], depth}",
+  ].map((s) => evalCmd(s));
+  const coroutines = [
+    "local co = coroutine.wrap(function() error('in wrap') end) return co()",
+    "local co = coroutine.wrap(function() error({err='ERR wrap table'}) end) return co()",
+    "local co = coroutine.wrap(function() return pcall(coroutine.yield, 1) end) local a, b = co() return {tostring(a), b, co('x')}",
+    "local co = coroutine.wrap(function(...) local n = select('#', ...) while true do n = n + select('#', coroutine.yield(n)) end end) return {co(1, 2), co(), co(1, 2, 3)}",
+    "local co = coroutine.create(function() return redis.call('incr', 'c') end) return {coroutine.resume(co)}",
+    "local co = coroutine.create(function() local t = {3, 1, 2} table.sort(t, function(a, b) coroutine.yield() return a < b end) end) return {coroutine.resume(co)}",
+    "local co = coroutine.create(function() return string.gsub('ab', '%w', function(c) return coroutine.yield(c) end) end) return {coroutine.resume(co)}",
+    "local co = coroutine.create(function() return setmetatable({}, {__index = function() return coroutine.yield(1) end}).x end) return {coroutine.resume(co)}",
+    "local co = coroutine.wrap(function() return coroutine.wrap(function() return coroutine.yield(5) end)() end) return co()",
+    "local co = coroutine.wrap(function() end) co() return co()",
+  ].map((s) => evalCmd(s));
+  await checkScript(p(), [...scripts, ...handlers, ...coroutines], { modes: ['pipelined'] });
 });
 
 /** INFO lines of `section` on a server, with timings (usec, usec_per_call) masked. */

@@ -12,9 +12,11 @@
 #include "scripting/convert.h"
 #include "scripting/host.h"
 #include "scripting/libraries.h"
+#include "scripting/run_stack.h"
 #include "scripting/sha1.h"
 
 extern "C" {
+#include <ldo.h>
 #include <lstate.h>
 }
 
@@ -27,6 +29,19 @@ constexpr int kGcPeriod = 50;  // a GC step every 50 scripts, as Redis does
 constexpr int kHookInstructions = 100000;  // Redis's count hook period
 
 void busyHook(lua_State* co, lua_Debug*) { ScriptEngine::instance().onHook(co); }
+
+// The count hook every run carries (ScriptEngine::onHook); coroutines the script creates inherit it.
+void setBusyHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKCOUNT, kHookInstructions); }
+
+// L runs the message handler of the xpcall in progress (a frame of that function is active).
+bool inMessageHandler(lua_State* L) {
+  if (L->errfunc == 0) return false;
+  const TValue* handler = restorestack(L, L->errfunc);
+  if (!ttisfunction(handler)) return false;
+  for (CallInfo* ci = L->ci; ci > L->base_ci; --ci)
+    if (ttisfunction(ci->func) && clvalue(ci->func) == clvalue(handler)) return true;
+  return false;
+}
 
 // The value on top is an error table that redis.call/pcall made from a command's error reply.
 bool countedError(lua_State* L) {
@@ -210,17 +225,6 @@ int redisBreakpoint(lua_State* L) {
 }
 int redisDebug(lua_State*) { return 0; }
 
-// coroutine.yield: the script's own coroutines yield as in Lua; the script itself may not, nor a
-// function under pcall (they run in coroutines of ours only so that the server can suspend them:
-// Redis refuses those yields, having called them through a C boundary).
-int coroutineYield(lua_State* L) {
-  if (ScriptEngine::instance().isOwnThread(L)) {
-    lua_pushstring(L, "attempt to yield across metamethod/C-call boundary");  // no position, as Lua's own
-    return lua_error(L);
-  }
-  return lua_yield(L, lua_gettop(L));
-}
-
 }  // namespace
 
 bool locateError(lua_State* L, int level, lua_Debug& where) {
@@ -256,8 +260,6 @@ int scriptErrorHandler(lua_State* L) {
   return 1;
 }
 
-bool canYield(lua_State* co) { return co->nCcalls <= co->baseCcalls; }
-void setBusyHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKCOUNT, kHookInstructions); }
 void setKillHook(lua_State* co) { lua_sethook(co, busyHook, LUA_MASKLINE, 0); }
 
 int missingGlobal(lua_State* L) {
@@ -417,9 +419,6 @@ void ScriptEngine::open(LuaVm& vm, bool forFunctions) {
   setFunction(L, "randomseed", mathRandomSeed);
   lua_pop(L, 1);
   openProtectedCalls(L);
-  lua_getglobal(L, "coroutine");
-  setFunction(L, "yield", coroutineYield);
-  lua_pop(L, 1);
   lua_pushcfunction(L, scriptErrorHandler);
   lua_setglobal(L, "__redis__err__handler");
 
@@ -460,7 +459,6 @@ void ScriptEngine::open(LuaVm& vm, bool forFunctions) {
 }
 
 void ScriptEngine::flush() {
-  forgetProtectedThreads(scriptsVm_);
   lua_close(scriptsVm_.L);
   if (thread_ == scriptsVm_.thread) thread_ = nullptr;
   scriptsVm_ = LuaVm();  // (its thread lived in the closed state)
@@ -472,7 +470,6 @@ size_t ScriptEngine::vmBytes(const LuaVm& vm) {
   return static_cast<size_t>(lua_gc(vm.L, LUA_GCCOUNT, 0)) * 1024 + static_cast<size_t>(lua_gc(vm.L, LUA_GCCOUNTB, 0));
 }
 
-ScriptEngine::LuaVm& ScriptEngine::vmOf(lua_State* L) { return G(L) == G(scriptsVm_.L) ? scriptsVm_ : functionsVm_; }
 
 namespace {
 
@@ -617,8 +614,8 @@ void ScriptEngine::runAndReply(CommandContext& c, ScriptRun& run, int nargs) {
   busy_ = false;
   killed_ = false;
   runStarted_ = std::chrono::steady_clock::now();
-  const int status = lua_resume(co, nargs);
-  if (status == LUA_YIELD) {
+  startArgs_ = nargs;
+  if (!runStack().start(resumeRunThread, this)) {
     // Past the busy threshold: no reply yet (resume() writes it). EVAL itself is never logged.
     run_ = nullptr;
     scriptSuspended = true;
@@ -628,23 +625,25 @@ void ScriptEngine::runAndReply(CommandContext& c, ScriptRun& run, int nargs) {
     c.propagateNothing();
     return;
   }
-  finishRun(c.reply, status);
+  finishRun(c.reply, runStatus_);
+}
+
+void ScriptEngine::resumeRunThread(void* engine) {
+  auto& self = *static_cast<ScriptEngine*>(engine);
+  self.runStatus_ = lua_resume(self.thread_, self.startArgs_);
 }
 
 bool ScriptEngine::resume(ReplyWriter& reply, long long sliceMs) {
   if (!scriptSuspended) return true;
   run_ = &current_;
   sliceEnds_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(sliceMs);
-  // A killed run gets its error at the next instruction, and again after any pcall that catches it.
-  if (killed_) lua_sethook(levelThread(static_cast<int>(protectedLevels_.size()) - 1), busyHook, LUA_MASKCOUNT, 1);
-  // The run may be suspended inside pcalls: the innermost one goes on first.
-  const int status = resumeLevels(-1);
-  if (status == LUA_YIELD) {
+  // Back into the hook that suspended the run (which raises the kill error if the run was killed).
+  if (!runStack().resume()) {
     run_ = nullptr;
     return false;
   }
   scriptSuspended = false;
-  finishRun(reply, status);
+  finishRun(reply, runStatus_);
   return true;
 }
 
@@ -713,23 +712,29 @@ std::string ScriptEngine::runError(lua_State* co, int status) {
 }
 
 void ScriptEngine::onHook(lua_State* co) {
-  if (run_ == nullptr) return;  // a pcall's coroutine in a library's code at FUNCTION LOAD
-  if (killed_) {
-    setKillHook(co);
-    pushErrorTable(co, "Script killed by user with SCRIPT KILL...");
-    lua_error(co);
-    return;
+  if (run_ == nullptr) return;  // code of a library at FUNCTION LOAD
+  if (!killed_) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!busy_) {
+      if (now - runStarted_ < std::chrono::milliseconds(busyThresholdMs_)) return;
+      busy_ = true;
+    } else if (now < sliceEnds_) {
+      return;
+    }
+    // The server answers the other clients (Redis processes events here); resume() comes back.
+    runStack().suspend();
+    if (!killed_) return;
   }
-  const auto now = std::chrono::steady_clock::now();
-  if (!busy_) {
-    if (now - runStarted_ < std::chrono::milliseconds(busyThresholdMs_)) return;
-    busy_ = true;
-  } else if (now < sliceEnds_) {
-    return;
-  }
-  // The run yields to the server, or the innermost pcall's coroutine to its pcall, which passes
-  // the suspension outward; a coroutine of the script's own goes on.
-  if (isOwnThread(co) && canYield(co)) lua_yield(co, 0);
+  // As Redis: the hook runs at every line from now on, so that a pcall cannot swallow the kill.
+  setKillHook(co);
+  // Lua allows hooks again only when a hook returns; raised from one, the error is passed to the
+  // xpcall message handler (if any) with hooks still off. When the kill stops that handler itself,
+  // Lua calls it again with the kill error, and a looping handler then loops on with no hook:
+  // Redis hangs there for good. There, hooks stay allowed, so the handler gets the kill error in
+  // turn until Lua gives up ("error in error handling"); elsewhere this is Redis's behaviour.
+  if (inMessageHandler(co)) co->allowhook = 1;
+  pushErrorTable(co, "Script killed by user with SCRIPT KILL...");
+  lua_error(co);
 }
 
 void ScriptEngine::kill(CommandContext& c, bool isEval) {

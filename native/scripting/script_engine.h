@@ -33,15 +33,11 @@ void setReadOnlyMetatable(lua_State* L, lua_CFunction index);
 // The space-separated words of a "#!..." line (EVAL's shebang, a library's header).
 std::vector<std::string_view> splitWords(std::string_view line);
 
-// The count hook every coroutine of a run carries (ScriptEngine::onHook).
-void setBusyHook(lua_State* co);
 // After SCRIPT KILL: the hook raises the kill error at every new line of `co`, as Redis does, so that
 // a pcall in the script cannot swallow it.
 void setKillHook(lua_State* co);
-// lua_yield's own condition: no C call (pcall, metamethod, ...) is in progress inside co's run.
-bool canYield(lua_State* co);
-// Installs the global pcall and xpcall that a suspension can cross, and coroutine.running, status
-// and resume that see through the coroutines they run in (protected.cc).
+// Installs Redis's pcall, and coroutine.running and yield that treat the run's coroutine as the
+// main thread (protected.cc).
 void openProtectedCalls(lua_State* L);
 // The script position an error raised at stack `level` of L names: that frame, or its caller when
 // it is a C function (error(), redis.call, ...).
@@ -136,15 +132,12 @@ class ScriptEngine {
 
   // ---- long-running scripts (Redis 7.0's busy-reply-threshold) ----
   //
-  // Every run is a Lua coroutine with a count hook (every 100k instructions, as Redis). Once the
-  // run has lasted busy-reply-threshold ms the hook yields: eval/fcall return without a reply and
-  // scriptSuspended is set. The server then answers other clients BUSY (or serves SCRIPT KILL,
-  // FUNCTION KILL, FUNCTION STATS, SHUTDOWN NOSAVE) and calls resume() in slices until the run ends.
-  // A yield is impossible across a C call. pcall and xpcall are therefore ours (protected.cc): the
-  // protected function runs in a coroutine of its own, and a suspension inside it is passed outward
-  // level by level by Lua code, which can yield. The C boundaries left (a Lua function called by
-  // table.sort or string.gsub, a metamethod, an xpcall message handler, a coroutine of the script's
-  // own) run on synchronously until they are back at a level that can yield.
+  // Every run is a Lua coroutine with a count hook (every 100k instructions, as Redis), executed on
+  // a stack of its own (run_stack.h). Once the run has lasted busy-reply-threshold ms the hook
+  // leaves that stack, wherever the script is (inside pcall, a sort comparator, a metamethod, ...):
+  // eval/fcall return without a reply and scriptSuspended is set. The server then answers other
+  // clients BUSY (or serves SCRIPT KILL, FUNCTION KILL, FUNCTION STATS, SHUTDOWN NOSAVE) and calls
+  // resume() in slices until the run ends; after a kill, the hook raises the kill error as Redis's.
   void setBusyThresholdMs(long long ms) { busyThresholdMs_ = ms; }
   // Runs the suspended script for about sliceMs more; true when it ended and its reply (or error)
   // was written to `reply`.
@@ -157,21 +150,7 @@ class ScriptEngine {
   ScriptRun* run() { return run_; }
   // The count hook of every run (see above).
   void onHook(lua_State* co);
-  // L is the innermost coroutine of ours: the run's own, or that of the innermost pcall/xpcall in
-  // progress (the hook may suspend it; a script's coroutine.yield may not yield it, Lua's pcall
-  // being a C boundary).
-  bool isOwnThread(lua_State* L) const { return L == levelThread(static_cast<int>(protectedLevels_.size()) - 1); }
-  // pcall / xpcall of a Lua function (protected.cc): L's stack holds the function and its
-  // arguments (pcall) or the function and the message handler (xpcall).
-  int protectedCall(lua_State* L, bool withHandler);
-  // The coroutine the script's code running in L is in, as Lua would see it: L, or for the
-  // coroutine of a pcall, the one that pcall was called in (our run's own stands for Redis's main
-  // thread).
-  lua_State* scriptThread(lua_State* L) const {
-    for (size_t i = protectedLevels_.size(); i-- > 0;)
-      if (protectedLevels_[i].thread == L) L = protectedLevels_[i].caller;
-    return L;
-  }
+  // The coroutine of the run in progress (Redis's main thread, as scripts see it).
   lua_State* runningThread() const { return thread_; }
   // redis.call / redis.pcall: runs the command made of the arguments on the Lua stack and pushes
   // its reply as a Lua value; returns true when that value is an error table.
@@ -190,14 +169,10 @@ class ScriptEngine {
     lua_State* thread = nullptr;
     int threadRef = LUA_NOREF;
     long long runsSinceGc = 0;
-    // Coroutines of pcalls that returned, for the next ones (protected.cc), with their references.
-    std::vector<std::pair<lua_State*, int>> idleThreads;
   };
   // Opens the state with Redis's sandbox (and for functions the libraries' environments).
   void open(LuaVm& vm, bool forFunctions);
   static size_t vmBytes(const LuaVm& vm);
-  // The state L (or a coroutine of it) belongs to.
-  LuaVm& vmOf(lua_State* L);
   // Compiles `body` as f_<sha> in the registry; on failure writes Redis's error to `reply`.
   bool compile(std::string_view body, const std::string& sha, ReplyWriter& reply);
   void setArgs(const char* name, std::span<const std::string_view> values);
@@ -236,29 +211,10 @@ class ScriptEngine {
   ScriptRun current_;
   // The coroutine the run in progress executes in (its state's `thread`).
   lua_State* thread_ = nullptr;
-  // ---- pcall / xpcall in coroutines (protected.cc) ----
-  struct ProtectedLevel {
-    lua_State* thread;
-    int ref;  // the registry's reference to the thread
-    lua_State* caller;  // the thread the pcall was called in
-    bool withHandler;
-    int handlerRef = LUA_NOREF;  // xpcall's handler while the level is suspended
-  };
-  // The pcall/xpcall calls in progress, outermost first; while the run is suspended, the levels it
-  // is suspended in (each one's pcall waits, yielded, in the thread of the level before it).
-  std::vector<ProtectedLevel> protectedLevels_;
-  // The coroutine of level `depth`; the run's for -1.
-  lua_State* levelThread(int depth) const {
-    return depth < 0 ? thread_ : protectedLevels_[static_cast<size_t>(depth)].thread;
-  }
-  // Resumes the suspended levels innermost first, each one's end resuming the thread its pcall
-  // waits in with the results, until level `depth` (-1: the run) yields or ends: returns its status.
-  int resumeLevels(int depth);
-  // Pops the innermost level, whose coroutine ended with `status`, and pushes its pcall's results
-  // on `L`, the thread it was called in; returns their number.
-  int finishProtected(lua_State* L, int status);
-  // Before vm's state is closed: its coroutines are forgotten.
-  void forgetProtectedThreads(LuaVm& vm);
+  // Runs thread_ on the run stack: lua_resume with startArgs_ arguments; the status in runStatus_.
+  static void resumeRunThread(void* engine);
+  int startArgs_ = 0;
+  int runStatus_ = 0;
   long long busyThresholdMs_ = 5000;
   std::chrono::steady_clock::time_point runStarted_;
   std::chrono::steady_clock::time_point sliceEnds_;

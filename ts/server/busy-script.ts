@@ -1,8 +1,8 @@
 /**
  * Redis 7.0's busy state: a script (EVAL*, FCALL*) that has run longer than busy-reply-threshold.
  *
- * Scripts run in the engine as Lua coroutines. Past the threshold the engine suspends the script
- * unanswered (StopReason.ScriptBusy) and the server turns busy: from then on the script runs in
+ * Scripts run in the engine on a native stack of their own. Past the threshold the engine suspends
+ * the script (wherever it is) unanswered (StopReason.ScriptBusy) and the server turns busy: from then on the script runs in
  * slices of SLICE_MS, one per event-loop turn, so that between slices connections are accepted and
  * clients are read. Meanwhile only commands flagged allow_busy run (SCRIPT KILL, FUNCTION KILL,
  * FUNCTION STATS, SHUTDOWN NOSAVE, MULTI/DISCARD/WATCH/UNWATCH, AUTH, HELLO, QUIT, RESET); every
