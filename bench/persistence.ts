@@ -351,32 +351,46 @@ function runBenchmarkAsync(port: number, requests: number, clients: number): Pro
   });
 }
 
-/** One SET at a time on its own connection until `stop()`; every request's latency. */
+/**
+ * One SET at a time on its own connection until `stop()`; every request's latency. The probe runs
+ * in a process of its own (this script with --probe-port, on the load generator's core): this
+ * process blocks in execFileSync (redis-cli, taskset) while it watches the rewrite, and a probe
+ * sharing its event loop would count those pauses as the server's.
+ */
 function startProbe(port: number): { stop: () => Promise<number[]> } {
-  const latencies: number[] = [];
-  let stopping = false;
-  const deadline = Date.now() + 300000;
-  const loop = (async (): Promise<void> => {
-    const c = await LineClient.connect(port);
-    try {
-      for (let i = 0; !stopping && Date.now() < deadline; i++) {
-        const t0 = performance.now();
-        await c.call(['SET', `probe:${i % 1000}`, 'v']);
-        latencies.push(performance.now() - t0);
-        // A short pause so that the probe samples time evenly without loading the server itself.
-        await sleep(1);
-      }
-    } finally {
-      c.close();
-    }
-  })();
+  const [cmd, args] = pinned(1, process.execPath, [__filename, '--probe-port', String(port)]);
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     stop: async () => {
-      stopping = true;
-      await loop;
-      return latencies;
+      child.stdin.end();
+      await Promise.race([exited, sleep(10000)]);
+      return out.trim() === '' ? [] : (JSON.parse(out) as number[]);
     },
   };
+}
+
+/** The probe process: SETs until its stdin closes, then prints the latencies (ms) as JSON. */
+async function probeMain(port: number): Promise<void> {
+  let stopping = false;
+  process.stdin.on('end', () => (stopping = true)).resume();
+  const latencies: number[] = [];
+  const deadline = Date.now() + 300000;
+  const c = await LineClient.connect(port);
+  try {
+    for (let i = 0; !stopping && Date.now() < deadline; i++) {
+      const t0 = performance.now();
+      await c.call(['SET', `probe:${i % 1000}`, 'v']);
+      latencies.push(performance.now() - t0);
+      // A short pause so that the probe samples time evenly without loading the server itself.
+      await sleep(1);
+    }
+  } finally {
+    c.close();
+  }
+  process.stdout.write(JSON.stringify(latencies.map((x) => Math.round(x * 1000) / 1000)));
 }
 
 function percentile(xs: number[], p: number): number {
@@ -499,7 +513,8 @@ async function main(): Promise<void> {
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().catch((err: unknown) => {
+const probeAt = process.argv.indexOf('--probe-port');
+(probeAt >= 0 ? probeMain(Number(process.argv[probeAt + 1])) : main()).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 }).finally(() => {
