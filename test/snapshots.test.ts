@@ -308,6 +308,7 @@ test('INFO persistence and the fork fields of INFO stats: Redis 7.0\'s names in 
   const rdb = path.join(tmp, 'info.rdb');
   const aof = path.join(tmp, 'info.aof');
   const s = await start(['--snapshot-path', rdb, '--aof-path', aof]);
+  let goneAt = 0;
   await withConn(s, async (c) => {
     assert.equal(await infoNames(c, 'persistence'), redisNames.filter((n) => !CHILD_PROGRESS_FIELDS.includes(n)));
     const stats = await infoNames(c, 'stats');
@@ -330,16 +331,17 @@ test('INFO persistence and the fork fields of INFO stats: Redis 7.0\'s names in 
     await call(c, 'BGREWRITEAOF');
     await until('the rewrite', async () => (await infoField(c, 'aof_rewrites')) === '1');
     assert.is(await stat('total_forks'), '2');
-    assert.is(await infoField(c, 'aof_last_rewrite_time_sec'), '0');
+    assert.match(await infoField(c, 'aof_last_rewrite_time_sec'), /^\d+$/);
     assert.is(await infoField(c, 'aof_current_rewrite_time_sec'), '-1');
     assert.is(await infoField(c, 'aof_rewrites_consecutive_failures'), '0');
-    await call(c, 'SET', 'gone-soon', 'v', 'PX', 400);
+    await call(c, 'SET', 'gone-soon', 'v', 'PX', 2000);
+    goneAt = Date.now() + 2000;
     await call(c, 'SAVE');
     assert.is(await infoField(c, 'rdb_saves'), '2');
   });
   await stop(s);
   // Loaded from the snapshot alone (no AOF): the keys it held, the one that expired meanwhile skipped.
-  await sleep(450);
+  await sleep(Math.max(0, goneAt - Date.now()) + 100);
   const again = await start(['--snapshot-path', rdb]);
   await withConn(again, async (c) => {
     const keys = Number(await call(c, 'DBSIZE')) + Number(await withDb(c, 1, () => call(c, 'DBSIZE'))) + Number(await withDb(c, 2, () => call(c, 'DBSIZE')));
