@@ -131,6 +131,8 @@ struct State {
   // INFO stats latest_fork_usec / total_forks: how long the last fork() held the event loop.
   uint64_t latestForkUsec = 0;
   uint64_t totalForks = 0;
+  // Per running child: the read end of the pipe on which it reports its copy-on-write size.
+  std::unordered_map<pid_t, OwnedFd> childReports;
   // The EVAL/FCALL whose script is suspended (scripting::scriptSuspended): what its completion in
   // resumeScript() needs from the batch it started in.
   struct SuspendedCommand {
@@ -1577,6 +1579,18 @@ Napi::Value AofLoadStep(const Napi::CallbackInfo& info) {
 
 // ---- background persistence: fork()ed children write from a copy-on-write view ----
 
+// Private_Dirty of the calling process (/proc/self/smaps_rollup), in bytes; 0 when unreadable.
+uint64_t privateDirtyBytes() {
+  OwnedFd fd(::open("/proc/self/smaps_rollup", O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return 0;
+  char text[4096];
+  ssize_t n = ::read(fd.get(), text, sizeof text - 1);
+  if (n <= 0) return 0;
+  text[n] = '\0';
+  const char* at = std::strstr(text, "Private_Dirty:");
+  return at ? std::strtoull(at + 14, nullptr, 10) * 1024 : 0;
+}
+
 // kind "rewrite": the AOF base as commands into `path`; "snapshot": an RDB file at `path` (atomic).
 // Returns the child's pid, or -errno when fork failed.
 Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
@@ -1590,12 +1604,21 @@ Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
   Engine& engine = *state->engine;
   long long now = Engine::wallClockMs();
   if (kind == "rewrite") engine.aof().flush(now);
+  int report[2] = {-1, -1};
+  if (::pipe2(report, O_CLOEXEC) != 0) report[0] = report[1] = -1;
   const uint64_t forkStartNs = CommandClock::nowNanos();
   pid_t pid = ::fork();
-  if (pid < 0) return Napi::Number::New(env, -errno);
+  if (pid < 0) {
+    const int err = errno;
+    for (int fd : report)
+      if (fd >= 0) ::close(fd);
+    return Napi::Number::New(env, -err);
+  }
   if (pid > 0) {
     state->latestForkUsec = (CommandClock::nowNanos() - forkStartNs) / 1000;
     ++state->totalForks;
+    if (report[1] >= 0) ::close(report[1]);
+    if (report[0] >= 0) state->childReports[pid] = OwnedFd(report[0]);
   }
   if (pid == 0) {
     // The child: no JavaScript, no N-API; write the file and leave without running destructors.
@@ -1626,6 +1649,12 @@ Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
       });
       if (!codecError.empty() && codecError != "write error") error = codecError;
     }
+    if (report[1] >= 0) {
+      // The pages this child holds privately: those it copied because one side wrote them
+      // (Redis's rdb_last_cow_size / aof_last_cow_size, measured the same way).
+      const uint64_t cowBytes = privateDirtyBytes();
+      (void)writeAll(report[1], reinterpret_cast<const char*>(&cowBytes), sizeof cowBytes);
+    }
     if (!error.empty()) {
       // The parent only sees the exit code: the reason goes to the log stream (stderr) from here.
       std::string line = "rustypotato background " + kind + " child " + std::to_string(::getpid()) + ": " + error + "\n";
@@ -1637,7 +1666,8 @@ Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, pid);
 }
 
-// Reaps a finished child: returns [pid, exitCode] (exitCode -1 when killed by a signal), or null.
+// Reaps a finished child: returns [pid, exitCode, cowBytes] (exitCode -1 when killed by a signal;
+// cowBytes 0 when it reported nothing), or null.
 Napi::Value ReapChild(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsNumber()) return env.Null();
@@ -1645,9 +1675,16 @@ Napi::Value ReapChild(const Napi::CallbackInfo& info) {
   int status = 0;
   pid_t r = ::waitpid(pid, &status, WNOHANG);
   if (r <= 0) return env.Null();
-  Napi::Array out = Napi::Array::New(env, 2);
+  uint64_t cowBytes = 0;
+  if (auto it = state->childReports.find(r); it != state->childReports.end()) {
+    // The child has exited: what it wrote is in the pipe, or nothing (EOF).
+    if (::read(it->second.get(), &cowBytes, sizeof cowBytes) != static_cast<ssize_t>(sizeof cowBytes)) cowBytes = 0;
+    state->childReports.erase(it);
+  }
+  Napi::Array out = Napi::Array::New(env, 3);
   out.Set(0u, Napi::Number::New(env, r));
   out.Set(1u, Napi::Number::New(env, WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+  out.Set(2u, Napi::Number::New(env, static_cast<double>(cowBytes)));
   return out;
 }
 

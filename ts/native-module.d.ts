@@ -180,7 +180,8 @@ export interface NativeModule {
    */
   forkPersist(kind: 'rewrite' | 'snapshot', path: string): number;
   /** Reaps a finished child: [pid, exit code (-1: killed)] or null while it runs. */
-  reapChild(pid: number): [number, number] | null;
+  /** [pid, exit code (-1: killed), the child's copy-on-write bytes (0: not reported)]. */
+  reapChild(pid: number): [number, number, number] | null;
   /**
    * After a rewrite child: ok → append what was logged meanwhile and switch files atomically. Null
    * when switched, the error, or true while the new file's fsync runs in the background

@@ -53,6 +53,8 @@ export class AofManager implements ReplyGate {
   /** INFO aof_rewrites_consecutive_failures / aof_last_rewrite_time_sec. */
   private rewriteFailures = 0;
   private lastRewriteMs = -1;
+  /** Bytes the last rewrite's child copied on write (INFO aof_last_cow_size). */
+  private lastCowSize = 0;
   /** Set when a rewrite was asked for while another child ran (BGREWRITEAOF scheduled). */
   rewriteScheduled = false;
   loading = false;
@@ -277,7 +279,10 @@ export class AofManager implements ReplyGate {
         this.rewriteFinished(true);
       } else {
         const reaped = native.reapChild(this.child.pid);
-        if (reaped !== null) this.rewriteFinished(reaped[1] === 0);
+        if (reaped !== null) {
+          this.lastCowSize = reaped[2];
+          this.rewriteFinished(reaped[1] === 0);
+        }
       }
       return;
     }
@@ -355,6 +360,7 @@ export class AofManager implements ReplyGate {
       ['aof_rewrites', this.rewritesDone],
       ['aof_rewrites_consecutive_failures', this.rewriteFailures],
       ['aof_last_write_status', this.lastWriteStatus],
+      ['aof_last_cow_size', this.lastCowSize],
     ];
     if (this.open) {
       fields.push(

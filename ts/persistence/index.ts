@@ -190,6 +190,7 @@ export class Persistence {
       ['rdb_last_bgsave_time_sec', s.lastSaveDurationMs < 0 ? -1 : Math.round(s.lastSaveDurationMs / 1000)],
       ['rdb_current_bgsave_time_sec', s.currentSaveSeconds],
       ['rdb_saves', s.saves],
+      ['rdb_last_cow_size', s.lastCowSize],
       ['rdb_last_load_keys_expired', s.lastLoadExpired],
       ['rdb_last_load_keys_loaded', s.lastLoadKeys],
       ...this.aof.infoFields(),

@@ -41,6 +41,8 @@ export class SnapshotManager {
   /** Keys loaded and keys skipped as expired by the last snapshot load (INFO rdb_last_load_keys_*). */
   lastLoadKeys = 0;
   lastLoadExpired = 0;
+  /** Bytes the last background save's child copied on write (INFO rdb_last_cow_size). */
+  lastCowSize = 0;
 
   constructor(
     public filePath: string,
@@ -111,6 +113,7 @@ export class SnapshotManager {
       if (reaped === null) return;
       const child = this.child;
       this.child = null;
+      this.lastCowSize = reaped[2];
       if (reaped[1] === 0) {
         this.saved(child.dirtyAtFork, Date.now() - child.startedAt);
         this.log.info('Background saving terminated with success');
