@@ -31,6 +31,7 @@
 #include "persistence/aof.h"
 #include "persistence/compress.h"
 #include "persistence/files.h"
+#include "persistence/live_snapshot.h"
 #include "persistence/rdb.h"
 #include "protocol/reply.h"
 #include "scripting/host.h"
@@ -128,11 +129,8 @@ struct State {
   Napi::FunctionReference invalidationHandler;
   // INFO commandstats / errorstats / latencystats, SLOWLOG and LATENCY capture.
   CommandStats stats;
-  // INFO stats latest_fork_usec / total_forks: how long the last fork() held the event loop.
-  uint64_t latestForkUsec = 0;
-  uint64_t totalForks = 0;
-  // Per running child: the read end of the pipe on which it reports its copy-on-write size.
-  std::unordered_map<pid_t, OwnedFd> childReports;
+  // The running BGSAVE / BGREWRITEAOF, if any (at most one at a time, as Redis has one child).
+  std::unique_ptr<LiveSnapshot> persistJob;
   // The EVAL/FCALL whose script is suspended (scripting::scriptSuspended): what its completion in
   // resumeScript() needs from the batch it started in.
   struct SuspendedCommand {
@@ -1152,8 +1150,6 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   out.Set("aofBaseSize", Napi::Number::New(env, static_cast<double>(engine.aof().baseSize())));
   out.Set("aofPending", Napi::Number::New(env, static_cast<double>(engine.aof().pendingBytes())));
   out.Set("aofFsyncPending", Napi::Boolean::New(env, engine.aof().backgroundFsyncBusy()));
-  out.Set("latestForkUsec", Napi::Number::New(env, static_cast<double>(state->latestForkUsec)));
-  out.Set("totalForks", Napi::Number::New(env, static_cast<double>(state->totalForks)));
   return out;
 }
 
@@ -1577,115 +1573,60 @@ Napi::Value AofLoadStep(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// ---- background persistence: fork()ed children write from a copy-on-write view ----
+// ---- background persistence: live snapshots (persistence/live_snapshot.h) ----
 
-// Private_Dirty of the calling process (/proc/self/smaps_rollup), in bytes; 0 when unreadable.
-uint64_t privateDirtyBytes() {
-  OwnedFd fd(::open("/proc/self/smaps_rollup", O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return 0;
-  char text[4096];
-  ssize_t n = ::read(fd.get(), text, sizeof text - 1);
-  if (n <= 0) return 0;
-  text[n] = '\0';
-  const char* at = std::strstr(text, "Private_Dirty:");
-  return at ? std::strtoull(at + 14, nullptr, 10) * 1024 : 0;
-}
-
-// kind "rewrite": the AOF base as commands into `path`; "snapshot": an RDB file at `path` (atomic).
-// Returns the child's pid, or -errno when fork failed.
-Napi::Value ForkPersist(const Napi::CallbackInfo& info) {
+// persistStart(kind, path): "snapshot" writes an RDB file at `path` (atomically), "rewrite" the
+// AOF base into `path` and starts keeping the rewrite buffer. Null when started (a file that cannot
+// be created fails the job, reported by persistPoll), else why not.
+Napi::Value PersistStart(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state || info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) {
-    Napi::TypeError::New(env, "forkPersist(kind, path)").ThrowAsJavaScriptException();
+    Napi::TypeError::New(env, "persistStart(kind, path)").ThrowAsJavaScriptException();
     return env.Null();
   }
+  if (state->persistJob) return Napi::String::New(env, "a background save is already running");
   std::string kind = info[0].As<Napi::String>().Utf8Value();
   std::string path = info[1].As<Napi::String>().Utf8Value();
   Engine& engine = *state->engine;
-  long long now = Engine::wallClockMs();
-  if (kind == "rewrite") engine.aof().flush(now);
-  int report[2] = {-1, -1};
-  if (::pipe2(report, O_CLOEXEC) != 0) report[0] = report[1] = -1;
-  const uint64_t forkStartNs = CommandClock::nowNanos();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    const int err = errno;
-    for (int fd : report)
-      if (fd >= 0) ::close(fd);
-    return Napi::Number::New(env, -err);
-  }
-  if (pid > 0) {
-    state->latestForkUsec = (CommandClock::nowNanos() - forkStartNs) / 1000;
-    ++state->totalForks;
-    if (report[1] >= 0) ::close(report[1]);
-    if (report[0] >= 0) state->childReports[pid] = OwnedFd(report[0]);
-  }
-  if (pid == 0) {
-    // The child: no JavaScript, no N-API; write the file and leave without running destructors.
-    // A lower priority: where the child shares a core with the server, requests go first.
-    (void)::setpriority(PRIO_PROCESS, 0, 10);
-    std::string error;
-    if (kind == "rewrite") {
-      OwnedFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-      if (!fd.valid()) {
-        error = "Failed opening " + path + ": " + std::strerror(errno);
-      } else {
-        BufferedFileWriter out(fd.get());
-        std::unique_ptr<Compressor> codec =
-            makeCompressor(engine.codec(), [&out](const char* data, size_t size) { return out.write(data, size); }, error);
-        if (codec) {
-          auto sink = [&codec](const char* data, size_t size) { return codec->write(data, size); };
-          bool ok = (engine.aof().rdbPreamble() ? rdbWrite(engine, now, sink, true) : writeAofBase(engine, now, sink)) &&
-                    codec->finish() && out.flush();
-          if (!ok) error = std::string("Write error on ") + path + ": " + (codec->error().empty() ? std::strerror(out.error()) : codec->error());
-          else if (::fsync(fd.get()) != 0) error = std::string("Failed to fsync ") + path + ": " + std::strerror(errno);
-        }
-      }
-    } else {
-      std::string codecError;
-      error = writeFileAtomically(path, [&engine, now, &codecError](BufferedFileWriter& out) {
-        codecError = writeSnapshot(engine, now, out);
-        return codecError.empty();
-      });
-      if (!codecError.empty() && codecError != "write error") error = codecError;
-    }
-    if (report[1] >= 0) {
-      // The pages this child holds privately: those it copied because one side wrote them
-      // (Redis's rdb_last_cow_size / aof_last_cow_size, measured the same way).
-      const uint64_t cowBytes = privateDirtyBytes();
-      (void)writeAll(report[1], reinterpret_cast<const char*>(&cowBytes), sizeof cowBytes);
-    }
-    if (!error.empty()) {
-      // The parent only sees the exit code: the reason goes to the log stream (stderr) from here.
-      std::string line = "rustypotato background " + kind + " child " + std::to_string(::getpid()) + ": " + error + "\n";
-      writeAll(2, line.data(), line.size());
-    }
-    ::_exit(error.empty() ? 0 : 1);
-  }
-  if (kind == "rewrite") engine.aof().beginRewrite();
-  return Napi::Number::New(env, pid);
+  const bool rewrite = kind == "rewrite";
+  // What the old file holds is complete before the image's moment (the records of the rewrite
+  // buffer start right after it).
+  if (rewrite) engine.aof().flush(Engine::wallClockMs());
+  state->persistJob = LiveSnapshot::start(engine, rewrite ? LiveSnapshot::Kind::Rewrite : LiveSnapshot::Kind::Snapshot, path);
+  if (rewrite) engine.aof().beginRewrite();
+  return env.Null();
 }
 
-// Reaps a finished child: returns [pid, exitCode, cowBytes] (exitCode -1 when killed by a signal;
-// cowBytes 0 when it reported nothing), or null.
-Napi::Value ReapChild(const Napi::CallbackInfo& info) {
+// persistStep(budgetMicros): encodes for about that long. Returns 0 while encoding (call again
+// soon), 1 while the file is being written, 2 when done, 3 on failure, -1 when no job runs.
+Napi::Value PersistStep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) return env.Null();
-  pid_t pid = static_cast<pid_t>(info[0].As<Napi::Number>().Int32Value());
-  int status = 0;
-  pid_t r = ::waitpid(pid, &status, WNOHANG);
-  if (r <= 0) return env.Null();
-  uint64_t cowBytes = 0;
-  if (auto it = state->childReports.find(r); it != state->childReports.end()) {
-    // The child has exited: what it wrote is in the pipe, or nothing (EOF).
-    if (::read(it->second.get(), &cowBytes, sizeof cowBytes) != static_cast<ssize_t>(sizeof cowBytes)) cowBytes = 0;
-    state->childReports.erase(it);
-  }
+  if (!state || !state->persistJob) return Napi::Number::New(env, -1);
+  double micros = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 1000;
+  state->engine->setNowMs(Engine::wallClockMs());
+  LiveSnapshot::Phase phase = state->persistJob->step(static_cast<uint64_t>(micros * 1000));
+  return Napi::Number::New(env, static_cast<int>(phase));
+}
+
+// persistPoll(): null while the job runs; when it ended, [ok, copiedBytes, error] and the job is
+// released.
+Napi::Value PersistPoll(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!state || !state->persistJob) return env.Null();
+  LiveSnapshot::Phase phase = state->persistJob->phase();
+  if (phase != LiveSnapshot::Phase::Done && phase != LiveSnapshot::Phase::Failed) return env.Null();
   Napi::Array out = Napi::Array::New(env, 3);
-  out.Set(0u, Napi::Number::New(env, r));
-  out.Set(1u, Napi::Number::New(env, WIFEXITED(status) ? WEXITSTATUS(status) : -1));
-  out.Set(2u, Napi::Number::New(env, static_cast<double>(cowBytes)));
+  out.Set(0u, Napi::Boolean::New(env, phase == LiveSnapshot::Phase::Done));
+  out.Set(1u, Napi::Number::New(env, static_cast<double>(state->persistJob->copiedBytes())));
+  out.Set(2u, Napi::String::New(env, state->persistJob->error()));
+  state->persistJob.reset();
   return out;
+}
+
+// persistAbort(): stops the job; its unfinished file is removed.
+Napi::Value PersistAbort(const Napi::CallbackInfo& info) {
+  if (state) state->persistJob.reset();
+  return info.Env().Undefined();
 }
 
 // After a successful rewrite child: append what was written meanwhile, switch files atomically.
@@ -1839,8 +1780,10 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("aofAnnotate", Napi::Function::New(env, AofAnnotate, "aofAnnotate"));
   exports.Set("aofLoadBegin", Napi::Function::New(env, AofLoadBegin, "aofLoadBegin"));
   exports.Set("aofLoadStep", Napi::Function::New(env, AofLoadStep, "aofLoadStep"));
-  exports.Set("forkPersist", Napi::Function::New(env, ForkPersist, "forkPersist"));
-  exports.Set("reapChild", Napi::Function::New(env, ReapChild, "reapChild"));
+  exports.Set("persistStart", Napi::Function::New(env, PersistStart, "persistStart"));
+  exports.Set("persistStep", Napi::Function::New(env, PersistStep, "persistStep"));
+  exports.Set("persistPoll", Napi::Function::New(env, PersistPoll, "persistPoll"));
+  exports.Set("persistAbort", Napi::Function::New(env, PersistAbort, "persistAbort"));
   exports.Set("aofRewriteDone", Napi::Function::New(env, AofRewriteDone, "aofRewriteDone"));
   exports.Set("saveSnapshot", Napi::Function::New(env, SaveSnapshot, "saveSnapshot"));
   exports.Set("loadSnapshot", Napi::Function::New(env, LoadSnapshot, "loadSnapshot"));

@@ -175,15 +175,23 @@ export interface NativeModule {
   /** Replays up to maxBytes more of the file being loaded. */
   aofLoadStep(maxBytes: number): AofLoadStep;
   /**
-   * fork()s a child that writes from a copy-on-write view of the data: 'rewrite' writes the AOF
-   * base (commands) to `path`, 'snapshot' an RDB file at `path` (atomically). Returns the pid or -errno.
+   * Starts a background save without fork(): an image of the data as it is now, encoded by
+   * persistStep slices while the server keeps serving, written by a background thread. 'rewrite'
+   * writes the AOF base into `path` and starts the rewrite buffer, 'snapshot' an RDB file at
+   * `path` (atomically). Null when started, else the error.
    */
-  forkPersist(kind: 'rewrite' | 'snapshot', path: string): number;
-  /** Reaps a finished child: [pid, exit code (-1: killed)] or null while it runs. */
-  /** [pid, exit code (-1: killed), the child's copy-on-write bytes (0: not reported)]. */
-  reapChild(pid: number): [number, number, number] | null;
+  persistStart(kind: 'rewrite' | 'snapshot', path: string): string | null;
   /**
-   * After a rewrite child: ok → append what was logged meanwhile and switch files atomically. Null
+   * Encodes for about `budgetMicros`. 0: still encoding (call again soon), 1: the file is being
+   * written, 2: done, 3: failed, -1: no job.
+   */
+  persistStep(budgetMicros: number): number;
+  /** Null while a job runs (or none); when it ended: [ok, bytes captured before a change, error]. */
+  persistPoll(): [boolean, number, string] | null;
+  /** Stops the job; its unfinished file is removed. */
+  persistAbort(): void;
+  /**
+   * After a rewrite's base was written: ok → append what was logged meanwhile and switch files atomically. Null
    * when switched, the error, or true while the new file's fsync runs in the background
    * (everysec/no): call again (the cron does) until it is null or an error.
    */
@@ -303,9 +311,6 @@ export interface EngineInfo {
   aofPending: number;
   /** A background fsync is queued or running (INFO aof_pending_bio_fsync). */
   aofFsyncPending: boolean;
-  /** INFO stats: how long the last fork() took (µs), and how many there were. */
-  latestForkUsec: number;
-  totalForks: number;
 }
 
 export interface AofLoadStep {

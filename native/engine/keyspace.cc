@@ -8,6 +8,7 @@
 
 #include "commands/context.h"  // parseLongLong
 #include "engine/engine.h"
+#include "engine/stats.h"  // CommandClock
 #include "protocol/reply.h"    // formatInt64
 
 namespace rp {
@@ -136,7 +137,7 @@ Db::~Db() { walkHeapParts(true); }
 uint32_t Db::writeEntry(const Parts& p) {
   bool keyOnHeap = p.heapKey != nullptr || p.key.size() > entry::kMaxInlineKey;
   size_t size = partsSize(p.key, p.heapKey != nullptr, p.hasExpire, p.valueOnHeap, p.inlineValue.size());
-  uint32_t ref = pool_.allocate(size);
+  uint32_t ref = allocateEntry(size);
   HeapBytes* heapKey = p.heapKey;
   if (keyOnHeap && !heapKey) {
     try {
@@ -314,6 +315,7 @@ void Db::rebuildValue(KeyRef& ref, Parts& parts) {
 KeyRef Db::lookup(std::string_view key, unsigned flags) {
   uint64_t h = hashKey(key);
   HashTable::Position pos = keys_.find(pool_, key, h);
+  if (pos.ref) captureIfPending(pos.ref);
   bool countStats = !(flags & (kLookupWrite | kLookupNoStats));
   // Redis's keymiss event: read lookups that find nothing (OBJECT opts out).
   const bool notifyMiss = !(flags & (kLookupWrite | kLookupNoNotify));
@@ -369,6 +371,7 @@ KeyRef Db::setString(std::string_view key, std::string_view value, Ttl ttl, StrH
   uint64_t h = hashKey(key);
   HashTable::Position pos = keys_.find(pool_, key, h);
   if (pos.ref) {
+    captureIfPending(pos.ref);
     KeyRef k;
     k.db_ = this;
     k.link_ = pos.link;
@@ -397,6 +400,7 @@ KeyRef Db::setString(std::string_view key, std::string_view value, Ttl ttl, StrH
 }
 
 void Db::overwriteString(KeyRef& ref, std::string_view value, Ttl ttl, StrHint hint) {
+  captureIfPending(ref.ref_);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   long long iv = 0;
@@ -424,6 +428,7 @@ KeyRef Db::setInteger(std::string_view key, long long value, Ttl ttl) {
   uint64_t h = hashKey(key);
   HashTable::Position pos = keys_.find(pool_, key, h);
   if (pos.ref) {
+    captureIfPending(pos.ref);
     KeyRef k;
     k.db_ = this;
     k.link_ = pos.link;
@@ -440,6 +445,7 @@ KeyRef Db::setInteger(std::string_view key, long long value, Ttl ttl) {
 }
 
 void Db::overwriteInteger(KeyRef& ref, long long value, Ttl ttl) {
+  captureIfPending(ref.ref_);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   bool keepsExpire = ttl == Ttl::Keep || !(m & entry::kHasExpire);
@@ -461,6 +467,7 @@ void Db::overwriteInteger(KeyRef& ref, long long value, Ttl ttl) {
 }
 
 std::span<char> Db::stringForWrite(KeyRef& ref, size_t minLength) {
+  captureIfPending(ref.ref_);
   modifiedRef(ref);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
@@ -529,6 +536,7 @@ KeyRef Db::setObject(std::string_view key, std::unique_ptr<Value> value, Ttl ttl
   Parts p;
   p.valueOnHeap = true;
   if (pos.ref) {
+    captureIfPending(pos.ref);
     KeyRef k;
     k.db_ = this;
     k.link_ = pos.link;
@@ -563,6 +571,7 @@ void Db::objectResized(KeyRef& ref, size_t oldBytes, bool modifiesKey) {
 bool Db::remove(std::string_view key) {
   HashTable::Position pos = keys_.find(pool_, key, hashKey(key));
   if (!pos.ref) return false;
+  captureIfPending(pos.ref);
   KeyRef k;
   k.db_ = this;
   k.link_ = pos.link;
@@ -573,6 +582,7 @@ bool Db::remove(std::string_view key) {
 }
 
 void Db::remove(KeyRef& ref) {
+  captureIfPending(ref.ref_);
   modifiedRef(ref);
   char* e = pool_.at(ref.ref_);
   if (entry::meta(e) & entry::kHasExpire) expireIndexRemove(ref.ref_);
@@ -582,6 +592,7 @@ void Db::remove(KeyRef& ref) {
 }
 
 void Db::setExpire(KeyRef& ref, long long whenMs) {
+  captureIfPending(ref.ref_);
   modifiedRef(ref);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
@@ -591,7 +602,7 @@ void Db::setExpire(KeyRef& ref, long long whenMs) {
   }
   size_t oldSize = entry::entrySize(e);
   size_t tail = oldSize - entry::kHeader;  // key + value bytes, copied verbatim (pointers included)
-  uint32_t fresh = pool_.allocate(oldSize + entry::kExpireBytes);
+  uint32_t fresh = allocateEntry(oldSize + entry::kExpireBytes);
   char* fe = pool_.at(fresh);
   e = pool_.at(ref.ref_);
   std::memcpy(fe, e, entry::kHeader);
@@ -602,13 +613,14 @@ void Db::setExpire(KeyRef& ref, long long whenMs) {
 }
 
 bool Db::removeExpire(KeyRef& ref) {
+  captureIfPending(ref.ref_);
   char* e = pool_.at(ref.ref_);
   uint32_t m = entry::meta(e);
   if (!(m & entry::kHasExpire)) return false;
   modifiedRef(ref);
   size_t oldSize = entry::entrySize(e);
   size_t tail = oldSize - entry::kHeader - entry::kExpireBytes;
-  uint32_t fresh = pool_.allocate(oldSize - entry::kExpireBytes);
+  uint32_t fresh = allocateEntry(oldSize - entry::kExpireBytes);
   char* fe = pool_.at(fresh);
   e = pool_.at(ref.ref_);
   std::memcpy(fe, e, entry::kHeader);
@@ -634,6 +646,7 @@ KeyRef Db::randomKey() {
 }
 
 void Db::transfer(KeyRef& ref, Db& target, std::string_view newKey) {
+  captureIfPending(ref.ref_);
   modifiedRef(ref);
   target.modified(newKey);
   engine_->notify(kNotifyNew, "new", target.index_, newKey);
@@ -756,6 +769,14 @@ struct DetachedDb {
 }  // namespace
 
 void Db::clear(bool async) {
+  if (marks_) {
+    // A running snapshot still needs what is here: it gets the rest now (FLUSHDB/FLUSHALL during
+    // BGSAVE or BGREWRITEAOF), and nothing the emptied database holds later.
+    while (!snapshotStep(UINT64_MAX)) {
+    }
+    marks_->limit = 0;
+    marks_->captured = {};
+  }
   engine_->watches().touchAllInDb(index_, -1);
   // Small databases are cheaper to free inline than to hand over.
   constexpr size_t kAsyncThreshold = 64;
@@ -787,9 +808,52 @@ void Db::swapContents(Db& other) {
   std::swap(expireCursor_, other.expireCursor_);
   std::swap(heapBytes_, other.heapBytes_);
   std::swap(heapOwners_, other.heapOwners_);
+  std::swap(marks_, other.marks_);  // the marks name entries of the pool they came with
+}
+
+uint32_t Db::allocateEntry(size_t bytes) {
+  uint32_t ref = pool_.allocate(bytes);
+  if (marks_) marks_->mark(ref);  // created after the snapshot began: not part of it
+  return ref;
+}
+
+void Db::beginSnapshot(SnapshotObserver& observer) {
+  marks_ = std::make_unique<SnapshotMarks>();
+  marks_->observer = &observer;
+  marks_->dbAtStart = index_;
+  marks_->limit = static_cast<uint32_t>(pool_.referenceLimit());
+  marks_->captured.assign((pool_.referenceLimit() + 63) / 64, 0);
+  marks_->scanned = keys_.size() == 0;
+}
+
+void Db::capture(uint32_t ref) {
+  // Marked first: the observer only reads, but nothing may hand the same entry over twice.
+  marks_->mark(ref);
+  KeyRef k;
+  k.db_ = this;
+  k.ref_ = ref;
+  marks_->observer->capture(*this, marks_->dbAtStart, k);
+}
+
+bool Db::snapshotStep(uint64_t deadlineNs) {
+  if (!marks_ || marks_->scanned) return true;
+  SnapshotMarks& marks = *marks_;
+  for (unsigned steps = 0;; ++steps) {
+    // Reading the clock every 16 bucket groups keeps its cost out of the profile; a group is a
+    // few entries, well under a microsecond each.
+    if ((steps & 15) == 15 && CommandClock::nowNanos() >= deadlineNs) return false;
+    marks.cursor = keys_.scan(pool_, marks.cursor, [this, &marks](uint32_t ref) {
+      if (marks.pending(ref)) capture(ref);
+    });
+    if (marks.cursor == 0) {
+      marks.scanned = true;
+      return true;
+    }
+  }
 }
 
 void Db::deleteExpired(uint32_t ref) {
+  captureIfPending(ref);
   char* e = pool_.at(ref);
   HashTable::Position pos = keys_.locate(pool_, ref, hashKey(entry::key(e)));
   if (!pos.ref) return;  // cannot happen: every indexed entry is in the table

@@ -22,6 +22,7 @@
 
 #include "engine/dict.h"
 #include "engine/pool.h"
+#include "engine/snapshot_marks.h"
 
 namespace rp {
 
@@ -206,12 +207,22 @@ class Db {
   bool isRehashing() const { return keys_.rehashing(); }
   size_t bucketCount() const { return keys_.bucketCount(); }
 
+  // ---- live snapshots (persistence/live_snapshot.h) ----
+  // From now on every entry present now is handed to `observer` exactly once: before it changes or
+  // leaves, or when snapshotStep reaches it. Entries created later are not.
+  void beginSnapshot(SnapshotObserver& observer);
+  // Hands over the entries of the next buckets until CommandClock::nowNanos() passes deadlineNs;
+  // true when every entry has been handed over.
+  bool snapshotStep(uint64_t deadlineNs);
+  void endSnapshot() { marks_.reset(); }
+
   // The parts of an entry to build (internal).
   struct Parts;
 
  private:
   friend class KeyRef;
   uint32_t writeEntry(const Parts& parts);
+  uint32_t allocateEntry(size_t bytes);
   void replaceBlock(KeyRef& ref, uint32_t fresh, bool oldHadExpire, bool newHasExpire);
   void releaseValue(char* e, uint32_t m);
   void freeEntry(uint32_t ref, bool freeHeapParts);
@@ -225,6 +236,12 @@ class Db {
   // Reports a change of key to WATCH (only while some client watches).
   void modified(std::string_view key);
   void modifiedRef(const KeyRef& ref);
+  // Every path that changes or frees an entry calls this first (a lookup counts: the caller may
+  // change the value in place after it).
+  void captureIfPending(uint32_t ref) {
+    if (marks_ && marks_->pending(ref)) capture(ref);
+  }
+  void capture(uint32_t ref);
 
   Engine* engine_;
   int index_;
@@ -234,6 +251,7 @@ class Db {
   size_t expireCursor_ = 0;
   size_t heapBytes_ = 0;   // heap blocks owned by entries (big strings and keys, objects)
   size_t heapOwners_ = 0;  // entries owning heap blocks (decides whether a flush must walk)
+  std::unique_ptr<SnapshotMarks> marks_;  // while a live snapshot runs
 };
 
 }  // namespace rp

@@ -43,6 +43,8 @@ class EntryPool {
   size_t bytesInUse() const { return inUse_; }
   // Bytes of the region touched so far (live + free-listed), an upper bound on resident memory.
   size_t bytesTouched() const { return bump_ << 3; }
+  // Every reference handed out so far is below this.
+  size_t referenceLimit() const { return bump_; }
   // Drops every block and gives the pages back to the kernel (the database is empty).
   void reset();
 

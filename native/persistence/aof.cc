@@ -486,34 +486,61 @@ void writeValue(std::string& out, const KeyRef& ref) {
 
 }  // namespace
 
+namespace {
+
+// The AOF base as a key stream: FUNCTION LOAD for each library first (Redis 7.0's
+// rewriteFunctions), a SELECT whenever the database changes, the commands of each key; handed to
+// the sink in chunks of about 1 MB.
+class AofKeyStream final : public KeyStreamEncoder {
+ public:
+  AofKeyStream(long long nowMs, std::function<bool(const char*, size_t)> sink) : sink_(std::move(sink)), nowMs_(nowMs) {
+    for (const std::string& code : scripting::functionLibraryCodes()) {
+      std::string_view load[3] = {"FUNCTION", "LOAD", code};
+      appendRespCommand(chunk_, load);
+    }
+  }
+
+  bool key(int db, const KeyRef& ref) override {
+    long long at = ref.expireAt();
+    if (at >= 0 && at < nowMs_) return ok_;
+    if (db != selected_) {
+      selected_ = db;
+      char num[16];
+      auto r = std::to_chars(num, num + sizeof num, db);
+      std::string_view select[2] = {"SELECT", std::string_view(num, static_cast<size_t>(r.ptr - num))};
+      appendRespCommand(chunk_, select);
+    }
+    writeValue(chunk_, ref);
+    if (chunk_.size() >= (size_t{1} << 20)) send();
+    return ok_;
+  }
+
+  bool finish() override {
+    send();
+    return ok_;
+  }
+
+ private:
+  void send() {
+    if (ok_ && !chunk_.empty()) ok_ = sink_(chunk_.data(), chunk_.size());
+    chunk_.clear();
+  }
+  std::function<bool(const char*, size_t)> sink_;
+  long long nowMs_;
+  std::string chunk_;
+  int selected_ = -1;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+std::unique_ptr<KeyStreamEncoder> makeAofKeyStream(long long nowMs, std::function<bool(const char*, size_t)> sink) {
+  return std::make_unique<AofKeyStream>(nowMs, std::move(sink));
+}
+
 bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink) {
-  std::string chunk;
-  // Function libraries first, as FUNCTION LOAD commands (Redis 7.0's rewriteFunctions).
-  for (const std::string& code : scripting::functionLibraryCodes()) {
-    std::string_view load[3] = {"FUNCTION", "LOAD", code};
-    appendRespCommand(chunk, load);
-  }
-  for (int i = 0; i < engine.databaseCount(); ++i) {
-    Db& db = engine.db(i);
-    if (db.size() == 0) continue;
-    char num[16];
-    auto r = std::to_chars(num, num + sizeof num, i);
-    std::string_view select[2] = {"SELECT", std::string_view(num, static_cast<size_t>(r.ptr - num))};
-    appendRespCommand(chunk, select);
-    bool ok = true;
-    db.forEach([&](const KeyRef& ref) {
-      if (!ok) return;
-      long long at = ref.expireAt();
-      if (at >= 0 && at < nowMs) return;
-      writeValue(chunk, ref);
-      if (chunk.size() >= (size_t{1} << 20)) {
-        ok = sink(chunk.data(), chunk.size());
-        chunk.clear();
-      }
-    });
-    if (!ok) return false;
-  }
-  return sink(chunk.data(), chunk.size());
+  AofKeyStream stream(nowMs, sink);
+  return encodeAllKeys(engine, stream);
 }
 
 // ---- AofReader ------------------------------------------------------------------------------------

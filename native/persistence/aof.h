@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "persistence/files.h"
+#include "persistence/key_stream.h"
 
 namespace rp {
 
@@ -179,6 +181,8 @@ class AofLog {
 // commands that rebuild it (SET / RPUSH / SADD / HSET / ZADD, at most 64 elements per command as
 // Redis does) and a PEXPIREAT for keys with a TTL. Keys already expired at nowMs are skipped.
 bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink);
+// The same commands key by key (live snapshots), databases in any order.
+std::unique_ptr<KeyStreamEncoder> makeAofKeyStream(long long nowMs, std::function<bool(const char*, size_t)> sink);
 
 // Reading an AOF: one RESP command at a time from an in-memory image.
 struct AofCommand {

@@ -1490,41 +1490,75 @@ void Loader::run() {
 
 }  // namespace
 
+namespace {
+
+// The RDB image as a key stream: the header at construction; a SELECTDB whenever the database
+// changes (a live snapshot interleaves databases; Redis's loader takes SELECTDB anywhere) and
+// RESIZEDB the first time, with the sizes the databases had at the start.
+class RdbKeyStream final : public KeyStreamEncoder {
+ public:
+  RdbKeyStream(Engine& engine, long long nowMs, RdbSink sink, bool aofBase)
+      : sink_(std::move(sink)), w_(sink_), nowMs_(nowMs) {
+    char magic[10];
+    std::snprintf(magic, sizeof magic, "REDIS%04d", kRdbVersion);
+    w_.raw(magic, 9);
+    char number[num::kInt64MaxChars];
+    w_.aux("redis-ver", kRedisVersion);
+    w_.aux("redis-bits", sizeof(void*) == 8 ? "64" : "32");
+    w_.aux("ctime", std::string_view(number, num::formatInt64(nowMs / 1000, number)));
+    w_.aux("used-mem", std::string_view(number, num::formatInt64(static_cast<int64_t>(engine.usedMemory()), number)));
+    w_.aux("aof-base", aofBase ? "1" : "0");
+    // Function libraries come before the data, as in Redis 7.0 (rdbSaveFunctions).
+    for (const std::string& code : scripting::functionLibraryCodes()) {
+      w_.byte(kOpFunction2);
+      w_.string(code);
+    }
+    for (int i = 0; i < engine.databaseCount(); ++i) sizes_.push_back({engine.db(i).size(), engine.db(i).expiresCount(), false});
+  }
+
+  bool key(int db, const KeyRef& ref) override {
+    long long expireAt = ref.expireAt();
+    if (expireAt != -1 && expireAt < nowMs_) return w_.ok();  // already expired: not saved
+    if (db != selected_) {
+      selected_ = db;
+      w_.byte(kOpSelectDb);
+      w_.length(static_cast<uint64_t>(db));
+      if (DbSizes& s = sizes_[static_cast<size_t>(db)]; !s.announced) {
+        s.announced = true;
+        w_.byte(kOpResizeDb);
+        w_.length(s.keys);
+        w_.length(s.expires);
+      }
+    }
+    return writeKey(w_, ref) && w_.ok();
+  }
+
+  bool finish() override {
+    w_.finish();
+    return w_.ok();
+  }
+
+ private:
+  struct DbSizes {
+    size_t keys, expires;
+    bool announced;
+  };
+  RdbSink sink_;
+  RdbWriter w_;
+  long long nowMs_;
+  int selected_ = -1;
+  std::vector<DbSizes> sizes_;
+};
+
+}  // namespace
+
+std::unique_ptr<KeyStreamEncoder> makeRdbKeyStream(Engine& engine, long long nowMs, RdbSink sink, bool aofBase) {
+  return std::make_unique<RdbKeyStream>(engine, nowMs, std::move(sink), aofBase);
+}
+
 bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink, bool aofBase) {
-  RdbWriter w(sink);
-  char magic[10];
-  std::snprintf(magic, sizeof magic, "REDIS%04d", kRdbVersion);
-  w.raw(magic, 9);
-  char number[num::kInt64MaxChars];
-  w.aux("redis-ver", kRedisVersion);
-  w.aux("redis-bits", sizeof(void*) == 8 ? "64" : "32");
-  w.aux("ctime", std::string_view(number, num::formatInt64(nowMs / 1000, number)));
-  w.aux("used-mem", std::string_view(number, num::formatInt64(static_cast<int64_t>(engine.usedMemory()), number)));
-  w.aux("aof-base", aofBase ? "1" : "0");
-  // Function libraries come before the data, as in Redis 7.0 (rdbSaveFunctions).
-  for (const std::string& code : scripting::functionLibraryCodes()) {
-    w.byte(kOpFunction2);
-    w.string(code);
-  }
-  bool encodable = true;
-  for (int i = 0; i < engine.databaseCount() && w.ok() && encodable; ++i) {
-    Db& db = engine.db(i);
-    if (db.size() == 0) continue;
-    w.byte(kOpSelectDb);
-    w.length(static_cast<uint64_t>(i));
-    w.byte(kOpResizeDb);
-    w.length(db.size());
-    w.length(db.expiresCount());
-    db.forEach([&](const KeyRef& ref) {
-      if (!w.ok() || !encodable) return;
-      long long expireAt = ref.expireAt();
-      if (expireAt != -1 && expireAt < nowMs) return;  // already expired: not saved
-      encodable = writeKey(w, ref);
-    });
-  }
-  if (!encodable) return false;
-  w.finish();
-  return w.ok();
+  RdbKeyStream stream(engine, nowMs, sink, aofBase);
+  return encodeAllKeys(engine, stream);
 }
 
 RdbLoadResult rdbLoad(Engine& engine, const char* data, size_t size, long long nowMs) {

@@ -15,7 +15,10 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "persistence/key_stream.h"
 
 namespace rp {
 
@@ -29,6 +32,9 @@ using RdbSink = std::function<bool(const char* data, size_t size)>;
 // false when the sink failed. `aofBase`: the image starts an AOF (aof-use-rdb-preamble), which its
 // "aof-base" aux field says, as Redis writes it.
 bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink, bool aofBase = false);
+// The same image key by key (live snapshots): the header is written now; keys of any database in
+// any order; finish() writes EOF and the checksum.
+std::unique_ptr<KeyStreamEncoder> makeRdbKeyStream(Engine& engine, long long nowMs, RdbSink sink, bool aofBase);
 
 struct RdbLoadResult {
   bool ok = false;

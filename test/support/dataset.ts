@@ -81,9 +81,36 @@ export async function populateEveryType(c: Connection, seed: number, opts: { dbs
 /**
  * Every key of databases 0..dbs-1 with its type, value (sorted where order is not part of the
  * type) and whether it has a TTL (and the TTL rounded to minutes, so that restarts compare).
+ * Pipelined per SCAN batch: TYPE of each key, then its value and PTTL.
  */
 export async function dumpDataset(c: Connection, dbs = 16): Promise<string> {
   const lines: string[] = [];
+  const valueCommand: Record<string, (k: Buffer) => Array<string | Buffer | number>> = {
+    string: (k) => ['GET', k],
+    list: (k) => ['LRANGE', k, 0, -1],
+    set: (k) => ['SMEMBERS', k],
+    hash: (k) => ['HGETALL', k],
+    zset: (k) => ['ZRANGE', k, 0, -1, 'WITHSCORES'],
+  };
+  const render = (type: string, v: Value): string => {
+    switch (type) {
+      case 'string':
+        return JSON.stringify(text(v));
+      case 'list':
+      case 'zset':
+        return JSON.stringify(list(v).map(text));
+      case 'set':
+        return JSON.stringify(list(v).map(text).sort());
+      case 'hash': {
+        const flat = list(v).map(text);
+        const pairs: string[] = [];
+        for (let i = 0; i < flat.length; i += 2) pairs.push(`${flat[i]}=${flat[i + 1]}`);
+        return JSON.stringify(pairs.sort());
+      }
+      default:
+        return '?';
+    }
+  };
   for (let db = 0; db < dbs; db++) {
     await call(c, 'SELECT', db);
     const keys: string[] = [];
@@ -95,36 +122,22 @@ export async function dumpDataset(c: Connection, dbs = 16): Promise<string> {
       if (cursor === '0') break;
     }
     keys.sort();
-    for (const key of keys) {
-      const k = Buffer.from(key, 'latin1');
-      const type = text(await call(c, 'TYPE', k));
-      let value: string;
-      switch (type) {
-        case 'string':
-          value = JSON.stringify(text(await call(c, 'GET', k)));
-          break;
-        case 'list':
-          value = JSON.stringify(list(await call(c, 'LRANGE', k, 0, -1)).map(text));
-          break;
-        case 'set':
-          value = JSON.stringify(list(await call(c, 'SMEMBERS', k)).map(text).sort());
-          break;
-        case 'hash': {
-          const flat = list(await call(c, 'HGETALL', k)).map(text);
-          const pairs: string[] = [];
-          for (let i = 0; i < flat.length; i += 2) pairs.push(`${flat[i]}=${flat[i + 1]}`);
-          value = JSON.stringify(pairs.sort());
-          break;
-        }
-        case 'zset':
-          value = JSON.stringify(list(await call(c, 'ZRANGE', k, 0, -1, 'WITHSCORES')).map(text));
-          break;
-        default:
-          value = '?';
-      }
-      const pttl = Number(await call(c, 'PTTL', k));
-      const ttl = pttl < 0 ? String(pttl) : `~${Math.round(pttl / 60000)}m`;
-      lines.push(`${db} ${JSON.stringify(key)} ${type} ttl=${ttl} ${value}`);
+    for (let start = 0; start < keys.length; start += 500) {
+      const batch = keys.slice(start, start + 500).map((key) => Buffer.from(key, 'latin1'));
+      for (const k of batch) c.send('TYPE', k);
+      const types = (await c.readN(batch.length, 20000)).map((r) => text(toPlain(r.value)));
+      batch.forEach((k, i) => {
+        const command = valueCommand[types[i]];
+        c.send(...(command ? command(k) : ['PING']));
+        c.send('PTTL', k);
+      });
+      const replies = await c.readN(batch.length * 2, 20000);
+      batch.forEach((k, i) => {
+        if (types[i] === 'none') return; // expired or deleted since SCAN returned it
+        const pttl = Number(toPlain(replies[2 * i + 1].value));
+        const ttl = pttl < 0 ? String(pttl) : `~${Math.round(pttl / 60000)}m`;
+        lines.push(`${db} ${JSON.stringify(k.toString('latin1'))} ${types[i]} ttl=${ttl} ${render(types[i], toPlain(replies[2 * i].value))}`);
+      });
     }
   }
   await call(c, 'SELECT', 0);

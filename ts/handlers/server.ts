@@ -139,8 +139,9 @@ const sections: Record<string, Section> = {
       ['pubsub_channels', server.pubsub.channelCount],
       ['pubsub_patterns', server.pubsub.patternCount],
       ['pubsubshard_channels', server.pubsub.shardChannelCount],
-      ['latest_fork_usec', engine.latestForkUsec],
-      ['total_forks', engine.totalForks],
+      // Background saves and rewrites never fork (native/persistence/live_snapshot.h).
+      ['latest_fork_usec', 0],
+      ['total_forks', 0],
       ['tracking_total_keys', server.tracking.totalKeys],
       ['tracking_total_items', server.tracking.totalItems],
       ['tracking_total_prefixes', server.tracking.totalPrefixes],

@@ -2,7 +2,7 @@
  * AOF orchestration (the encoder and the file live in the engine, native/persistence/aof.*):
  * loading at start-up with progress, the per-tick flush and its fsync policy, holding replies
  * until their records are on disk under `appendfsync always` (group commit: one fsync per
- * event-loop tick), BGREWRITEAOF / automatic rewrite through a fork()ed child, CONFIG SET
+ * event-loop tick), BGREWRITEAOF / automatic rewrite as a live snapshot (./job.ts), CONFIG SET
  * appendonly / appendfsync at runtime, and the final flush + fsync at shutdown.
  */
 import fs from 'node:fs';
@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { native } from '../native';
 import type { FsyncPolicy } from '../config/schema';
-import { sleepSync } from './snapshot';
+import { abortJob, finishJobNow, pollJob, startJob, type JobResult } from './job';
+import { sleepSync } from './sleep';
 
 /** What a client needs from the AOF on its request path. */
 export interface ReplyGate {
@@ -30,12 +31,11 @@ export interface AofSettings {
   autoRewriteMinSize: number;
 }
 
-interface RewriteChild {
-  pid: number;
+interface Rewrite {
   tempPath: string;
   targetPath: string;
   startedAt: number;
-  /** The child exited well and the switch to its file waits for the file's background fsync. */
+  /** The base is written and the switch to the new file waits for its background fsync. */
   switching: boolean;
 }
 
@@ -45,7 +45,7 @@ export class AofManager implements ReplyGate {
   private policy: FsyncPolicy;
   private flushQueued = false;
   private held: Array<() => void> = [];
-  private child: RewriteChild | null = null;
+  private rewrite: Rewrite | null = null;
   lastRewriteStatus: 'ok' | 'err' = 'ok';
   lastWriteStatus: 'ok' | 'err' = 'ok';
   lastWriteErrno = 0;
@@ -53,9 +53,9 @@ export class AofManager implements ReplyGate {
   /** INFO aof_rewrites_consecutive_failures / aof_last_rewrite_time_sec. */
   private rewriteFailures = 0;
   private lastRewriteMs = -1;
-  /** Bytes the last rewrite's child copied on write (INFO aof_last_cow_size). */
+  /** Memory of the values the last rewrite captured early, before a change (INFO aof_last_cow_size). */
   private lastCowSize = 0;
-  /** Set when a rewrite was asked for while another child ran (BGREWRITEAOF scheduled). */
+  /** Set when a rewrite was asked for while a BGSAVE ran (BGREWRITEAOF scheduled). */
   rewriteScheduled = false;
   loading = false;
   /** Told when lastWriteStatus changes (MISCONF is lifted or imposed at once). */
@@ -73,7 +73,7 @@ export class AofManager implements ReplyGate {
   }
 
   get rewriting(): boolean {
-    return this.child !== null;
+    return this.rewrite !== null;
   }
 
   holdsReplies(): boolean {
@@ -140,15 +140,16 @@ export class AofManager implements ReplyGate {
 
   /**
    * Start-up without our file: writes the data set loaded from elsewhere (a snapshot, Redis's
-   * multi-part AOF) into a new AOF before any client is served, through the rewrite child, waited
-   * for. The file appears only once complete (renamed into place), so a crash before that leaves
+   * multi-part AOF) into a new AOF before any client is served, through a rewrite run to its end at
+   * once. The file appears only once complete (renamed into place), so a crash before that leaves
    * the sources the data came from in charge at the next start.
    */
   createFromLiveData(): void {
     const error = this.startRewrite();
     if (error !== null) throw new Error(error);
-    while (this.child !== null) {
-      sleepSync(5);
+    this.rewriteBaseWritten(finishJobNow());
+    while (this.rewrite !== null) {
+      sleepSync(2);
       this.cron(false);
     }
     if (this.lastRewriteStatus !== 'ok') throw new Error(`Could not write the append-only file ${this.filePath}`);
@@ -254,39 +255,37 @@ export class AofManager implements ReplyGate {
 
   /** BGREWRITEAOF: null when started, else Redis's error text. */
   startRewrite(): string | null {
-    if (this.child !== null) return 'ERR Background append only file rewriting already in progress';
+    if (this.rewrite !== null) return 'ERR Background append only file rewriting already in progress';
     const targetPath = this.filePath;
     const tempPath = path.join(path.dirname(targetPath), `temp-rewriteaof-bg-${process.pid}.aof`);
-    const pid = native.forkPersist('rewrite', tempPath);
-    if (pid < 0) {
+    const error = startJob('rewrite', tempPath);
+    if (error !== null) {
       this.lastRewriteStatus = 'err';
-      return `ERR Can't rewrite append only file in background: fork: errno ${-pid}`;
+      this.log.warn({ error }, 'Background AOF rewrite failed to start');
+      return `ERR Can't rewrite append only file in background: ${error}`;
     }
-    this.child = { pid, tempPath, targetPath, startedAt: Date.now(), switching: false };
-    this.log.info({ pid }, `Background append only file rewriting started by pid ${pid}`);
+    this.rewrite = { tempPath, targetPath, startedAt: Date.now(), switching: false };
+    this.log.info('Background append only file rewriting started');
     return null;
   }
 
   /** Called by the server cron: fsync cadence, finished rewrites, automatic rewrites. */
-  cron(otherChildActive: boolean): void {
+  cron(otherJobActive: boolean): void {
     if (this.open) {
       const errno = native.aofFlush(false);
       if (errno === 0 && this.lastWriteStatus === 'err') this.flushNow();
       else if (errno !== 0) this.lastWriteStatus = 'err';
     }
-    if (this.child !== null) {
-      if (this.child.switching) {
+    if (this.rewrite !== null) {
+      if (this.rewrite.switching) {
         this.rewriteFinished(true);
       } else {
-        const reaped = native.reapChild(this.child.pid);
-        if (reaped !== null) {
-          this.lastCowSize = reaped[2];
-          this.rewriteFinished(reaped[1] === 0);
-        }
+        const result = pollJob();
+        if (result !== null) this.rewriteBaseWritten(result);
       }
       return;
     }
-    if (this.open && !otherChildActive && this.settings.autoRewritePercentage > 0) {
+    if (this.open && !otherJobActive && this.settings.autoRewritePercentage > 0) {
       const info = native.info();
       const base = Math.max(info.aofBaseSize, 1);
       const growth = ((info.aofSize - base) * 100) / base;
@@ -297,20 +296,26 @@ export class AofManager implements ReplyGate {
     }
   }
 
+  private rewriteBaseWritten(result: JobResult): void {
+    this.lastCowSize = result.copiedBytes;
+    if (!result.ok) this.log.warn({ error: result.error }, 'Writing the rewritten AOF base failed');
+    this.rewriteFinished(result.ok);
+  }
+
   private rewriteFinished(ok: boolean): void {
-    const child = this.child as RewriteChild;
-    const error = native.aofRewriteDone(ok, child.tempPath, child.targetPath);
+    const rewrite = this.rewrite as Rewrite;
+    const error = native.aofRewriteDone(ok, rewrite.tempPath, rewrite.targetPath);
     if (ok && error === true) {
       // Still "in progress" (INFO, a second BGREWRITEAOF) until the files are switched.
-      child.switching = true;
+      rewrite.switching = true;
       return;
     }
-    this.child = null;
-    this.lastRewriteMs = Date.now() - child.startedAt;
+    this.rewrite = null;
+    this.lastRewriteMs = Date.now() - rewrite.startedAt;
     if (!ok || error !== null) {
       this.rewriteFailures++;
       this.lastRewriteStatus = 'err';
-      this.log.warn({ error: error ?? 'the child failed' }, 'Background AOF rewrite failed');
+      this.log.warn({ error: error ?? 'the base was not written' }, 'Background AOF rewrite failed');
       return;
     }
     this.lastRewriteStatus = 'ok';
@@ -318,25 +323,16 @@ export class AofManager implements ReplyGate {
     this.rewritesDone++;
     if (!this.open) native.setConfig('appendfsync', this.policy);
     this.open = true;
-    this.log.info({ ms: Date.now() - child.startedAt }, 'Background AOF rewrite finished successfully');
+    this.log.info({ ms: Date.now() - rewrite.startedAt }, 'Background AOF rewrite finished successfully');
   }
 
   /** Stops a running rewrite (shutdown, appendonly no); its temp file is removed. */
   killRewrite(): void {
-    if (this.child === null) return;
-    const child = this.child;
-    // A switching child was reaped already: its pid may belong to another process now.
-    if (!child.switching) {
-      try {
-        process.kill(child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      // Bounded wait for the exit so no zombie is left.
-      for (let i = 0; i < 100 && native.reapChild(child.pid) === null; i++) sleepSync(10);
-    }
-    native.aofRewriteDone(false, child.tempPath, child.targetPath);
-    this.child = null;
+    if (this.rewrite === null) return;
+    const rewrite = this.rewrite;
+    if (!rewrite.switching) abortJob();
+    native.aofRewriteDone(false, rewrite.tempPath, rewrite.targetPath);
+    this.rewrite = null;
   }
 
   /** Shutdown: every record written and fsynced, whatever the policy. */
@@ -352,10 +348,10 @@ export class AofManager implements ReplyGate {
     const info = native.info();
     const fields: Array<[string, string | number]> = [
       ['aof_enabled', this.open ? 1 : 0],
-      ['aof_rewrite_in_progress', this.child !== null ? 1 : 0],
+      ['aof_rewrite_in_progress', this.rewrite !== null ? 1 : 0],
       ['aof_rewrite_scheduled', this.rewriteScheduled ? 1 : 0],
       ['aof_last_rewrite_time_sec', this.lastRewriteMs < 0 ? -1 : Math.round(this.lastRewriteMs / 1000)],
-      ['aof_current_rewrite_time_sec', this.child === null ? -1 : Math.floor((Date.now() - this.child.startedAt) / 1000)],
+      ['aof_current_rewrite_time_sec', this.rewrite === null ? -1 : Math.floor((Date.now() - this.rewrite.startedAt) / 1000)],
       ['aof_last_bgrewrite_status', this.lastRewriteStatus],
       ['aof_rewrites', this.rewritesDone],
       ['aof_rewrites_consecutive_failures', this.rewriteFailures],

@@ -1,7 +1,7 @@
 /**
  * Persistence as the server sees it: the AOF and RDB snapshots together. Start-up loads the AOF
- * when there is one (it wins over the snapshot, as in Redis), else the snapshot; only one fork()ed
- * child runs at a time (a BGREWRITEAOF asked for during a BGSAVE is scheduled, as in Redis);
+ * when there is one (it wins over the snapshot, as in Redis), else the snapshot; only one background
+ * job (BGSAVE or AOF rewrite) runs at a time (a BGREWRITEAOF asked for during a BGSAVE is scheduled, as in Redis);
  * shutdown saves a snapshot when save points are configured (or SHUTDOWN SAVE), and a failing save
  * aborts it; writes are refused with MISCONF while persistence is failing.
  */

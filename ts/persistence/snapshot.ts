@@ -1,13 +1,14 @@
 /**
  * RDB snapshots (the encoder and decoder live in the engine, native/persistence/rdb.*): SAVE in
- * the foreground, BGSAVE through a fork()ed child that writes from a copy-on-write view (the
- * server keeps answering), Redis's `save` points, LASTSAVE, loading at start-up, and the status
+ * the foreground, BGSAVE as a live snapshot (./job.ts: an image of one moment, encoded in slices
+ * while the server keeps answering, written by a background thread), Redis's `save` points, LASTSAVE, loading at start-up, and the status
  * that INFO persistence and MISCONF report.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { native } from '../native';
+import { abortJob, pollJob, startJob } from './job';
 
 /** Redis retries a failed automatic BGSAVE only after this long (CONFIG_BGSAVE_RETRY_DELAY). */
 const BGSAVE_RETRY_DELAY_MS = 5000;
@@ -32,8 +33,8 @@ export class SnapshotManager {
   private lastBgsaveTry = 0;
   /** The dirty counter at the last successful save (rdb_changes_since_last_save). */
   private dirtyAtSave = 0;
-  private child: { pid: number; startedAt: number; dirtyAtFork: number } | null = null;
-  /** BGSAVE SCHEDULE while another child ran. */
+  private job: { startedAt: number; dirtyAtStart: number } | null = null;
+  /** BGSAVE SCHEDULE while an AOF rewrite ran. */
   scheduled = false;
   lastSaveDurationMs = -1;
   /** Successful saves (SAVE, BGSAVE, shutdown) since start: INFO rdb_saves. */
@@ -41,7 +42,10 @@ export class SnapshotManager {
   /** Keys loaded and keys skipped as expired by the last snapshot load (INFO rdb_last_load_keys_*). */
   lastLoadKeys = 0;
   lastLoadExpired = 0;
-  /** Bytes the last background save's child copied on write (INFO rdb_last_cow_size). */
+  /**
+   * Memory of the values the last background save captured early because they were about to
+   * change: its copy-on-write cost (INFO rdb_last_cow_size).
+   */
   lastCowSize = 0;
 
   constructor(
@@ -52,12 +56,12 @@ export class SnapshotManager {
   ) {}
 
   get saving(): boolean {
-    return this.child !== null;
+    return this.job !== null;
   }
 
   /** Seconds the running background save has taken so far; -1 when none runs. */
   get currentSaveSeconds(): number {
-    return this.child === null ? -1 : Math.floor((Date.now() - this.child.startedAt) / 1000);
+    return this.job === null ? -1 : Math.floor((Date.now() - this.job.startedAt) / 1000);
   }
 
   changesSinceSave(): number {
@@ -91,39 +95,40 @@ export class SnapshotManager {
     return null;
   }
 
-  /** BGSAVE: null when the child started, else the error text. */
+  /** BGSAVE: null when the save started, else the error text. */
   startBackground(): string | null {
-    if (this.child !== null) return 'ERR Background save already in progress';
+    if (this.job !== null) return 'ERR Background save already in progress';
     this.lastBgsaveTry = Date.now();
-    const dirtyAtFork = this.dirty();
-    const pid = native.forkPersist('snapshot', path.resolve(this.filePath));
-    if (pid < 0) {
+    const dirtyAtStart = this.dirty();
+    const error = startJob('snapshot', path.resolve(this.filePath));
+    if (error !== null) {
       this.lastBgsaveStatus = 'err';
-      return `ERR Can't save in background: fork: errno ${-pid}`;
+      this.log.warn({ error }, 'Background saving error');
+      return `ERR Can't save in background: ${error}`;
     }
-    this.child = { pid, startedAt: Date.now(), dirtyAtFork };
-    this.log.info({ pid }, `Background saving started by pid ${pid}`);
+    this.job = { startedAt: Date.now(), dirtyAtStart };
+    this.log.info('Background saving started');
     return null;
   }
 
-  /** Server cron: reaps the child; starts a BGSAVE when a save point is due. */
-  cron(otherChildActive: boolean): void {
-    if (this.child !== null) {
-      const reaped = native.reapChild(this.child.pid);
-      if (reaped === null) return;
-      const child = this.child;
-      this.child = null;
-      this.lastCowSize = reaped[2];
-      if (reaped[1] === 0) {
-        this.saved(child.dirtyAtFork, Date.now() - child.startedAt);
+  /** Server cron: notes a finished save; starts a BGSAVE when a save point is due. */
+  cron(otherJobActive: boolean): void {
+    if (this.job !== null) {
+      const result = pollJob();
+      if (result === null) return;
+      const job = this.job;
+      this.job = null;
+      this.lastCowSize = result.copiedBytes;
+      if (result.ok) {
+        this.saved(job.dirtyAtStart, Date.now() - job.startedAt);
         this.log.info('Background saving terminated with success');
       } else {
         this.lastBgsaveStatus = 'err';
-        this.log.warn({ exitCode: reaped[1] }, 'Background saving error');
+        this.log.warn({ error: result.error }, 'Background saving error');
       }
       return;
     }
-    if (otherChildActive) return;
+    if (otherJobActive) return;
     if (this.scheduled) {
       this.scheduled = false;
       this.startBackground();
@@ -132,7 +137,7 @@ export class SnapshotManager {
     const now = Date.now();
     const changes = this.changesSinceSave();
     for (const point of this.savePoints) {
-      // After a failure, wait before retrying (a full disk should not fork every cron tick).
+      // After a failure, wait before retrying (a full disk should not restart a save every cron tick).
       const retryOk = this.lastBgsaveStatus === 'ok' || now - this.lastBgsaveTry > BGSAVE_RETRY_DELAY_MS;
       if (changes >= point.changes && now - this.lastSave >= point.seconds * 1000 && retryOk) {
         this.log.info({ changes, seconds: point.seconds }, `${point.changes} changes in ${point.seconds} seconds. Saving...`);
@@ -142,16 +147,11 @@ export class SnapshotManager {
     }
   }
 
-  /** Stops a running child (shutdown, FLUSHALL in Redis). */
+  /** Stops a running save (shutdown); its unfinished file is removed. */
   kill(): void {
-    if (this.child === null) return;
-    try {
-      process.kill(this.child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    for (let i = 0; i < 100 && native.reapChild(this.child.pid) === null; i++) sleepSync(10);
-    this.child = null;
+    if (this.job === null) return;
+    abortJob();
+    this.job = null;
   }
 
   private saved(dirtyAtStart: number, ms: number): void {
@@ -161,9 +161,4 @@ export class SnapshotManager {
     this.lastSaveDurationMs = ms;
     this.saves++;
   }
-}
-
-/** A short blocking wait (child reaping at shutdown), without spinning. */
-export function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
