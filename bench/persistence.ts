@@ -9,11 +9,13 @@
  *    redis-benchmark -r names them): from spawn until PING answers PONG and DBSIZE is 1000000.
  *    Redis 7.0 is given the file as an old-style AOF (appendfilename in `dir`, no appendonlydir):
  *    it loads it and then upgrades it into appendonlydir, as it does for any pre-7.0 AOF.
- * 3. Latency while BGREWRITEAOF runs with those 1,000,000 keys: redis-benchmark -t set -P 1 runs,
- *    BGREWRITEAOF is sent during it; max latency from redis-benchmark and from our own probe client
- *    (one connection, one SET at a time), against a baseline run of the same load without rewrite;
- *    the rewrite runs once with the fork()ed child left on the server's core (which it inherits from
- *    the pinning) and once moved to the other core, as it would run on a machine with spare cores.
+ * 3. Latency while BGREWRITEAOF or BGSAVE runs with those 1,000,000 keys: redis-benchmark -t set
+ *    -P 1 runs, the command is sent during it; max latency from redis-benchmark and from our own
+ *    probe client (one connection, one SET at a time), against a baseline run of the same load
+ *    without a job. Each job runs once with its background worker left on the server's core (which
+ *    it inherits from the pinning) and once moved to the other core, as it would run on a machine
+ *    with spare cores: Redis's fork()ed child; RustyPotato forks nothing (the event loop encodes in
+ *    slices) and its worker is the thread that writes the file ("rp-image-writer").
  *
  *   node dist/bench/persistence.js [--quick] [--requests N] [--rounds N] [--keys N]
  *                                  [--parts throughput,load,rewrite] [--modes off,everysec,always]
@@ -325,12 +327,12 @@ interface LatencyRun {
   probeMaxMs: number;
   probeP999Ms: number;
   probeCount: number;
-  /** BGREWRITEAOF's own reply time (includes the fork). */
-  bgrewriteReplyMs: number;
-  /** From BGREWRITEAOF until INFO shows the rewrite done. */
-  rewriteMs: number;
-  /** The rewrite ended before the load did. */
-  rewriteInsideLoad: boolean;
+  /** The command's own reply time (includes Redis's fork). */
+  replyMs: number;
+  /** From the command until INFO shows the job done. */
+  jobMs: number;
+  /** The job ended before the load did. */
+  jobInsideLoad: boolean;
 }
 
 function runBenchmarkAsync(port: number, requests: number, clients: number): Promise<{ rps: number; p99: number; max: number }> {
@@ -405,50 +407,62 @@ function infoValue(port: number, field: string): string | undefined {
 }
 
 /**
- * Moves the server's fork()ed child (the rewrite) to `cpu`: on this 2-core machine the server is
- * pinned to CPU 0 and its child inherits that, so the child and the server share one core unless
- * moved; a production server's child runs on another core. Returns whether a child was moved.
+ * Moves the server's background worker to `cpu`: Redis's fork()ed child, or our file-writer thread.
+ * On this 2-core machine the server is pinned to CPU 0 and the worker inherits that, so the two
+ * share one core unless moved; on a production machine the worker runs on another core. Returns
+ * whether a worker was moved.
  */
-function moveForkChild(serverPid: number, cpu: number): boolean {
-  let children: string[] = [];
+function moveWorker(serverPid: number, cpu: number): boolean {
+  let workers: string[] = [];
   try {
-    children = fs.readFileSync(`/proc/${serverPid}/task/${serverPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    workers = fs.readFileSync(`/proc/${serverPid}/task/${serverPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    for (const tid of fs.readdirSync(`/proc/${serverPid}/task`)) {
+      if (fs.readFileSync(`/proc/${serverPid}/task/${tid}/comm`, 'utf8').trim() === 'rp-image-writer') workers.push(tid);
+    }
   } catch {
     return false;
   }
   let moved = false;
-  for (const child of children) moved = spawnSync('taskset', ['-pc', String(cpu), child], { stdio: 'ignore' }).status === 0 || moved;
+  for (const worker of workers) moved = spawnSync('taskset', ['-pc', String(cpu), worker], { stdio: 'ignore' }).status === 0 || moved;
   return moved;
 }
 
-async function latencyRun(t: Target, opts: Options, rewrite: boolean, childCpu = -1): Promise<LatencyRun> {
+type Job = 'BGREWRITEAOF' | 'BGSAVE';
+const JOB_FIELDS: Record<Job, { inProgress: string; count: string; status: string }> = {
+  BGREWRITEAOF: { inProgress: 'aof_rewrite_in_progress', count: 'aof_rewrites', status: 'aof_last_bgrewrite_status' },
+  BGSAVE: { inProgress: 'rdb_bgsave_in_progress', count: 'rdb_saves', status: 'rdb_last_bgsave_status' },
+};
+
+async function latencyRun(t: Target, opts: Options, job: Job | null, workerCpu = -1): Promise<LatencyRun> {
   const probe = startProbe(t.port);
   const bench = runBenchmarkAsync(t.port, opts.rewriteLoad, opts.clients);
   let benchDone = false;
   void bench.then(() => (benchDone = true), () => (benchDone = true));
-  let bgrewriteReplyMs = NaN;
-  let rewriteMs = NaN;
-  let rewriteInsideLoad = true;
-  if (rewrite) {
+  let replyMs = NaN;
+  let jobMs = NaN;
+  let jobInsideLoad = true;
+  if (job !== null) {
+    const fields = JOB_FIELDS[job];
     await sleep(700);
-    const rewritesBefore = Number(infoValue(t.port, 'aof_rewrites') ?? NaN);
+    // rdb_saves is ours and Redis 7.0 has none: there, lastsave's change marks the end.
+    const countBefore = infoValue(t.port, fields.count) ?? cli(t.port, 'lastsave').trim();
     const c = await LineClient.connect(t.port);
     const t0 = performance.now();
-    const reply = await c.call(['BGREWRITEAOF']);
-    bgrewriteReplyMs = performance.now() - t0;
+    const reply = await c.call([job]);
+    replyMs = performance.now() - t0;
     c.close();
-    if (childCpu >= 0 && !moveForkChild(t.proc.pid as number, childCpu)) console.log(`   (${t.name}: no rewrite child found to move)`);
-    if (!reply.startsWith('+')) throw new Error(`${t.name}: BGREWRITEAOF: ${reply}`);
+    if (workerCpu >= 0 && !moveWorker(t.proc.pid as number, workerCpu)) console.log(`   (${t.name}: no background worker found to move)`);
+    if (!reply.startsWith('+')) throw new Error(`${t.name}: ${job}: ${reply}`);
     const deadline = Date.now() + 180000;
     while (Date.now() < deadline) {
-      const inProgress = infoValue(t.port, 'aof_rewrite_in_progress');
-      const done = Number(infoValue(t.port, 'aof_rewrites') ?? NaN);
-      if (inProgress === '0' && (Number.isNaN(rewritesBefore) || done > rewritesBefore)) break;
+      const inProgress = infoValue(t.port, fields.inProgress);
+      const count = infoValue(t.port, fields.count) ?? cli(t.port, 'lastsave').trim();
+      if (inProgress === '0' && count !== countBefore) break;
       await sleep(10);
     }
-    rewriteMs = performance.now() - t0;
-    rewriteInsideLoad = !benchDone;
-    if (infoValue(t.port, 'aof_last_bgrewrite_status') !== 'ok') throw new Error(`${t.name}: the rewrite failed`);
+    jobMs = performance.now() - t0;
+    jobInsideLoad = !benchDone;
+    if (infoValue(t.port, fields.status) !== 'ok') throw new Error(`${t.name}: ${job} failed`);
   }
   const b = await bench;
   const lat = await probe.stop();
@@ -459,18 +473,18 @@ async function latencyRun(t: Target, opts: Options, rewrite: boolean, childCpu =
     probeMaxMs: lat.reduce((m, x) => Math.max(m, x), 0),
     probeP999Ms: percentile(lat, 99.9),
     probeCount: lat.length,
-    bgrewriteReplyMs,
-    rewriteMs,
-    rewriteInsideLoad,
+    replyMs,
+    jobMs,
+    jobInsideLoad,
   };
 }
 
 async function rewriteLatency(opts: Options, file: string): Promise<void> {
   console.log('');
-  console.log(`== 3. latency while BGREWRITEAOF runs with ${opts.keys} keys (appendfsync everysec): redis-benchmark -t set -P 1 -c ${opts.clients} -n ${opts.rewriteLoad} -r 1000000,`);
-  console.log(`   plus a probe client (one SET at a time); BGREWRITEAOF sent 0.7 s into the load. Redis rewrites with its default RDB preamble.`);
-  console.log(`   "child cpu1": the rewrite child is moved off the server's core right after the fork (both servers).`);
-  console.log(['server', 'run', 'bench ops/s', 'bench p99/max ms', 'probe p99.9/max ms', 'BGREWRITEAOF reply ms', 'rewrite ms'].join('\t'));
+  console.log(`== 3. latency while BGREWRITEAOF / BGSAVE run with ${opts.keys} keys (appendfsync everysec): redis-benchmark -t set -P 1 -c ${opts.clients} -n ${opts.rewriteLoad} -r 1000000,`);
+  console.log(`   plus a probe client (one SET at a time); the command is sent 0.7 s into the load. Redis rewrites with its default RDB preamble.`);
+  console.log(`   "worker cpu1": the background worker (Redis: the fork()ed child; ours: the file-writer thread) is moved off the server's core right after the command.`);
+  console.log(['server', 'run', 'bench ops/s', 'bench p99/max ms', 'probe p99.9/max ms', 'reply ms', 'job ms'].join('\t'));
   for (const name of NAMES) {
     const dir = freshDir(`rewrite-${name}`);
     fs.copyFileSync(file, path.join(dir, 'appendonly.aof'));
@@ -478,16 +492,20 @@ async function rewriteLatency(opts: Options, file: string): Promise<void> {
     try {
       await waitLoaded(t, opts.keys, performance.now());
       cli(t.port, 'config', 'set', 'auto-aof-rewrite-percentage', '0');
-      // Redis upgraded the old-style file into appendonlydir at load: start both from a rewritten AOF.
-      const runs = [{ rewrite: false, childCpu: -1 }, { rewrite: true, childCpu: -1 }, ...(hasTaskset ? [{ rewrite: true, childCpu: 1 }] : [])];
-      for (const { rewrite, childCpu } of runs) {
-        const r = await latencyRun(t, opts, rewrite, childCpu);
+      cli(t.port, 'config', 'set', 'save', '');
+      const runs: Array<{ job: Job | null; workerCpu: number }> = [{ job: null, workerCpu: -1 }];
+      for (const job of ['BGREWRITEAOF', 'BGSAVE'] as Job[]) {
+        runs.push({ job, workerCpu: -1 });
+        if (hasTaskset) runs.push({ job, workerCpu: 1 });
+      }
+      for (const { job, workerCpu } of runs) {
+        const r = await latencyRun(t, opts, job, workerCpu);
         console.log(
           [
-            name, rewrite ? (childCpu >= 0 ? 'BGREWRITEAOF, child cpu1' : 'BGREWRITEAOF') : 'baseline', fmt(r.benchRps, 0), `${fmt(r.benchP99Ms, 3)}/${fmt(r.benchMaxMs, 3)}`,
+            name, job === null ? 'baseline' : `${job}${workerCpu >= 0 ? ', worker cpu1' : ''}`, fmt(r.benchRps, 0), `${fmt(r.benchP99Ms, 3)}/${fmt(r.benchMaxMs, 3)}`,
             `${fmt(r.probeP999Ms, 3)}/${fmt(r.probeMaxMs, 3)} (${r.probeCount} req)`,
-            rewrite ? fmt(r.bgrewriteReplyMs, 2) : '-',
-            rewrite ? `${fmt(r.rewriteMs, 0)}${r.rewriteInsideLoad ? '' : ' (outlasted the load)'}` : '-',
+            job !== null ? fmt(r.replyMs, 2) : '-',
+            job !== null ? `${fmt(r.jobMs, 0)}${r.jobInsideLoad ? '' : ' (outlasted the load)'}` : '-',
           ].join('\t'),
         );
       }
@@ -501,7 +519,7 @@ async function rewriteLatency(opts: Options, file: string): Promise<void> {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const started = Date.now();
-  console.log(`persistence bench${process.argv.includes('--quick') ? ' (--quick)' : ''}; taskset: ${hasTaskset ? 'servers cpu0 (their fork()ed rewrite children too), redis-benchmark cpu1' : 'no'}; temp dir ${tmpRoot}`);
+  console.log(`persistence bench${process.argv.includes('--quick') ? ' (--quick)' : ''}; taskset: ${hasTaskset ? 'servers cpu0 (their background workers too, unless moved), redis-benchmark cpu1' : 'no'}; temp dir ${tmpRoot}`);
   console.log('');
   if (opts.parts.includes('throughput')) await throughput(opts);
   if (!opts.parts.includes('load') && !opts.parts.includes('rewrite')) return;

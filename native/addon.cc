@@ -1492,6 +1492,11 @@ Napi::Value AofLoadStep(const Napi::CallbackInfo& info) {
   const size_t stepEnd = reader.offset() + budget;
   bool done = false;
   Engine& engine = *state->engine;
+  engine.setLoading(true);
+  struct LoadingEnds {
+    Engine& engine;
+    ~LoadingEnds() { engine.setLoading(false); }
+  } loadingEnds{engine};
   // Replay is not a new write: nothing goes back into an AOF that may be open.
   while (!done && reader.offset() < stepEnd) {
     AofReader::Status st = reader.next();

@@ -430,6 +430,26 @@ test('active expiry logs DEL, so a replay long after does not resurrect or keep 
   assert.match(text, /\$4\r\nPXAT\r\n/);
 });
 
+test('a replay expires nothing: an expiry that had passed, then extended by a later record, keeps the key (as redis-server 7.0)', async () => {
+  // PEXPIRE k 5 and, within 5 ms, EXPIRE k 86400: live, the key stays. The AOF holds two
+  // PEXPIREATs, the first in the past by the time of any replay.
+  const aof = file('expiry-extended.aof');
+  const now = Date.now();
+  const records: string[][] = [
+    ['SET', 'extended', 'v'], ['PEXPIREAT', 'extended', String(now - 1000)], ['PEXPIREAT', 'extended', String(now + 86_400_000)],
+    ['SET', 'gone', 'v'], ['PEXPIREAT', 'gone', String(now - 1000)],
+    ['RPUSH', 'list', 'a'], ['PEXPIREAT', 'list', String(now - 1000)], ['RPUSH', 'list', 'b'], ['PEXPIREAT', 'list', String(now + 86_400_000)],
+  ];
+  fs.writeFileSync(aof, records.map((r) => `*${r.length}\r\n${r.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`).join(''));
+  const expected = await datasetInRedis(aof, 'expiry-extended-redis');
+  assert.match(expected, /"extended" string ttl=~1440m/);
+  assert.match(expected, /"list" list ttl=~1440m \["a","b"\]/);
+  assert.not.match(expected, /"gone"/);
+  const s = await start(aof);
+  assert.fixture(await withConn(s, (c) => dumpDataset(c)), expected);
+  await stop(s);
+});
+
 test('#TS annotations and --restore-to: the data set as of a given second, the AOF cut there (a copy kept)', async () => {
   const aof = file('pitr.aof');
   const s = await start(aof, ['--config', tomlWith('aof_timestamps = true')]);

@@ -45,8 +45,9 @@ async function infoField(c: Connection, field: string): Promise<string> {
   return m[1].trim();
 }
 
-const BULK_KEYS = 60000;
+const BULK_KEYS = 30000;
 const DBS = 5;
+const HUGE = 20000;
 
 /** Every type in databases 0-2, small keys in 3 and 4 (for FLUSHDB / SWAPDB), many strings in 0. */
 async function populate(c: Connection): Promise<void> {
@@ -57,6 +58,18 @@ async function populate(c: Connection): Promise<void> {
     c.send('MSET', ...pairs);
   }
   await c.readN(BULK_KEYS / 1000, 20000);
+  // Large values (over the 512 KB that are encoded over several slices), in databases 0 and 1.
+  for (const db of [0, 1]) {
+    await call(c, 'SELECT', db);
+    for (let i = 0; i < HUGE; i += 1000) {
+      const n = Array.from({ length: 1000 }, (_, j) => i + j);
+      c.send('HSET', `huge:hash:${db}`, ...n.flatMap((j) => [`f${j}`, `v${j}`]));
+      c.send('ZADD', `huge:zset:${db}`, ...n.flatMap((j) => [String(j / 3), `m${j}`]));
+      c.send('RPUSH', `huge:list:${db}`, ...n.map((j) => `e${j}-${'x'.repeat(40)}`));
+      c.send('SADD', `huge:set:${db}`, ...n.map((j) => `s${j}`));
+    }
+    await c.readN((HUGE / 1000) * 4, 30000);
+  }
   for (const db of [3, 4]) {
     await call(c, 'SELECT', db);
     for (let i = 0; i < 50; i++) c.send('SET', `small:${db}:${i}`, `v${i}`);
@@ -67,7 +80,7 @@ async function populate(c: Connection): Promise<void> {
 }
 
 /** A seeded burst of writes across databases; replies are read and ignored (errors included). */
-function writeBurst(c: Connection, rng: Rng, count: number, round: number): Promise<unknown> {
+function writeBurst(c: Connection, rng: Rng, count: number, round: number, largeValues = true): Promise<unknown> {
   let sent = 0;
   const send = (...args: Array<string | number>): void => {
     c.send(...args);
@@ -78,7 +91,8 @@ function writeBurst(c: Connection, rng: Rng, count: number, round: number): Prom
     const db = rng.int(0, 2);
     send('SELECT', db);
     const n = rng.int(0, 59);
-    switch (rng.int(0, 17)) {
+    const pick = rng.int(0, 18); // inclusive
+    switch (!largeValues && pick === 17 ? 18 : pick) {
       case 0: send('SET', bulk(), `over-${round}-${i}`); break;
       case 1: send('DEL', bulk()); break;
       case 2: send('APPEND', `str:${db}:${n}`, '+tail'); break;
@@ -96,6 +110,18 @@ function writeBurst(c: Connection, rng: Rng, count: number, round: number): Prom
       case 14: send('COPY', bulk(), `copied:${round}:${i}`, 'DB', 4); break;
       case 15: send('SET', `new:${round}:${i}`, 'fresh'); break;
       case 16: send('SADD', `iset:${db}:${n % 15}`, String(rng.int(0, 100000))); break;
+      case 17: {
+        // The large values, while they are deferred or half-encoded: finished before the change.
+        const huge = db % 2;
+        const which = rng.int(0, 5);
+        if (which === 0) send('HSET', `huge:hash:${huge}`, `f${rng.int(0, HUGE)}`, `changed-${round}`);
+        else if (which === 1) send('ZINCRBY', `huge:zset:${huge}`, 1, `m${rng.int(0, HUGE)}`);
+        else if (which === 2) send('LPUSH', `huge:list:${huge}`, `front-${round}`);
+        else if (which === 3) send('SREM', `huge:set:${huge}`, `s${rng.int(0, HUGE)}`);
+        else if (which === 4) send('RENAME', `huge:set:${huge}`, `huge:set:${huge}:r${round}`);
+        else send('DEL', `huge:hash:${huge}`);
+        break;
+      }
       default: send('HDEL', `hash:${db}:${n % 15}`, 'f0'); break;
     }
   }
@@ -119,7 +145,9 @@ test('BGSAVE under heavy writes saves the data set of the moment it ran; ours an
     c.send('SELECT', 0);
     const [started] = await c.readN(5, 10000);
     assert.is(String(started.value.type === 'simple' ? started.value.value : ''), 'Background saving started');
-    await writeBurst(c, rng, 3000, 0);
+    // Not the large values yet: the first slices defer them, and the next bursts meet them deferred
+    // or half-encoded.
+    await writeBurst(c, rng, 3000, 0, false);
     let rounds = 1;
     for (; rounds < 200 && (await infoField(c, 'rdb_bgsave_in_progress')) === '1'; rounds++) await writeBurst(c, rng, 300, rounds);
     for (let i = 0; i < 500 && (await infoField(c, 'rdb_bgsave_in_progress')) === '1'; i++) await new Promise((r) => setTimeout(r, 10));
@@ -144,7 +172,7 @@ for (const preamble of [false, true]) {
   test(`BGREWRITEAOF under heavy writes (${preamble ? 'RDB preamble' : 'commands'}): the new AOF replays to the data set at its end`, async () => {
     const aof = path.join(tmp, `live-${preamble}.aof`);
     const cfg = path.join(tmp, `live-${preamble}.toml`);
-    fs.writeFileSync(cfg, `[storage]\naof_enabled = true\naof_fsync = "everysec"\naof_use_rdb_preamble = ${preamble}\naof_path = ${JSON.stringify(aof)}\nsave = ""\n`);
+    fs.writeFileSync(cfg, `[storage]\naof_enabled = true\naof_fsync = "everysec"\naof_use_rdb_preamble = ${preamble}\naof_rewrite_percentage = 0\naof_path = ${JSON.stringify(aof)}\nsnapshot_path = ${JSON.stringify(path.join(tmp, `live-${preamble}.rdb`))}\nsave = ""\n`);
     const s = await start(['--config', cfg]);
     const rng = new Rng(preamble ? 77 : 78);
     const final = await withConn(s, async (c) => {
@@ -155,7 +183,9 @@ for (const preamble of [false, true]) {
       c.send('FLUSHDB');
       c.send('SELECT', 0);
       await c.readN(5, 10000);
-      await writeBurst(c, rng, 3000, 0);
+      // Not the large values yet: the first slices defer them, and the next bursts meet them deferred
+    // or half-encoded.
+    await writeBurst(c, rng, 3000, 0, false);
       let rounds = 1;
       for (; rounds < 200 && (await infoField(c, 'aof_rewrite_in_progress')) === '1'; rounds++) await writeBurst(c, rng, 300, rounds);
       for (let i = 0; i < 500 && (await infoField(c, 'aof_rewrite_in_progress')) === '1'; i++) await new Promise((r) => setTimeout(r, 10));

@@ -434,7 +434,7 @@ void expireGeneric(CommandContext& c, long long basetime, bool seconds) {
   // The notification and the reply in Redis's order: a RESP3 client subscribed to its own keys
   // gets "del" before the reply and "expire" after it.
   c.addDirty();
-  if (when <= c.nowMs) {
+  if (when <= c.nowMs && !c.engine.loading()) {
     c.propagateAs({"DEL", c.arg(1)});
     c.db.remove(k);
     c.notify(kNotifyGeneric, "del", c.arg(1));

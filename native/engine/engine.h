@@ -74,6 +74,12 @@ class Engine {
   uint32_t lfuCounter(uint32_t field) const;
 
   // CLIENT NO-TOUCH of the client whose batch runs (reads then leave the LRU field alone).
+  // Replaying an AOF: nothing expires, and an expiry already in the past is set rather than
+  // applied, as Redis does while loading (keyIsExpired, checkAlreadyExpired): a later record may
+  // extend it (PEXPIRE k 5 followed within 5 ms by EXPIRE k 86400 leaves the key alive, and so
+  // must the replay). Keys still expired after the load go the usual way.
+  bool loading() const { return loading_; }
+  void setLoading(bool loading) { loading_ = loading; }
   bool touchAllowed() const { return touchAllowed_; }
   void setTouchAllowed(bool allowed) { touchAllowed_ = allowed; }
 
@@ -213,6 +219,7 @@ class Engine {
   long long nowMs_ = 0;
   long long dirty_ = 0;
   bool touchAllowed_ = true;
+  bool loading_ = false;
   bool activeExpire_ = true;
   EvictionPolicy policy_ = EvictionPolicy::NoEviction;
   EncodingLimits limits_;

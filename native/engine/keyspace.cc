@@ -326,7 +326,8 @@ KeyRef Db::lookup(std::string_view key, unsigned flags) {
   }
   char* e = pool_.at(pos.ref);
   uint32_t m = entry::meta(e);
-  if ((m & entry::kHasExpire) && entry::load<long long>(e + entry::kHeader) < engine_->nowMs()) {
+  // Nothing expires while an AOF is replayed (Redis's keyIsExpired): a later record may extend it.
+  if ((m & entry::kHasExpire) && entry::load<long long>(e + entry::kHeader) < engine_->nowMs() && !engine_->loading()) {
     removeExpired(pos);
     ++engine_->stats().expiredKeys;
     if (countStats) ++engine_->stats().keyspaceMisses;
@@ -771,11 +772,12 @@ struct DetachedDb {
 void Db::clear(bool async) {
   if (marks_) {
     // A running snapshot still needs what is here: it gets the rest now (FLUSHDB/FLUSHALL during
-    // BGSAVE or BGREWRITEAOF), and nothing the emptied database holds later.
-    while (!snapshotStep(UINT64_MAX)) {
-    }
+    // BGSAVE or BGREWRITEAOF), and nothing the emptied database holds later. Every entry, not just
+    // those ahead of the cursor: large values met by a slice may have been deferred.
+    keys_.forEach(pool_, [this](uint32_t ref) { captureIfPending(ref); });
+    marks_->scanned = true;
     marks_->limit = 0;
-    marks_->captured = {};
+    marks_->captured.reset();
   }
   engine_->watches().touchAllInDb(index_, -1);
   // Small databases are cheaper to free inline than to hand over.
@@ -802,6 +804,7 @@ void Db::clear(bool async) {
 }
 
 void Db::swapContents(Db& other) {
+  if (SnapshotMarks* marks = marks_ ? marks_.get() : other.marks_.get()) marks->observer->settle();
   std::swap(pool_, other.pool_);
   std::swap(keys_, other.keys_);
   std::swap(expiring_, other.expiring_);
@@ -822,17 +825,20 @@ void Db::beginSnapshot(SnapshotObserver& observer) {
   marks_->observer = &observer;
   marks_->dbAtStart = index_;
   marks_->limit = static_cast<uint32_t>(pool_.referenceLimit());
-  marks_->captured.assign((pool_.referenceLimit() + 63) / 64, 0);
+  marks_->captured.reset(static_cast<uint64_t*>(std::calloc((pool_.referenceLimit() + 63) / 64, sizeof(uint64_t))));
+  if (!marks_->captured) throw std::bad_alloc();
   marks_->scanned = keys_.size() == 0;
 }
 
 void Db::capture(uint32_t ref) {
-  // Marked first: the observer only reads, but nothing may hand the same entry over twice.
-  marks_->mark(ref);
+  if (marks_->observer->capture(*this, marks_->dbAtStart, ref)) marks_->mark(ref);
+}
+
+KeyRef Db::refAt(uint32_t ref) {
   KeyRef k;
   k.db_ = this;
   k.ref_ = ref;
-  marks_->observer->capture(*this, marks_->dbAtStart, k);
+  return k;
 }
 
 bool Db::snapshotStep(uint64_t deadlineNs) {

@@ -215,6 +215,13 @@ class Db {
   // true when every entry has been handed over.
   bool snapshotStep(uint64_t deadlineNs);
   void endSnapshot() { marks_.reset(); }
+  // For the observer: a handle to the entry at `ref`; marking a deferred entry once it is handed
+  // over; the marks (they move with the contents on SWAPDB, so they identify them).
+  KeyRef refAt(uint32_t ref);
+  void snapshotMark(uint32_t ref) {
+    if (marks_) marks_->mark(ref);
+  }
+  const SnapshotMarks* snapshotMarks() const { return marks_.get(); }
 
   // The parts of an entry to build (internal).
   struct Parts;

@@ -493,7 +493,9 @@ namespace {
 // the sink in chunks of about 1 MB.
 class AofKeyStream final : public KeyStreamEncoder {
  public:
-  AofKeyStream(long long nowMs, std::function<bool(const char*, size_t)> sink) : sink_(std::move(sink)), nowMs_(nowMs) {
+  AofKeyStream(long long nowMs, std::function<bool(const char*, size_t)> sink, bool fragment = false)
+      : sink_(std::move(sink)), nowMs_(nowMs), fragment_(fragment) {
+    if (fragment) return;
     for (const std::string& code : scripting::functionLibraryCodes()) {
       std::string_view load[3] = {"FUNCTION", "LOAD", code};
       appendRespCommand(chunk_, load);
@@ -503,15 +505,18 @@ class AofKeyStream final : public KeyStreamEncoder {
   bool key(int db, const KeyRef& ref) override {
     long long at = ref.expireAt();
     if (at >= 0 && at < nowMs_) return ok_;
-    if (db != selected_) {
-      selected_ = db;
-      char num[16];
-      auto r = std::to_chars(num, num + sizeof num, db);
-      std::string_view select[2] = {"SELECT", std::string_view(num, static_cast<size_t>(r.ptr - num))};
-      appendRespCommand(chunk_, select);
-    }
+    select(db);
     writeValue(chunk_, ref);
-    if (chunk_.size() >= (size_t{1} << 20)) send();
+    if (chunk_.size() >= kSendBytes) send();
+    return ok_;
+  }
+
+  bool appendEncoded(int db, std::string_view bytes) override {
+    if (fragment_) return false;
+    if (bytes.empty()) return ok_;
+    select(db);
+    chunk_.append(bytes);
+    if (chunk_.size() >= kSendBytes) send();
     return ok_;
   }
 
@@ -521,12 +526,24 @@ class AofKeyStream final : public KeyStreamEncoder {
   }
 
  private:
+  // 64 KB: a fragment's sink is where a large value's encoding may pause between slices.
+  static constexpr size_t kSendBytes = size_t{64} << 10;
+
+  void select(int db) {
+    if (db == selected_ || fragment_) return;
+    selected_ = db;
+    char num[16];
+    auto r = std::to_chars(num, num + sizeof num, db);
+    std::string_view select[2] = {"SELECT", std::string_view(num, static_cast<size_t>(r.ptr - num))};
+    appendRespCommand(chunk_, select);
+  }
   void send() {
     if (ok_ && !chunk_.empty()) ok_ = sink_(chunk_.data(), chunk_.size());
     chunk_.clear();
   }
   std::function<bool(const char*, size_t)> sink_;
   long long nowMs_;
+  bool fragment_;
   std::string chunk_;
   int selected_ = -1;
   bool ok_ = true;
@@ -536,6 +553,10 @@ class AofKeyStream final : public KeyStreamEncoder {
 
 std::unique_ptr<KeyStreamEncoder> makeAofKeyStream(long long nowMs, std::function<bool(const char*, size_t)> sink) {
   return std::make_unique<AofKeyStream>(nowMs, std::move(sink));
+}
+
+std::unique_ptr<KeyStreamEncoder> makeAofKeyFragments(long long nowMs, std::function<bool(const char*, size_t)> sink) {
+  return std::make_unique<AofKeyStream>(nowMs, std::move(sink), true);
 }
 
 bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink) {

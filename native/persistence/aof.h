@@ -183,6 +183,8 @@ class AofLog {
 bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink);
 // The same commands key by key (live snapshots), databases in any order.
 std::unique_ptr<KeyStreamEncoder> makeAofKeyStream(long long nowMs, std::function<bool(const char*, size_t)> sink);
+// Its fragment encoder (key_stream.h).
+std::unique_ptr<KeyStreamEncoder> makeAofKeyFragments(long long nowMs, std::function<bool(const char*, size_t)> sink);
 
 // Reading an AOF: one RESP command at a time from an in-memory image.
 struct AofCommand {

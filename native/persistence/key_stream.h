@@ -5,6 +5,8 @@
 // change, which is why each key names its database.
 #pragma once
 
+#include <string_view>
+
 namespace rp {
 
 class Engine;
@@ -16,9 +18,15 @@ class KeyStreamEncoder {
   // One key of database `db`; skipped when already expired at the image's time. False when the
   // output failed (or the value cannot be encoded): the image is then unusable.
   virtual bool key(int db, const KeyRef& ref) = 0;
-  // Ends the image (RDB: EOF and checksum). Called once, after the last key.
+  // Bytes a fragment encoder (below) produced for one key of database `db`, added as they are.
+  virtual bool appendEncoded(int db, std::string_view bytes) = 0;
+  // Ends the image (RDB: EOF and checksum). Called once, after the last key. A fragment encoder
+  // instead hands over what it buffered, and may be used again.
   virtual bool finish() = 0;
 };
+
+// A fragment encoder writes single keys — no header, no database selection, no end — for a
+// value encoded apart from the stream over several slices (appendEncoded adds it to the stream).
 
 // Every key of every database, in order, then finish().
 bool encodeAllKeys(Engine& engine, KeyStreamEncoder& encoder);

@@ -14,8 +14,13 @@
 // entry about to change or leave first is handed over by the database itself (copy-on-write per
 // key, Db::captureIfPending), so the image gets its old value; entries created after the start
 // are never in it — for a rewrite, their commands are in the rewrite buffer (AofLog::beginRewrite),
-// exactly as with a fork()ed child. A large value captured on its first write is encoded at once:
-// that write waits for it (a fork()ed child's parent would instead copy the pages it touches).
+// exactly as with a fork()ed child.
+//
+// Large values (over kLargeValueBytes of memory) are not encoded inside one slice: the slice that
+// meets one defers it, and it is encoded apart (a fragment encoder, into a buffer of its own) on a
+// stack of its own that pauses when the slice's time is up and resumes in the next slice; then the
+// fragment joins the stream. A write to a large value while it is pending or half-encoded finishes
+// its encoding first: that write waits for it (a fork()ed child's parent would copy pages instead).
 //
 // The encoded bytes go to the writer thread in chunks of about 1 MB; it compresses them (the
 // configured codec), writes and fsyncs, and for a snapshot renames the temp file over the target
@@ -29,6 +34,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/engine.h"
 #include "engine/snapshot_marks.h"
@@ -37,6 +43,10 @@
 #include "persistence/key_stream.h"
 
 namespace rp {
+
+namespace scripting {
+class RunStack;
+}
 
 // Writes chunks of an image to a file on its own thread.
 class ImageFileWriter {
@@ -73,6 +83,7 @@ class ImageFileWriter {
   BufferedFileWriter out_;
   std::unique_ptr<Compressor> codec_;
   std::string tempPath_, finalPath_;
+  size_t syncedBytes_ = 0;  // written and fdatasynced so far
   std::thread thread_;
 };
 
@@ -98,18 +109,46 @@ class LiveSnapshot final : public SnapshotObserver {
   // pages would have cost in copies (INFO rdb_last_cow_size / aof_last_cow_size).
   uint64_t copiedBytes() const { return copiedBytes_; }
 
-  void capture(Db& db, int dbAtStart, const KeyRef& ref) override;
+  bool capture(Db& db, int dbAtStart, uint32_t ref) override;
+  void settle() override;
 
  private:
+  // An entry whose large value is encoded apart.
+  struct LargeValue {
+    const SnapshotMarks* marks;  // of the contents it belongs to (they move with SWAPDB)
+    int dbAtStart;
+    uint32_t ref;
+  };
+
   LiveSnapshot(Engine& engine, std::unique_ptr<ImageFileWriter> writer);
   void handOver();
   void stopEncoding();
   void fail(std::string error);
+  // The slice's work until the deadline; true when every entry has been handed over.
+  bool advance();
+  // Deferred large values, the one in progress first; false when the slice's time ran out.
+  bool encodeDeferred();
+  // Runs (or resumes) the large value in progress on its stack; true once it is encoded.
+  bool runLarge(bool mayPause);
+  void completeLarge();
+  static void encodeLargeTask(void* self);
+  Db* dbHolding(const SnapshotMarks* marks);
 
   Engine& engine_;
   std::unique_ptr<ImageFileWriter> writer_;
   std::unique_ptr<KeyStreamEncoder> encoder_;
   std::string pending_;  // encoded bytes not yet handed to the writer
+  // Large values: the fragment encoder and its output, the deferred ones, the one in progress.
+  std::unique_ptr<KeyStreamEncoder> fragments_;
+  std::string fragment_;
+  bool fragmentOk_ = true;
+  std::vector<LargeValue> deferred_;
+  size_t deferredNext_ = 0;
+  LargeValue current_{};
+  Db* currentDb_ = nullptr;  // non-null while a large value is in progress
+  std::unique_ptr<scripting::RunStack> largeStack_;  // where large values are encoded (its own stack)
+  uint64_t deadlineNs_ = 0;
+  bool mayPause_ = false;  // the fragment's sink may pause (only inside a slice)
   Phase phase_ = Phase::Encoding;
   bool encoderOk_ = true;
   bool marked_ = false;   // the databases hand entries to us

@@ -333,6 +333,9 @@ class RdbWriter {
   }
 
   // EOF opcode, then the CRC64 of everything before the CRC itself.
+  // Hands what is buffered to the sink (a fragment's end).
+  void drain() { flush(); }
+
   void finish() {
     byte(kOpEof);
     flush();
@@ -1497,6 +1500,9 @@ namespace {
 // RESIZEDB the first time, with the sizes the databases had at the start.
 class RdbKeyStream final : public KeyStreamEncoder {
  public:
+  // A fragment encoder (key_stream.h): keys only.
+  RdbKeyStream(long long nowMs, RdbSink sink) : sink_(std::move(sink)), w_(sink_), nowMs_(nowMs), fragment_(true) {}
+
   RdbKeyStream(Engine& engine, long long nowMs, RdbSink sink, bool aofBase)
       : sink_(std::move(sink)), w_(sink_), nowMs_(nowMs) {
     char magic[10];
@@ -1519,26 +1525,39 @@ class RdbKeyStream final : public KeyStreamEncoder {
   bool key(int db, const KeyRef& ref) override {
     long long expireAt = ref.expireAt();
     if (expireAt != -1 && expireAt < nowMs_) return w_.ok();  // already expired: not saved
-    if (db != selected_) {
-      selected_ = db;
-      w_.byte(kOpSelectDb);
-      w_.length(static_cast<uint64_t>(db));
-      if (DbSizes& s = sizes_[static_cast<size_t>(db)]; !s.announced) {
-        s.announced = true;
-        w_.byte(kOpResizeDb);
-        w_.length(s.keys);
-        w_.length(s.expires);
-      }
-    }
+    select(db);
     return writeKey(w_, ref) && w_.ok();
   }
 
+  bool appendEncoded(int db, std::string_view bytes) override {
+    if (bytes.empty() || fragment_) return w_.ok() && !fragment_;
+    select(db);
+    w_.raw(bytes.data(), bytes.size());
+    return w_.ok();
+  }
+
   bool finish() override {
-    w_.finish();
+    if (fragment_)
+      w_.drain();
+    else
+      w_.finish();
     return w_.ok();
   }
 
  private:
+  void select(int db) {
+    if (db == selected_ || fragment_) return;
+    selected_ = db;
+    w_.byte(kOpSelectDb);
+    w_.length(static_cast<uint64_t>(db));
+    if (DbSizes& s = sizes_[static_cast<size_t>(db)]; !s.announced) {
+      s.announced = true;
+      w_.byte(kOpResizeDb);
+      w_.length(s.keys);
+      w_.length(s.expires);
+    }
+  }
+
   struct DbSizes {
     size_t keys, expires;
     bool announced;
@@ -1546,6 +1565,7 @@ class RdbKeyStream final : public KeyStreamEncoder {
   RdbSink sink_;
   RdbWriter w_;
   long long nowMs_;
+  bool fragment_ = false;
   int selected_ = -1;
   std::vector<DbSizes> sizes_;
 };
@@ -1554,6 +1574,10 @@ class RdbKeyStream final : public KeyStreamEncoder {
 
 std::unique_ptr<KeyStreamEncoder> makeRdbKeyStream(Engine& engine, long long nowMs, RdbSink sink, bool aofBase) {
   return std::make_unique<RdbKeyStream>(engine, nowMs, std::move(sink), aofBase);
+}
+
+std::unique_ptr<KeyStreamEncoder> makeRdbKeyFragments(long long nowMs, RdbSink sink) {
+  return std::make_unique<RdbKeyStream>(nowMs, std::move(sink));
 }
 
 bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink, bool aofBase) {

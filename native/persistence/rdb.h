@@ -35,6 +35,8 @@ bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink, bool aofBase
 // The same image key by key (live snapshots): the header is written now; keys of any database in
 // any order; finish() writes EOF and the checksum.
 std::unique_ptr<KeyStreamEncoder> makeRdbKeyStream(Engine& engine, long long nowMs, RdbSink sink, bool aofBase);
+// Its fragment encoder (key_stream.h).
+std::unique_ptr<KeyStreamEncoder> makeRdbKeyFragments(long long nowMs, RdbSink sink);
 
 struct RdbLoadResult {
   bool ok = false;

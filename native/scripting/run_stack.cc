@@ -128,6 +128,8 @@ void switchStacks(RunStack::Context& from, RunStack::Context& to) { swapcontext(
 
 #endif
 
+RunStack::RunStack() = default;
+
 RunStack::~RunStack() {
   // (Only at exit: a task still suspended here is abandoned with its frames.)
   if (memory_ != nullptr) munmap(memory_, size_);

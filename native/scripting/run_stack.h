@@ -24,7 +24,7 @@ class RunStack {
  public:
   using Task = void (*)(void* arg);
 
-  RunStack() = default;
+  RunStack();  // defined where Context is complete
   RunStack(const RunStack&) = delete;
   RunStack& operator=(const RunStack&) = delete;
   ~RunStack();

@@ -80,7 +80,7 @@ export async function populateEveryType(c: Connection, seed: number, opts: { dbs
 
 /**
  * Every key of databases 0..dbs-1 with its type, value (sorted where order is not part of the
- * type) and whether it has a TTL (and the TTL rounded to minutes, so that restarts compare).
+ * type) and whether it has a TTL (and the TTL rounded to ten minutes, so that restarts compare).
  * Pipelined per SCAN batch: TYPE of each key, then its value and PTTL.
  */
 export async function dumpDataset(c: Connection, dbs = 16): Promise<string> {
@@ -135,7 +135,8 @@ export async function dumpDataset(c: Connection, dbs = 16): Promise<string> {
       batch.forEach((k, i) => {
         if (types[i] === 'none') return; // expired or deleted since SCAN returned it
         const pttl = Number(toPlain(replies[2 * i + 1].value));
-        const ttl = pttl < 0 ? String(pttl) : `~${Math.round(pttl / 60000)}m`;
+        // Ten-minute steps: a run may take a minute or two between the dumps it compares.
+        const ttl = pttl < 0 ? String(pttl) : `~${Math.round(pttl / 600000) * 10}m`;
         lines.push(`${db} ${JSON.stringify(k.toString('latin1'))} ${types[i]} ttl=${ttl} ${render(types[i], toPlain(replies[2 * i].value))}`);
       });
     }
