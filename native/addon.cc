@@ -129,7 +129,7 @@ struct State {
   Napi::FunctionReference invalidationHandler;
   // INFO commandstats / errorstats / latencystats, SLOWLOG and LATENCY capture.
   CommandStats stats;
-  // The running BGSAVE / BGREWRITEAOF, if any (at most one at a time, as Redis has one child).
+  // The running BGSAVE / BGREWRITEAOF, if any (at most one at a time, as Redis runs one child).
   std::unique_ptr<LiveSnapshot> persistJob;
   // The EVAL/FCALL whose script is suspended (scripting::scriptSuspended): what its completion in
   // resumeScript() needs from the batch it started in.
@@ -1603,13 +1603,15 @@ Napi::Value PersistStart(const Napi::CallbackInfo& info) {
 }
 
 // persistStep(budgetMicros): encodes for about that long. Returns 0 while encoding (call again
-// soon), 1 while the file is being written, 2 when done, 3 on failure, -1 when no job runs.
+// soon), 1 while the file is being written, 2 when done, 3 on failure, 4 while encoding waits for
+// the disk (call again a little later), -1 when no job runs.
 Napi::Value PersistStep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!state || !state->persistJob) return Napi::Number::New(env, -1);
   double micros = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 1000;
   state->engine->setNowMs(Engine::wallClockMs());
   LiveSnapshot::Phase phase = state->persistJob->step(static_cast<uint64_t>(micros * 1000));
+  if (state->persistJob->throttled()) return Napi::Number::New(env, 4);
   return Napi::Number::New(env, static_cast<int>(phase));
 }
 
@@ -1634,7 +1636,7 @@ Napi::Value PersistAbort(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// After a successful rewrite child: append what was written meanwhile, switch files atomically.
+// After a rewrite's base was written: append what was recorded meanwhile, switch files atomically.
 // Returns null when switched, the error text, or true while the new file's fsync still runs on the
 // background thread (everysec/no): call again later to complete the switch.
 Napi::Value AofRewriteDone(const Napi::CallbackInfo& info) {

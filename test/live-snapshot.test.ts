@@ -168,6 +168,79 @@ test('BGSAVE under heavy writes saves the data set of the moment it ran; ours an
   await stop(redis);
 });
 
+/** SHA1 of a large hash (its sorted field=value pairs) or sorted set, computed by the server. */
+const DIGEST = `
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind == 'hash' then
+  local flat = redis.call('HGETALL', KEYS[1])
+  local pairs = {}
+  for i = 1, #flat, 2 do pairs[#pairs + 1] = flat[i] .. '=' .. flat[i + 1] end
+  table.sort(pairs)
+  return redis.sha1hex(table.concat(pairs, ','))
+elseif kind == 'zset' then
+  return redis.sha1hex(table.concat(redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), ','))
+end
+return kind`;
+
+async function digests(c: Connection, keys: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const db of [0, 1]) {
+    await call(c, 'SELECT', db);
+    for (const key of keys) out.push(`${db} ${key} ${String(await call(c, 'EVAL', DIGEST, 1, key))}`);
+  }
+  await call(c, 'SELECT', 0);
+  return out;
+}
+
+test('large values half-encoded when they change, or when SWAPDB moves them: the snapshot still holds the moment of BGSAVE', async () => {
+  const rdb = path.join(tmp, 'large.rdb');
+  const s = await start(['--snapshot-path', rdb]);
+  const copy = path.join(tmp, 'large-copy.rdb');
+  const SIZE = 300000; // each value takes tens of 1 ms slices to encode
+  const keys = ['lh:0', 'lz:0', 'lh:1', 'lz:1'];
+  const expected = await withConn(s, async (c) => {
+    let sent = 0;
+    for (const db of [0, 1]) {
+      c.send('SELECT', db);
+      for (let i = 0; i < SIZE; i += 1000) {
+        const n = Array.from({ length: 1000 }, (_, j) => i + j);
+        c.send('HSET', `lh:${db}`, ...n.flatMap((j) => [`f${j}`, `v${j}`]));
+        c.send('ZADD', `lz:${db}`, ...n.flatMap((j) => [String(j), `m${j}`]));
+        sent += 2;
+      }
+      sent++;
+    }
+    c.send('SELECT', 0);
+    await c.readN(sent + 1, 60000);
+    const before = await digests(c, keys);
+    assert.is(await call(c, 'BGSAVE'), 'Background saving started');
+    // A few slices in, a value is half-encoded: SWAPDB moves it (it is finished first); then
+    // writes reach the values one at a time (the one in progress is finished first, a pending one
+    // encoded before the change).
+    await new Promise((r) => setTimeout(r, 5));
+    assert.is(await call(c, 'SWAPDB', 0, 1), 'OK');
+    for (let round = 0; round < 2000 && (await infoField(c, 'rdb_bgsave_in_progress')) === '1'; round++) {
+      await new Promise((r) => setTimeout(r, 5));
+      const key = keys[round % 4];
+      await call(c, 'SELECT', key.endsWith('0') ? 1 : 0); // where SWAPDB moved it
+      await call(c, ...(key.startsWith('lh') ? ['HSET', key, `f${round}`, `changed-${round}`] : ['ZINCRBY', key, '1', `m${round}`]));
+      await call(c, 'SELECT', 0);
+    }
+    assert.is(await infoField(c, 'rdb_last_bgsave_status'), 'ok');
+    assert.ok(Number(await infoField(c, 'rdb_last_cow_size')) > 1_000_000, 'large values were encoded before they changed');
+    fs.copyFileSync(rdb, copy);
+    assert.is(String(await call(c, 'DBSIZE')), '2', 'the writes reached the moved values');
+    assert.not.equal(await digests(c, keys), before, 'the writes changed the values');
+    return before;
+  });
+  await stop(s);
+  const check = spawnSync('redis-check-rdb', [copy], { encoding: 'utf8' });
+  assert.is(check.status, 0, check.stdout + check.stderr);
+  const ours = await start(['--snapshot-path', copy]);
+  assert.equal(await withConn(ours, (c) => digests(c, keys)), expected);
+  await stop(ours);
+});
+
 for (const preamble of [false, true]) {
   test(`BGREWRITEAOF under heavy writes (${preamble ? 'RDB preamble' : 'commands'}): the new AOF replays to the data set at its end`, async () => {
     const aof = path.join(tmp, `live-${preamble}.aof`);

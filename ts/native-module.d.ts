@@ -183,7 +183,7 @@ export interface NativeModule {
   persistStart(kind: 'rewrite' | 'snapshot', path: string): string | null;
   /**
    * Encodes for about `budgetMicros`. 0: still encoding (call again soon), 1: the file is being
-   * written, 2: done, 3: failed, -1: no job.
+   * written, 2: done, 3: failed, 4: encoding waits for the disk (call again a little later), -1: no job.
    */
   persistStep(budgetMicros: number): number;
   /** Null while a job runs (or none); when it ended: [ok, bytes captured before a change, error]. */

@@ -298,7 +298,7 @@ void AofLog::abortRewrite() {
 }
 
 std::string AofLog::finishRewrite(const std::string& tempPath, const std::string& targetPath, long long nowMs) {
-  // Everything recorded since the fork goes to the new file; the old one is completed first so
+  // Everything recorded since the image was taken goes to the new file; the old one is completed first so
   // that it stays valid if anything below fails.
   if (file_.valid()) flush(nowMs);
   auto fail = [&](const std::string& what, int err) {
@@ -311,7 +311,7 @@ std::string AofLog::finishRewrite(const std::string& tempPath, const std::string
     // meanwhile the event loop goes on and new records go to both files. Measured before: a 5 MB
     // tail written and synced on the event loop held every request for ~100 ms.
     switchFd_ = OwnedFd(::open(tempPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-    if (!switchFd_.valid()) return fail("Unable to open the temporary AOF produced by the child", errno);
+    if (!switchFd_.valid()) return fail("Unable to open the temporary AOF with the rewritten base", errno);
     fsync_.syncForSwitch(switchFd_.get(), std::move(rewriteBuffer_));
     rewriteBuffer_ = std::string();
     return "";
@@ -365,7 +365,11 @@ constexpr size_t kItemsPerCommand = 64;  // Redis's AOF_REWRITE_ITEMS_PER_CMD
 // by XADD ... MAXLEN 0 with ID 0-1), XSETID with the counters, then per group XGROUP CREATE with
 // its read counter, XCLAIM ... FORCE JUSTID per pending entry (keeping delivery time and count)
 // and XGROUP CREATECONSUMER for consumers with nothing pending.
-void writeStreamCommands(std::string& out, std::string_view key, const Stream& s) {
+// `spill` runs after each command: the stream's sink takes the output in 64 KB pieces, and a large
+// value's encoding may pause there.
+using Spill = std::function<void()>;
+
+void writeStreamCommands(std::string& out, std::string_view key, const Stream& s, const Spill& spill) {
   std::vector<std::string_view> argv;
   std::string idText;
   if (s.length()) {
@@ -377,6 +381,7 @@ void writeStreamCommands(std::string& out, std::string_view key, const Stream& s
         argv.push_back(v);
       });
       appendRespCommand(out, argv);
+      spill();
       return true;
     });
   } else {
@@ -402,6 +407,7 @@ void writeStreamCommands(std::string& out, std::string_view key, const Stream& s
                     count = std::to_string(nack->deliveryCount);
         std::string_view claim[] = {"XCLAIM", key, name, cname, "0", pid, "TIME", time, "RETRYCOUNT", count, "JUSTID", "FORCE"};
         appendRespCommand(out, claim);
+        spill();
       }
     }
   }
@@ -409,8 +415,8 @@ void writeStreamCommands(std::string& out, std::string_view key, const Stream& s
 
 class BatchedCommand {
  public:
-  BatchedCommand(std::string& out, std::string_view command, std::string_view key, size_t argsPerItem)
-      : out_(out), command_(command), key_(key), argsPerItem_(argsPerItem) {}
+  BatchedCommand(std::string& out, std::string_view command, std::string_view key, size_t argsPerItem, const Spill& spill)
+      : out_(out), command_(command), key_(key), argsPerItem_(argsPerItem), spill_(spill) {}
   void add(std::initializer_list<std::string_view> item) {
     for (std::string_view a : item) items_.emplace_back(a);
     if (items_.size() / argsPerItem_ == kItemsPerCommand) emit();
@@ -427,15 +433,17 @@ class BatchedCommand {
     for (const std::string& s : items_) argv_.push_back(s);
     appendRespCommand(out_, argv_);
     items_.clear();
+    spill_();
   }
   std::string& out_;
   std::string_view command_, key_;
   size_t argsPerItem_;
+  const Spill& spill_;
   std::vector<std::string> items_;
   std::vector<std::string_view> argv_;
 };
 
-void writeValue(std::string& out, const KeyRef& ref) {
+void writeValue(std::string& out, const KeyRef& ref, const Spill& spill) {
   std::string_view key = ref.key();
   switch (ref.type()) {
     case ObjType::String: {
@@ -445,25 +453,25 @@ void writeValue(std::string& out, const KeyRef& ref) {
       break;
     }
     case ObjType::List: {
-      BatchedCommand cmd(out, "RPUSH", key, 1);
+      BatchedCommand cmd(out, "RPUSH", key, 1, spill);
       static_cast<const ListValue&>(*ref.object()).forEach([&](std::string_view e) { cmd.add({e}); });
       cmd.finish();
       break;
     }
     case ObjType::Set: {
-      BatchedCommand cmd(out, "SADD", key, 1);
+      BatchedCommand cmd(out, "SADD", key, 1, spill);
       static_cast<const SetValue&>(*ref.object()).forEach([&](std::string_view m) { cmd.add({m}); });
       cmd.finish();
       break;
     }
     case ObjType::Hash: {
-      BatchedCommand cmd(out, "HSET", key, 2);
+      BatchedCommand cmd(out, "HSET", key, 2, spill);
       static_cast<const HashValue&>(*ref.object()).forEach([&](std::string_view f, std::string_view v) { cmd.add({f, v}); });
       cmd.finish();
       break;
     }
     case ObjType::ZSet: {
-      BatchedCommand cmd(out, "ZADD", key, 2);
+      BatchedCommand cmd(out, "ZADD", key, 2, spill);
       char scoreText[num::kDoubleFormatBuffer];
       static_cast<const ZSet&>(*ref.object()).forEach([&](std::string_view m, double score) {
         cmd.add({std::string_view(scoreText, num::formatDouble(score, scoreText)), m});
@@ -472,7 +480,7 @@ void writeValue(std::string& out, const KeyRef& ref) {
       break;
     }
     case ObjType::Stream:
-      writeStreamCommands(out, key, static_cast<const Stream&>(*ref.object()));
+      writeStreamCommands(out, key, static_cast<const Stream&>(*ref.object()), spill);
       break;
   }
   long long at = ref.expireAt();
@@ -506,7 +514,7 @@ class AofKeyStream final : public KeyStreamEncoder {
     long long at = ref.expireAt();
     if (at >= 0 && at < nowMs_) return ok_;
     select(db);
-    writeValue(chunk_, ref);
+    writeValue(chunk_, ref, spill_);
     if (chunk_.size() >= kSendBytes) send();
     return ok_;
   }
@@ -542,6 +550,9 @@ class AofKeyStream final : public KeyStreamEncoder {
     chunk_.clear();
   }
   std::function<bool(const char*, size_t)> sink_;
+  const Spill spill_ = [this] {
+    if (chunk_.size() >= kSendBytes) send();
+  };
   long long nowMs_;
   bool fragment_;
   std::string chunk_;

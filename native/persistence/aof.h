@@ -8,10 +8,11 @@
 // is `always` (group commit: one fsync for every write of the tick). With `everysec` a background
 // thread fsyncs once a second, so the event loop never waits on the disk; with `no` the OS decides.
 //
-// Rewrite (BGREWRITEAOF): a fork()ed child writes the data set as commands into a temp file from
-// its copy-on-write view; meanwhile the parent keeps appending to the old file and also keeps every
-// new record in a rewrite buffer. When the child succeeds the parent appends that buffer to the
-// temp file, fsyncs it, renames it over the AOF and fsyncs the directory: the switch is atomic.
+// Rewrite (BGREWRITEAOF): a live snapshot (live_snapshot.h) writes the data set as it was at the
+// start into a temp file, as commands or as an RDB preamble; meanwhile the server keeps appending
+// to the old file and also keeps every new record in a rewrite buffer. When the base is written,
+// that buffer is appended to the temp file, which is fsynced, renamed over the AOF, and the
+// directory fsynced: the switch is atomic (finishRewrite, in two phases).
 #pragma once
 
 #include <condition_variable>
@@ -55,7 +56,7 @@ class BackgroundFsync {
   // Hands over a descriptor to fsync and then close on the thread, after what is queued before it:
   // the AOF a rewrite replaced (the thread may still be syncing it) and the new file's directory.
   void syncAndClose(OwnedFd fd);
-  // A rewrite's new file: `tail` (what was recorded while the child wrote) appended and the file
+  // A rewrite's new file: `tail` (what was recorded while the base was written) appended and the file
   // fsynced on the thread before it may replace the AOF. The descriptor stays ours and open until
   // switchSynced() says the job is over.
   void syncForSwitch(int fd, std::string tail);
@@ -132,9 +133,9 @@ class AofLog {
 
   // ---- rewrite ----
   bool rewriting() const { return rewriting_; }
-  // Called in the parent right after fork(): from now on records are also kept for the new file.
+  // Called when the rewrite's image is taken: from now on records are also kept for the new file.
   void beginRewrite() {
-    // A rewrite forked inside EXEC (BGREWRITEAOF queued in MULTI): the base already holds the
+    // A rewrite started inside EXEC (BGREWRITEAOF queued in MULTI): the base already holds the
     // effects of the records held so far, so only the later ones go to the rewrite buffer.
     transactionRewriteFrom_ = transaction_.size();
     rewriting_ = true;
@@ -142,7 +143,7 @@ class AofLog {
     rewriteSelectedDb_ = -1;
   }
   void abortRewrite();
-  // The child wrote the base into `tempPath`: appends what was recorded since, fsyncs, renames it
+  // The base was written into `tempPath`: appends what was recorded since, fsyncs, renames it
   // over the AOF path (or `targetPath` when the AOF was off) and switches to it. Returns "" or
   // the error text (the old file then stays in use).
   // Appending the records of the rewrite (they can be tens of MB) and fsyncing the new file run on

@@ -337,8 +337,7 @@ bool parseCodec(std::string_view name, Codec& out) {
   else if (name == "lz4") out = Codec::Lz4;
   else if (name == "zstd") out = Codec::Zstd;
   else return false;
-  // Loaded now, in the parent: a fork()ed child must not dlopen (another thread may hold the
-  // loader's lock at the fork).
+  // Loaded now, on the event loop: a snapshot's writer thread then only calls into the library.
   if (out == Codec::Lz4) (void)lz4();
   if (out == Codec::Zstd) (void)zstd();
   return true;

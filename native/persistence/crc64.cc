@@ -1,7 +1,7 @@
 // Table-driven reflected CRC-64 (Jones polynomial), eight bytes per step ("slicing by 8"): table
 // k maps a byte to the CRC contribution of that byte followed by k zero bytes, so eight lookups
-// fold in eight input bytes at once. The tables are built once, at static initialisation, so a
-// fork()ed child only reads them.
+// fold in eight input bytes at once. The tables are built once, at static initialisation, so every
+// thread only reads them.
 #include "persistence/crc64.h"
 
 #include <cstring>

@@ -19,9 +19,6 @@ namespace rp {
 namespace {
 
 constexpr size_t kChunkBytes = size_t{1} << 20;
-// When the disk falls this far behind, slices pause (captures still add to the queue: they are
-// bounded by the data set, and a write must not wait for the disk).
-constexpr size_t kMaxQueuedBytes = size_t{64} << 20;
 constexpr size_t kAutoSyncBytes = size_t{4} << 20;
 // Values holding more memory than this are encoded over several slices (a 1M-field hash took
 // ~1 s to encode in one piece here; 512 KB is well under a millisecond).
@@ -184,19 +181,22 @@ std::unique_ptr<LiveSnapshot> LiveSnapshot::start(Engine& engine, Kind kind, con
   LiveSnapshot* self = job.get();
   auto sink = [self](const char* data, size_t size) {
     self->pending_.append(data, size);
+    if (self->pending_.size() >= kChunkBytes) self->handOver();
+    // A large value encoded by a slice stops here when the slice's time is up (the encoder calls
+    // its sink every 64 KB).
+    if (self->mayPause_ && CommandClock::nowNanos() >= self->deadlineNs_) self->largeStack_->suspend();
     return true;
   };
-  auto fragmentSink = [self](const char* data, size_t size) {
-    self->fragment_.append(data, size);
-    if (self->mayPause_ && CommandClock::nowNanos() >= self->deadlineNs_) self->largeStack_->suspend();
+  auto besideSink = [self](const char* data, size_t size) {
+    self->beside_.append(data, size);
     return true;
   };
   if (snapshot || engine.aof().rdbPreamble()) {
     job->encoder_ = makeRdbKeyStream(engine, nowMs, sink, !snapshot);
-    job->fragments_ = makeRdbKeyFragments(nowMs, fragmentSink);
+    job->fragments_ = makeRdbKeyFragments(nowMs, besideSink);
   } else {
     job->encoder_ = makeAofKeyStream(nowMs, sink);
-    job->fragments_ = makeAofKeyFragments(nowMs, fragmentSink);
+    job->fragments_ = makeAofKeyFragments(nowMs, besideSink);
   }
   for (int i = 0; i < engine.databaseCount(); ++i) engine.db(i).beginSnapshot(*job);
   job->marked_ = true;
@@ -226,8 +226,8 @@ void LiveSnapshot::handOver() {
 bool LiveSnapshot::capture(Db& db, int dbAtStart, uint32_t ref) {
   if (currentDb_ == &db && current_.ref == ref) {
     // The large value being encoded is about to change or leave: it is finished first.
-    runLarge(false);
-    completeLarge();
+    copiedBytes_ += db.memoryUsageOf(db.refAt(ref));
+    finishLarge();
     return true;
   }
   KeyRef key = db.refAt(ref);
@@ -236,6 +236,14 @@ bool LiveSnapshot::capture(Db& db, int dbAtStart, uint32_t ref) {
     return false;
   }
   if (!inSlice_) copiedBytes_ += db.memoryUsageOf(key);
+  if (currentDb_) {
+    // The stream is in the middle of a large value: this key is encoded beside it, and joins the
+    // stream after it.
+    const size_t from = beside_.size();
+    if (encoderOk_) encoderOk_ = fragments_->key(dbAtStart, key) && fragments_->finish();
+    besideKeys_.push_back({dbAtStart, from, beside_.size() - from});
+    return true;
+  }
   if (encoderOk_) encoderOk_ = encoder_->key(dbAtStart, key);
   if (pending_.size() >= kChunkBytes) handOver();
   return true;
@@ -243,17 +251,14 @@ bool LiveSnapshot::capture(Db& db, int dbAtStart, uint32_t ref) {
 
 void LiveSnapshot::settle() {
   if (!currentDb_) return;
-  Db* db = currentDb_;
-  uint32_t ref = current_.ref;
-  runLarge(false);
-  completeLarge();
-  db->snapshotMark(ref);
+  copiedBytes_ += currentDb_->memoryUsageOf(currentDb_->refAt(current_.ref));
+  finishLarge();
 }
 
 void LiveSnapshot::encodeLargeTask(void* self) {
   auto* job = static_cast<LiveSnapshot*>(self);
   KeyRef key = job->currentDb_->refAt(job->current_.ref);
-  job->fragmentOk_ = job->fragments_->key(job->current_.dbAtStart, key) && job->fragments_->finish();
+  if (job->encoderOk_) job->encoderOk_ = job->encoder_->key(job->current_.dbAtStart, key);
 }
 
 bool LiveSnapshot::runLarge(bool mayPause) {
@@ -263,12 +268,21 @@ bool LiveSnapshot::runLarge(bool mayPause) {
   return done;
 }
 
+void LiveSnapshot::finishLarge() {
+  Db* db = currentDb_;
+  uint32_t ref = current_.ref;
+  runLarge(false);
+  completeLarge();
+  db->snapshotMark(ref);
+}
+
 void LiveSnapshot::completeLarge() {
-  if (!fragmentOk_) encoderOk_ = false;
-  if (encoderOk_) encoderOk_ = encoder_->appendEncoded(current_.dbAtStart, fragment_);
-  fragment_.clear();
   currentDb_ = nullptr;
   current_ = {};
+  for (const BesideKey& k : besideKeys_)
+    if (encoderOk_) encoderOk_ = encoder_->appendEncoded(k.dbAtStart, std::string_view(beside_).substr(k.offset, k.size));
+  besideKeys_.clear();
+  beside_.clear();
   if (pending_.size() >= kChunkBytes) handOver();
 }
 

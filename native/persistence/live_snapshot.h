@@ -17,10 +17,11 @@
 // exactly as with a fork()ed child.
 //
 // Large values (over kLargeValueBytes of memory) are not encoded inside one slice: the slice that
-// meets one defers it, and it is encoded apart (a fragment encoder, into a buffer of its own) on a
-// stack of its own that pauses when the slice's time is up and resumes in the next slice; then the
-// fragment joins the stream. A write to a large value while it is pending or half-encoded finishes
-// its encoding first: that write waits for it (a fork()ed child's parent would copy pages instead).
+// meets one defers it, and it is encoded into the stream on a stack of its own that pauses when the
+// slice's time is up and resumes in the next slice. Keys captured meanwhile (about to change) are
+// encoded beside the stream (a fragment encoder) and join it after the large value. A write to a
+// large value while it is pending or half-encoded finishes its encoding first: that write waits for
+// it (a fork()ed child's parent would copy pages instead).
 //
 // The encoded bytes go to the writer thread in chunks of about 1 MB; it compresses them (the
 // configured codec), writes and fsyncs, and for a snapshot renames the temp file over the target
@@ -89,6 +90,10 @@ class ImageFileWriter {
 
 class LiveSnapshot final : public SnapshotObserver {
  public:
+  // When the disk falls this far behind, slices pause (captures still add to the queue: they are
+  // bounded by the data set, and a write must not wait for the disk).
+  static constexpr size_t kMaxQueuedBytes = size_t{64} << 20;
+
   enum class Kind { Snapshot, Rewrite };
   enum class Phase { Encoding = 0, Writing = 1, Done = 2, Failed = 3 };
 
@@ -104,6 +109,8 @@ class LiveSnapshot final : public SnapshotObserver {
   // Encodes entries for about `budgetNs` (nothing while the writer is far behind).
   Phase step(uint64_t budgetNs);
   Phase phase();
+  // Encoding waits for the writer (the disk is far behind): the next slice can wait too.
+  bool throttled() { return phase_ == Phase::Encoding && writer_->queuedBytes() >= kMaxQueuedBytes; }
   const std::string& error() const { return error_; }
   // Memory of the values handed over because they were about to change: what a fork()ed child's
   // pages would have cost in copies (INFO rdb_last_cow_size / aof_last_cow_size).
@@ -130,6 +137,9 @@ class LiveSnapshot final : public SnapshotObserver {
   bool encodeDeferred();
   // Runs (or resumes) the large value in progress on its stack; true once it is encoded.
   bool runLarge(bool mayPause);
+  // Runs it to its end at once (it is about to change) and marks it.
+  void finishLarge();
+  // After the large value: the keys encoded beside it join the stream.
   void completeLarge();
   static void encodeLargeTask(void* self);
   Db* dbHolding(const SnapshotMarks* marks);
@@ -138,10 +148,14 @@ class LiveSnapshot final : public SnapshotObserver {
   std::unique_ptr<ImageFileWriter> writer_;
   std::unique_ptr<KeyStreamEncoder> encoder_;
   std::string pending_;  // encoded bytes not yet handed to the writer
-  // Large values: the fragment encoder and its output, the deferred ones, the one in progress.
+  // Large values: the deferred ones, the one in progress, and the keys encoded beside it.
+  struct BesideKey {
+    int dbAtStart;
+    size_t offset, size;  // in beside_
+  };
   std::unique_ptr<KeyStreamEncoder> fragments_;
-  std::string fragment_;
-  bool fragmentOk_ = true;
+  std::string beside_;
+  std::vector<BesideKey> besideKeys_;
   std::vector<LargeValue> deferred_;
   size_t deferredNext_ = 0;
   LargeValue current_{};

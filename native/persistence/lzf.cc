@@ -5,7 +5,7 @@
 // really match is extended as far as it goes (up to 264 bytes) and emitted as a back-reference,
 // otherwise the byte joins the current literal run. The table is sized to the input (small inputs,
 // the common case for RDB values, clear only a small table) and lives on the stack, so the
-// function allocates nothing and is safe in a fork()ed child.
+// function allocates nothing and is safe on any thread.
 #include "persistence/lzf.h"
 
 #include <cstdint>

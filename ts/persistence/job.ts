@@ -11,8 +11,9 @@ import { sleepSync } from './sleep';
 /** Encoding time per slice. Longer slices finish sooner; every request may wait this long. */
 const SLICE_MICROS = 1000;
 
-/** The phases persistStep reports. */
+/** What persistStep reports: still encoding; encoding, but waiting for the disk to catch up. */
 const ENCODING = 0;
+const WAITING_FOR_DISK = 4;
 
 export type JobResult = { ok: boolean; copiedBytes: number; error: string };
 
@@ -20,13 +21,16 @@ let slicesScheduled = false;
 
 function runSlice(): void {
   slicesScheduled = false;
-  if (native.persistStep(SLICE_MICROS) === ENCODING) scheduleSlices();
+  const phase = native.persistStep(SLICE_MICROS);
+  if (phase === ENCODING) scheduleSlices();
+  else if (phase === WAITING_FOR_DISK) scheduleSlices(2);
 }
 
-function scheduleSlices(): void {
+function scheduleSlices(afterMs = 0): void {
   if (slicesScheduled) return;
   slicesScheduled = true;
-  setImmediate(runSlice);
+  if (afterMs > 0) setTimeout(runSlice, afterMs);
+  else setImmediate(runSlice);
 }
 
 /** Starts a job; null when started, else the error. At most one runs at a time. */
@@ -49,7 +53,11 @@ export function abortJob(): void {
 
 /** Runs the job to its end without serving anyone (start-up, before clients are accepted). */
 export function finishJobNow(): JobResult {
-  while (native.persistStep(1_000_000) === ENCODING);
+  for (;;) {
+    const phase = native.persistStep(1_000_000);
+    if (phase === WAITING_FOR_DISK) sleepSync(2);
+    else if (phase !== ENCODING) break;
+  }
   for (;;) {
     const result = pollJob();
     if (result !== null) return result;
