@@ -91,7 +91,8 @@ async function startWithAof(name: Name, mode: Mode, dir: string, opts: { noWait?
           timeoutMs: 120000,
         })
       : await startTarget('rustypotato', {
-          args: mode === 'off' ? [] : ['--aof-path', path.join(dir, file)],
+          // The snapshot file in `dir` too (BGSAVE runs write it; never into the working directory).
+          args: [...(mode === 'off' ? [] : ['--aof-path', path.join(dir, file)]), '--snapshot-path', path.join(dir, 'dump.rdb')],
           env: mode === 'off' ? {} : { RUSTYPOTATO_AOF_FSYNC: mode },
           noWait: opts.noWait,
           timeoutMs: 120000,

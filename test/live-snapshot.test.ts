@@ -16,34 +16,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from './support/connection';
-import { call, dumpDataset, populateEveryType, withConn } from './support/dataset';
+import { call, dumpDataset, infoField, populateEveryType, withConn } from './support/dataset';
 import { Rng } from './support/random';
-import { ServerHandle, startCandidate, startRedis } from './support/servers';
+import { ServerHandle, ServerSet } from './support/servers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-live-'));
-const running = new Set<ServerHandle>();
+const servers = new ServerSet();
 test.after(async () => {
-  for (const s of running) await s.stop();
+  await servers.stopAll();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function start(args: string[], redis = false): Promise<ServerHandle> {
-  const s = redis ? await startRedis(args) : await startCandidate(args);
-  running.add(s);
-  return s;
-}
-
-async function stop(s: ServerHandle): Promise<void> {
-  await s.stop();
-  running.delete(s);
-}
-
-async function infoField(c: Connection, field: string): Promise<string> {
-  const info = String(await call(c, 'INFO', 'persistence'));
-  const m = info.match(new RegExp(`^${field}:(.*)$`, 'm'));
-  if (!m) throw new Error(`INFO has no ${field}`);
-  return m[1].trim();
-}
+const start = (args: string[], redis = false): Promise<ServerHandle> => (redis ? servers.redis(args) : servers.candidate(args));
+const stop = (s: ServerHandle): Promise<void> => servers.stop(s);
 
 const BULK_KEYS = 30000;
 const DBS = 5;

@@ -13,35 +13,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from './support/connection';
-import { call, dumpDataset, populateEveryType, withConn } from './support/dataset';
+import { call, dumpDataset, infoField, populateEveryType, withConn } from './support/dataset';
 import { toPlain } from './support/resp';
-import { ServerHandle, startCandidate, startRedis, sleep } from './support/servers';
+import { ServerHandle, ServerSet, startRedis, sleep } from './support/servers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-snap-'));
-const running = new Set<ServerHandle>();
+const servers = new ServerSet();
 const mounts: string[] = [];
 test.after(async () => {
-  for (const s of running) await s.stop();
+  await servers.stopAll();
   for (const m of mounts) spawnSync('umount', ['-l', m]);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function start(args: string[]): Promise<ServerHandle> {
-  const s = await startCandidate(args);
-  running.add(s);
-  return s;
-}
-
-async function stop(s: ServerHandle): Promise<void> {
-  await s.stop();
-  running.delete(s);
-}
-
-async function infoField(c: Connection, field: string): Promise<string> {
-  const text = String(await call(c, 'INFO', 'persistence'));
-  const m = new RegExp(`^${field}:(.*)\r?$`, 'm').exec(text);
-  return m ? m[1].trim() : '';
-}
+const start = (args: string[]): Promise<ServerHandle> => servers.candidate(args);
+const stop = (s: ServerHandle): Promise<void> => servers.stop(s);
 
 async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 10000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -85,7 +71,7 @@ test('SAVE and BGSAVE write a snapshot that a restart and redis-server 7.0 load;
   fs.mkdirSync(redisDir);
   fs.copyFileSync(rdb, path.join(redisDir, 'dump.rdb'));
   const redis = await startRedis(['--dir', redisDir, '--dbfilename', 'dump.rdb']);
-  running.add(redis);
+  servers.track(redis);
   assert.fixture(await withConn(redis, (c) => dumpDataset(c)), expected);
   // And back: Redis saves its own file, we start from it.
   await withConn(redis, async (c) => {
@@ -94,7 +80,7 @@ test('SAVE and BGSAVE write a snapshot that a restart and redis-server 7.0 load;
   });
   const redisExpected = await withConn(redis, (c) => dumpDataset(c));
   await redis.stop();
-  running.delete(redis);
+  servers.forget(redis);
   const fromRedis = await start(['--snapshot-path', path.join(redisDir, 'dump.rdb')]);
   assert.fixture(await withConn(fromRedis, (c) => dumpDataset(c)), redisExpected);
   await stop(fromRedis);
@@ -145,7 +131,7 @@ test('save points trigger BGSAVE; SHUTDOWN SAVE/NOSAVE and SIGTERM; a failing sa
     await c.waitClosed(5000);
   });
   await until('exit', async () => s.exited());
-  running.delete(s);
+  servers.forget(s);
   const s2 = await start(['--config', tomlFile(`[storage]\nsave = "1 3"\nsnapshot_path = ${JSON.stringify(rdb)}\n`)]);
   await withConn(s2, async (c) => {
     assert.is(await call(c, 'GET', 'at-shutdown'), null, 'NOSAVE saved nothing');
@@ -161,7 +147,7 @@ test('save points trigger BGSAVE; SHUTDOWN SAVE/NOSAVE and SIGTERM; a failing sa
     await c.waitClosed(5000);
   });
   await until('exit', async () => s3.exited());
-  running.delete(s3);
+  servers.forget(s3);
   const s4 = await start(['--snapshot-path', path.join(tmp, 'no-such-dir', 'x.rdb')]);
   await withConn(s4, async (c) => {
     assert.equal(await call(c, 'SHUTDOWN', 'SAVE'), { error: 'ERR Errors trying to SHUTDOWN. Check logs.' });
@@ -302,7 +288,7 @@ const CHILD_PROGRESS_FIELDS = [
 test('INFO persistence and the fork fields of INFO stats (zero: nothing forks): Redis 7.0\'s names in its order, with values that follow saves, rewrites and loads', async () => {
   fs.mkdirSync(path.join(tmp, 'redis-info'));
   const redis = await startRedis(['--dir', path.join(tmp, 'redis-info'), '--appendonly', 'yes']);
-  running.add(redis);
+  servers.track(redis);
   const redisNames = await withConn(redis, (c) => infoNames(c, 'persistence'));
   const redisStats = await withConn(redis, (c) => infoNames(c, 'stats'));
   await stop(redis);

@@ -34,6 +34,13 @@ export async function call(c: Connection, ...args: Array<string | Buffer | numbe
   return toPlain(r.value);
 }
 
+/** A field of INFO `section` ('' when absent). */
+export async function infoField(c: Connection, field: string, section = 'persistence'): Promise<string> {
+  const text = String(await call(c, 'INFO', section));
+  const m = new RegExp(`^${field}:(.*)\r?$`, 'm').exec(text);
+  return m ? m[1].trim() : '';
+}
+
 /** Writes a mixed data set into databases 0..dbs-1; returns the number of keys written. */
 export async function populateEveryType(c: Connection, seed: number, opts: { dbs?: number; scale?: number } = {}): Promise<number> {
   const rng = new Rng(seed);

@@ -191,3 +191,39 @@ export async function startPair(candidateArgs: string[] = [], oracleArgs: string
     },
   };
 }
+
+/**
+ * The servers a test file starts: stop() ends one; stopAll() (in test.after) ends whatever a
+ * failed test left running.
+ */
+export class ServerSet {
+  private readonly running = new Set<ServerHandle>();
+
+  async candidate(args: string[] = []): Promise<ServerHandle> {
+    return this.track(await startCandidate(args));
+  }
+
+  async redis(args: string[] = []): Promise<ServerHandle> {
+    return this.track(await startRedis(args));
+  }
+
+  track(s: ServerHandle): ServerHandle {
+    this.running.add(s);
+    return s;
+  }
+
+  /** A server that exited by itself (SHUTDOWN). */
+  forget(s: ServerHandle): void {
+    this.running.delete(s);
+  }
+
+  async stop(s: ServerHandle): Promise<void> {
+    await s.stop();
+    this.running.delete(s);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const s of this.running) await s.stop();
+    this.running.clear();
+  }
+}
