@@ -240,7 +240,9 @@ for (const preamble of [false, true]) {
       c.send('SELECT', 3);
       c.send('FLUSHDB');
       c.send('SELECT', 0);
-      await c.readN(5, 10000);
+      // 6 MB of records while the rewrite runs: its buffer fills more than one 4 MB block.
+      for (let i = 0; i < 20; i++) c.send('SET', `blob:${i}`, `${i}:${'b'.repeat(300_000)}`);
+      await c.readN(25, 10000);
       // Not the large values yet: the first slices defer them, and the next bursts meet them deferred
     // or half-encoded.
     await writeBurst(c, rng, 3000, 0, false);

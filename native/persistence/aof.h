@@ -59,7 +59,7 @@ class BackgroundFsync {
   // A rewrite's new file: `tail` (what was recorded while the base was written) appended and the file
   // fsynced on the thread before it may replace the AOF. The descriptor stays ours and open until
   // switchSynced() says the job is over.
-  void syncForSwitch(int fd, std::string tail);
+  void syncForSwitch(int fd, std::vector<std::string> tail);
   // -1 while the sync asked by syncForSwitch runs, then its errno (0 when it worked).
   int switchSynced();
 
@@ -71,7 +71,7 @@ class BackgroundFsync {
   std::condition_variable idle_;
   int pendingFd_ = -1;
   int switchFd_ = -1;
-  std::string switchTail_;
+  std::vector<std::string> switchTail_;
   int switchResult_ = 0;
   bool running_ = false;
   bool stop_ = false;
@@ -140,6 +140,7 @@ class AofLog {
     transactionRewriteFrom_ = transaction_.size();
     rewriting_ = true;
     rewriteBuffer_.clear();
+    rewriteBlocks_.clear();
     rewriteSelectedDb_ = -1;
   }
   void abortRewrite();
@@ -155,10 +156,12 @@ class AofLog {
 
  private:
   void appendSelect(std::string& out, int& selected, int db);
+  void sealRewriteBlockIfFull();
   OwnedFd file_;
   std::string path_;
   std::string buffer_;
-  std::string rewriteBuffer_;
+  std::string rewriteBuffer_;                 // the records of the running rewrite: the last block
+  std::vector<std::string> rewriteBlocks_;    // and the full ones before it
   int selectedDb_ = -1;
   int rewriteSelectedDb_ = -1;
   bool rewriting_ = false;

@@ -55,6 +55,8 @@ export class AofManager implements ReplyGate {
   private lastRewriteMs = -1;
   /** Memory of the values the last rewrite captured early, before a change (INFO aof_last_cow_size). */
   private lastCowSize = 0;
+  /** The longest event-loop wait while the last rewrite's base was written (logged). */
+  private lastRewriteLoopDelayMs = 0;
   /** Set when a rewrite was asked for while a BGSAVE ran (BGREWRITEAOF scheduled). */
   rewriteScheduled = false;
   loading = false;
@@ -298,6 +300,7 @@ export class AofManager implements ReplyGate {
 
   private rewriteBaseWritten(result: JobResult): void {
     this.lastCowSize = result.copiedBytes;
+    this.lastRewriteLoopDelayMs = result.maxLoopDelayMs;
     if (!result.ok) this.log.warn({ error: result.error }, 'Writing the rewritten AOF base failed');
     this.rewriteFinished(result.ok);
   }
@@ -323,7 +326,7 @@ export class AofManager implements ReplyGate {
     this.rewritesDone++;
     if (!this.open) native.setConfig('appendfsync', this.policy);
     this.open = true;
-    this.log.info({ ms: Date.now() - rewrite.startedAt }, 'Background AOF rewrite finished successfully');
+    this.log.info({ ms: Date.now() - rewrite.startedAt, maxLoopDelayMs: this.lastRewriteLoopDelayMs, copiedBytes: this.lastCowSize }, 'Background AOF rewrite finished successfully');
   }
 
   /** Stops a running rewrite (shutdown, appendonly no); its temp file is removed. */

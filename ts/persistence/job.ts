@@ -5,6 +5,7 @@
  * loop: one slice per loop iteration, after the I/O of that iteration, so a request waits for at
  * most one slice.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { native } from '../native';
 import { sleepSync } from './sleep';
 
@@ -15,9 +16,19 @@ const SLICE_MICROS = 1000;
 const ENCODING = 0;
 const WAITING_FOR_DISK = 4;
 
-export type JobResult = { ok: boolean; copiedBytes: number; error: string };
+export type JobResult = {
+  ok: boolean;
+  copiedBytes: number;
+  error: string;
+  /**
+   * The longest the event loop was held while the job ran (ms, sampled every millisecond): what a
+   * request could have waited, for the job or anything else. Logged with the job's end.
+   */
+  maxLoopDelayMs: number;
+};
 
 let slicesScheduled = false;
+let loopDelay: IntervalHistogram | null = null;
 
 function runSlice(): void {
   slicesScheduled = false;
@@ -36,19 +47,34 @@ function scheduleSlices(afterMs = 0): void {
 /** Starts a job; null when started, else the error. At most one runs at a time. */
 export function startJob(kind: 'snapshot' | 'rewrite', filePath: string): string | null {
   const error = native.persistStart(kind, filePath);
-  if (error === null) scheduleSlices();
+  if (error === null) {
+    loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
+    scheduleSlices();
+  }
   return error;
 }
 
 /** Null while the job runs; its outcome once, when it ended. */
 export function pollJob(): JobResult | null {
   const result = native.persistPoll();
-  return result === null ? null : { ok: result[0], copiedBytes: result[1], error: result[2] };
+  if (result === null) return null;
+  return { ok: result[0], copiedBytes: result[1], error: result[2], maxLoopDelayMs: stopLoopDelay() };
+}
+
+function stopLoopDelay(): number {
+  if (loopDelay === null) return 0;
+  loopDelay.disable();
+  // The histogram counts from when a 1 ms timer was due: its excess over the resolution.
+  const ms = loopDelay.count > 0 ? Math.round((loopDelay.max / 1e6) * 100) / 100 : 0;
+  loopDelay = null;
+  return ms;
 }
 
 /** Stops the running job (its unfinished file is removed). */
 export function abortJob(): void {
   native.persistAbort();
+  stopLoopDelay();
 }
 
 /** Runs the job to its end without serving anyone (start-up, before clients are accepted). */

@@ -121,7 +121,7 @@ export class SnapshotManager {
       this.lastCowSize = result.copiedBytes;
       if (result.ok) {
         this.saved(job.dirtyAtStart, Date.now() - job.startedAt);
-        this.log.info('Background saving terminated with success');
+        this.log.info({ ms: Date.now() - job.startedAt, maxLoopDelayMs: result.maxLoopDelayMs, copiedBytes: result.copiedBytes }, 'Background saving terminated with success');
       } else {
         this.lastBgsaveStatus = 'err';
         this.log.warn({ error: result.error }, 'Background saving error');
