@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { native, Control, CONTROL_SIZE } from '../ts/native';
-import { frameBatch, type EngineArg } from './support/engine-batch';
+import { native } from '../ts/native';
+import { executeBatch, type EngineArg } from './support/engine-batch';
 
 const COMMANDS: Array<[string, number]> = [
   ['hset', -4], ['hget', 3], ['hlen', 2], ['zadd', -4], ['zincrby', 4], ['zscore', 3], ['zcard', 2],
@@ -21,17 +21,10 @@ native.init(16, COMMANDS.map(([n]) => n), Int32Array.from(COMMANDS.map(([, a]) =
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-live-engine-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const control = new Int32Array(CONTROL_SIZE);
 function run(batch: EngineArg[][], db = 0): string {
-  const { input, frames } = frameBatch(batch);
-  control[Control.FrameCursor] = 0;
-  control[Control.FrameEnd] = frames.length;
-  control[Control.Db] = db;
-  control[Control.Resp] = 2;
-  control[Control.ClientFlags] = 0;
-  const out = native.execute(input, frames, control);
-  assert.is(control[Control.Stopped], 0, 'the engine ran the whole batch');
-  return out ? Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('latin1') : '';
+  const { replies, stopped } = executeBatch(batch, db);
+  assert.is(stopped, 0, 'the engine ran the whole batch');
+  return replies.toString('latin1');
 }
 
 const SIZE = 200000;

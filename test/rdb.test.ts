@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { native, Control, CONTROL_SIZE } from '../ts/native';
+import { native } from '../ts/native';
 import { stringCommands } from '../ts/commands/strings';
 import { keyCommands } from '../ts/commands/keys';
 import { hashCommands } from '../ts/commands/hashes';
@@ -28,7 +28,7 @@ import { serverCommands } from '../ts/commands/server';
 import { connectionCommands } from '../ts/commands/connection';
 import type { CommandSpec } from '../ts/commands/types';
 import { Rng } from './support/random';
-import { frameBatch } from './support/engine-batch';
+import { executeBatch } from './support/engine-batch';
 import { parseAll, RespValue } from './support/resp';
 import { Connection } from './support/connection';
 import { redisServerAvailable, startRedis, ServerHandle } from './support/servers';
@@ -51,22 +51,14 @@ for (const spec of [
 native.init(16, names, Int32Array.from(arities));
 
 type Arg = string | Buffer | number;
-const control = new Int32Array(CONTROL_SIZE);
 
 /** Runs commands on database `db` of our engine; returns their replies. */
 function usExec(db: number, cmds: Arg[][]): RespValue[] {
   const out: RespValue[] = [];
   for (let i = 0; i < cmds.length; i += 2000) {
     const chunk = cmds.slice(i, i + 2000);
-    const { input, frames } = frameBatch(chunk);
-    control[Control.FrameCursor] = 0;
-    control[Control.FrameEnd] = frames.length;
-    control[Control.Db] = db;
-    control[Control.Resp] = 2;
-    control[Control.ClientFlags] = 0;
-    const reply = native.execute(input, frames, control);
-    assert.is(control[Control.Stopped], 0, `engine stopped at a command (${String(chunk[0]?.[0])}...)`);
-    const bytes = reply ? Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength) : Buffer.alloc(0);
+    const { replies: bytes, stopped } = executeBatch(chunk, db);
+    assert.is(stopped, 0, `engine stopped at a command (${String(chunk[0]?.[0])}...)`);
     const replies = parseAll(bytes).map((r) => r.value);
     assert.is(replies.length, chunk.length, 'one reply per command');
     out.push(...replies);
