@@ -134,4 +134,22 @@ test('a rewrite base in RDB form paused inside large values loads back to the st
   native.setConfig('aof-use-rdb-preamble', 'no');
 });
 
+test('a job stopped while a large value is half-encoded: its file is removed, the next job works', () => {
+  populate(0);
+  const file = path.join(tmp, 'aborted.rdb');
+  assert.is(native.persistStart('snapshot', file), null);
+  assert.is(native.persistStep(1), 0);
+  assert.is(native.persistStep(1), 0, 'a large value was started and paused');
+  native.persistAbort();
+  assert.is(native.persistPoll(), null, 'no job left');
+  assert.equal(fs.readdirSync(tmp).filter((f) => f.startsWith('aborted.rdb')), [], 'no file left');
+  run([['hset', 'lh:0', 'f3', 'after the abort']]);
+  assert.is(native.persistStart('snapshot', file), null);
+  const [ok, , error] = finish(1);
+  assert.ok(ok, error);
+  loadImage(file);
+  assert.is(run([['hget', 'lh:0', 'f3']]), '$15\r\nafter the abort\r\n');
+  assert.is(run([['hlen', 'lh:1']], 1), `:${SIZE}\r\n`);
+});
+
 test.run();

@@ -203,7 +203,12 @@ std::unique_ptr<LiveSnapshot> LiveSnapshot::start(Engine& engine, Kind kind, con
   return job;
 }
 
-LiveSnapshot::~LiveSnapshot() { stopEncoding(); }
+LiveSnapshot::~LiveSnapshot() {
+  // A large value paused half-way has frames (and their buffers) on its stack: it runs to its end,
+  // so that nothing it holds is abandoned with the stack.
+  if (currentDb_) runLarge(false);
+  stopEncoding();
+}
 
 void LiveSnapshot::stopEncoding() {
   if (!marked_) return;

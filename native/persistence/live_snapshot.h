@@ -102,7 +102,7 @@ class LiveSnapshot final : public SnapshotObserver {
   // appends the rewrite buffer to. When the file cannot be created the job has failed already
   // (phase() says so, error() says why).
   static std::unique_ptr<LiveSnapshot> start(Engine& engine, Kind kind, const std::string& path);
-  ~LiveSnapshot();  // stops: databases unmarked, an unfinished file removed
+  ~LiveSnapshot();  // stops: a half-encoded large value finished, databases unmarked, an unfinished file removed
   LiveSnapshot(const LiveSnapshot&) = delete;
   LiveSnapshot& operator=(const LiveSnapshot&) = delete;
 
