@@ -594,11 +594,6 @@ std::unique_ptr<KeyStreamEncoder> makeAofKeyFragments(long long nowMs, std::func
   return std::make_unique<AofKeyStream>(nowMs, std::move(sink), true);
 }
 
-bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink) {
-  AofKeyStream stream(nowMs, sink);
-  return encodeAllKeys(engine, stream);
-}
-
 // ---- AofReader ------------------------------------------------------------------------------------
 
 bool AofReader::readLine(size_t& pos, std::string_view& line) {

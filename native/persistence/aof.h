@@ -181,11 +181,10 @@ class AofLog {
   BackgroundFsync fsync_;
 };
 
-// Writes the whole data set as commands (the rewrite's base): per database a SELECT, per key the
-// commands that rebuild it (SET / RPUSH / SADD / HSET / ZADD, at most 64 elements per command as
-// Redis does) and a PEXPIREAT for keys with a TTL. Keys already expired at nowMs are skipped.
-bool writeAofBase(Engine& engine, long long nowMs, const std::function<bool(const char*, size_t)>& sink);
-// The same commands key by key (live snapshots), databases in any order.
+// The data set as commands (the rewrite's base), key by key (live_snapshot.h): per database a
+// SELECT, per key the commands that rebuild it (SET / RPUSH / SADD / HSET / ZADD, at most 64
+// elements per command as Redis does) and a PEXPIREAT for keys with a TTL. Keys already expired at
+// nowMs are skipped.
 std::unique_ptr<KeyStreamEncoder> makeAofKeyStream(long long nowMs, std::function<bool(const char*, size_t)> sink);
 // Its fragment encoder (key_stream.h).
 std::unique_ptr<KeyStreamEncoder> makeAofKeyFragments(long long nowMs, std::function<bool(const char*, size_t)> sink);

@@ -1580,8 +1580,8 @@ std::unique_ptr<KeyStreamEncoder> makeRdbKeyFragments(long long nowMs, RdbSink s
   return std::make_unique<RdbKeyStream>(nowMs, std::move(sink));
 }
 
-bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink, bool aofBase) {
-  RdbKeyStream stream(engine, nowMs, sink, aofBase);
+bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink) {
+  RdbKeyStream stream(engine, nowMs, sink, false);
   return encodeAllKeys(engine, stream);
 }
 

@@ -28,12 +28,12 @@ class Engine;
 using RdbSink = std::function<bool(const char* data, size_t size)>;
 
 // Writes an RDB v10 image of every database (aux fields, SELECTDB + RESIZEDB per non-empty db,
-// expiries as EXPIRETIME_MS, EOF + CRC64). Keys already expired at `nowMs` are skipped. Returns
-// false when the sink failed. `aofBase`: the image starts an AOF (aof-use-rdb-preamble), which its
-// "aof-base" aux field says, as Redis writes it.
-bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink, bool aofBase = false);
+// expiries as EXPIRETIME_MS, EOF + CRC64), as SAVE does. Keys already expired at `nowMs` are
+// skipped. Returns false when the sink failed.
+bool rdbWrite(Engine& engine, long long nowMs, const RdbSink& sink);
 // The same image key by key (live snapshots): the header is written now; keys of any database in
-// any order; finish() writes EOF and the checksum.
+// any order; finish() writes EOF and the checksum. `aofBase`: the image starts an AOF
+// (aof-use-rdb-preamble), which its "aof-base" aux field says, as Redis writes it.
 std::unique_ptr<KeyStreamEncoder> makeRdbKeyStream(Engine& engine, long long nowMs, RdbSink sink, bool aofBase);
 // Its fragment encoder (key_stream.h).
 std::unique_ptr<KeyStreamEncoder> makeRdbKeyFragments(long long nowMs, RdbSink sink);
